@@ -1,0 +1,57 @@
+namespace GenNet;
+
+/// <summary>
+/// What every generated network offers, whatever its layers. Trainers, benchmarks and model files take this
+/// (or <see cref="IClassifier"/> / <see cref="IRegressor"/>) so that they work with any declared network.
+/// </summary>
+/// <remarks>
+/// Inputs are row-major <c>[count × InputSize]</c>, outputs row-major <c>[count × OutputSize]</c>.
+/// After construction no member allocates.
+/// </remarks>
+public interface INetwork
+{
+    /// <summary>Width of one input sample.</summary>
+    int InputSize { get; }
+    /// <summary>Width of one output row (class probabilities for a softmax network).</summary>
+    int OutputSize { get; }
+    /// <summary>Number of trainable floats in <see cref="Parameters"/>.</summary>
+    int ParameterCount { get; }
+    /// <summary>Largest batch the network was constructed for; training steps take at most this many samples.</summary>
+    int MaxBatchSize { get; }
+    /// <summary>Canonical text of the declared layers, e.g. <c>Input(784) Dense(512,ReLU) Dense(10) SoftmaxCrossEntropy</c>.</summary>
+    string Architecture { get; }
+    /// <summary>64-bit FNV-1a hash of <see cref="Architecture"/>, computed at build time; model files carry it.</summary>
+    ulong ArchitectureHash { get; }
+    /// <summary>The parameter arena: every weight and bias, one contiguous block (layout in the generated file's header).</summary>
+    Span<float> Parameters { get; }
+    /// <summary>The gradient arena, same layout as <see cref="Parameters"/>.</summary>
+    Span<float> Gradients { get; }
+    /// <summary>Runs one sample through the network.</summary>
+    void Forward(ReadOnlySpan<float> input, Span<float> output);
+    /// <summary>Runs <paramref name="count"/> samples (any number: larger counts go in chunks of <see cref="MaxBatchSize"/>).</summary>
+    void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count);
+}
+
+/// <summary>A network ending in <see cref="SoftmaxCrossEntropyAttribute"/>: integer class labels.</summary>
+public interface IClassifier : INetwork
+{
+    /// <summary>Forward, mean cross-entropy and backward: overwrites <see cref="INetwork.Gradients"/>; returns the mean loss.</summary>
+    float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count);
+    /// <summary><see cref="ComputeGradients"/> followed by one step of <paramref name="optimizer"/>; returns the mean loss.</summary>
+    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, Optimizer optimizer);
+    /// <summary>Number of samples whose most probable class equals the label; also gives the mean loss.</summary>
+    int Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, out float meanLoss);
+    /// <summary>Number of samples whose most probable class equals the label.</summary>
+    int Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count);
+}
+
+/// <summary>A network ending in <see cref="MeanSquaredErrorAttribute"/>: float targets of width OutputSize.</summary>
+public interface IRegressor : INetwork
+{
+    /// <summary>Forward, mean squared error and backward: overwrites <see cref="INetwork.Gradients"/>; returns the loss.</summary>
+    float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int count);
+    /// <summary><see cref="ComputeGradients"/> followed by one step of <paramref name="optimizer"/>; returns the loss.</summary>
+    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int count, Optimizer optimizer);
+    /// <summary>Mean squared error over <paramref name="count"/> samples, without gradients.</summary>
+    float Loss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int count);
+}

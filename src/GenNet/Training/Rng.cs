@@ -1,0 +1,112 @@
+using System.Numerics;
+
+namespace GenNet;
+
+/// <summary>
+/// Seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64). The same seed gives the same
+/// sequence on every machine and runtime, which <see cref="System.Random"/> does not promise.
+/// </summary>
+public sealed class Rng
+{
+    private ulong _s0, _s1, _s2, _s3;
+    private float _spareGaussian;
+    private bool _hasSpareGaussian;
+
+    /// <summary>Creates a generator whose whole sequence is fixed by <paramref name="seed"/>.</summary>
+    public Rng(ulong seed)
+    {
+        ulong x = seed;
+        _s0 = SplitMix64(ref x);
+        _s1 = SplitMix64(ref x);
+        _s2 = SplitMix64(ref x);
+        _s3 = SplitMix64(ref x);
+    }
+
+    private static ulong SplitMix64(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>Next 64 random bits.</summary>
+    public ulong NextUInt64()
+    {
+        ulong result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = BitOperations.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias (Lemire's method).</summary>
+    public int NextInt(int maxExclusive)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxExclusive);
+        ulong range = (ulong)maxExclusive;
+        ulong product = Math.BigMul(NextUInt64(), range, out ulong low);
+        if (low < range)
+        {
+            ulong threshold = (0 - range) % range;
+            while (low < threshold)
+            {
+                product = Math.BigMul(NextUInt64(), range, out low);
+            }
+        }
+        return (int)product;
+    }
+
+    /// <summary>Uniform float in [0, 1) with 24 random bits.</summary>
+    public float NextFloat() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
+
+    /// <summary>Uniform float in [<paramref name="low"/>, <paramref name="high"/>).</summary>
+    public float NextUniform(float low, float high) => low + (high - low) * NextFloat();
+
+    /// <summary>Standard normal sample (Box–Muller, computed in double for reproducibility across instruction sets).</summary>
+    public float NextGaussian()
+    {
+        if (_hasSpareGaussian)
+        {
+            _hasSpareGaussian = false;
+            return _spareGaussian;
+        }
+        double u1 = ((NextUInt64() >> 11) + 1) * (1.0 / (1UL << 53)); // (0, 1]: log is finite
+        double u2 = (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+        double r = Math.Sqrt(-2.0 * Math.Log(u1));
+        _spareGaussian = (float)(r * Math.Sin(2 * Math.PI * u2));
+        _hasSpareGaussian = true;
+        return (float)(r * Math.Cos(2 * Math.PI * u2));
+    }
+
+    /// <summary>Fisher–Yates shuffle in place.</summary>
+    public void Shuffle(Span<int> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    /// <summary>The generator's complete state, for checkpoints; <see cref="Restore"/> takes it back.</summary>
+    public RngState Save() => new(_s0, _s1, _s2, _s3, _spareGaussian, _hasSpareGaussian);
+
+    /// <summary>Continues the sequence from a state taken by <see cref="Save"/>.</summary>
+    public void Restore(RngState state)
+    {
+        if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
+        {
+            throw new ArgumentException("An all-zero xoshiro256** state is invalid: it would only ever produce zeros.", nameof(state));
+        }
+        (_s0, _s1, _s2, _s3) = (state.S0, state.S1, state.S2, state.S3);
+        (_spareGaussian, _hasSpareGaussian) = (state.SpareGaussian, state.HasSpareGaussian);
+    }
+}
+
+/// <summary>A snapshot of <see cref="Rng"/>'s state.</summary>
+public readonly record struct RngState(ulong S0, ulong S1, ulong S2, ulong S3, float SpareGaussian, bool HasSpareGaussian);
