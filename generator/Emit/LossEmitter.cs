@@ -1,0 +1,148 @@
+using GenNet.Generator.Model;
+
+namespace GenNet.Generator.Emit;
+
+/// <summary>The loss head: how outputs are presented, and the training and evaluation API it implies.</summary>
+internal static class LossEmitter
+{
+    public static string InterfaceName(NetworkSpec spec) =>
+        spec.Loss == LossKind.SoftmaxCrossEntropy ? TypeNames.IClassifier : TypeNames.IRegressor;
+
+    /// <summary>Writes <c>rows</c> output rows into <paramref name="destination"/> from the last layer's activations.</summary>
+    public static void EmitOutput(SourceWriter w, NetworkSpec spec, string destination)
+    {
+        int last = spec.LastLayer.Number;
+        if (spec.Loss == LossKind.SoftmaxCrossEntropy)
+        {
+            w.Line($"{TypeNames.Kernels}.Softmax({destination}, A{last}(rows), rows, OutputSize);");
+        }
+        else
+        {
+            w.Line($"A{last}(rows).CopyTo({destination});");
+        }
+    }
+
+    public static void EmitTrainingApi(SourceWriter w, NetworkSpec spec)
+    {
+        if (spec.Loss == LossKind.SoftmaxCrossEntropy)
+        {
+            EmitClassifierApi(w, spec);
+        }
+        else
+        {
+            EmitRegressorApi(w, spec);
+        }
+    }
+
+    private static void EmitClassifierApi(SourceWriter w, NetworkSpec spec)
+    {
+        int last = spec.LastLayer.Number;
+        w.Line("/// <summary>");
+        w.Line("/// Forward, mean softmax cross-entropy and backward for <paramref name=\"count\"/> samples (at most MaxBatchSize):");
+        w.Line("/// overwrites <see cref=\"Gradients\"/> and returns the mean loss.");
+        w.Line("/// </summary>");
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        using (w.Block($"public float ComputeGradients({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlyLabels} labels, int count)"))
+        {
+            w.Line($"{TypeNames.Guard}.Count(count, _maxBatchSize);");
+            w.Line($"{TypeNames.Guard}.Rows(inputs.Length, count, InputSize);");
+            w.Line($"{TypeNames.Guard}.Rows(labels.Length, count, 1);");
+            w.Line("labels = labels.Slice(0, count);");
+            w.Line($"{TypeNames.Guard}.Labels(labels, OutputSize);");
+            w.Line("int rows = count;");
+            w.Line($"{TypeNames.ReadOnlySpan} x = inputs.Slice(0, rows * InputSize);");
+            w.Line("RunForward(x, rows);");
+            w.Line($"// Loss head: softmax fused with cross-entropy. L = −(1/rows) Σ log softmax(a{last})[label]; dA{last} = (softmax(a{last}) − onehot(label)) / rows");
+            w.Line($"float loss = {TypeNames.Kernels}.SoftmaxCrossEntropy(DA{last}(rows), A{last}(rows), labels, rows, OutputSize, 1f / rows) / rows;");
+            w.Line("RunBackward(x, rows);");
+            w.Line("return loss;");
+        }
+        w.Line();
+        w.Line("/// <summary>ComputeGradients followed by one optimizer step; returns the mean loss.</summary>");
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        using (w.Block($"public float TrainStep({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlyLabels} labels, int count, {TypeNames.Optimizer} optimizer)"))
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+            w.Line("float loss = ComputeGradients(inputs, labels, count);");
+            w.Line("optimizer.Step(_parameters.Span, _gradients.Span);");
+            w.Line("return loss;");
+        }
+        w.Line();
+        w.Line("/// <summary>Number of the <paramref name=\"count\"/> samples (any number) whose most probable class is the label.</summary>");
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        w.Line($"public int Evaluate({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlyLabels} labels, int count) => Evaluate(inputs, labels, count, out _);");
+        w.Line();
+        w.Line("/// <summary>Number of correctly classified samples and, in <paramref name=\"meanLoss\"/>, the mean cross-entropy.</summary>");
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        using (w.Block($"public int Evaluate({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlyLabels} labels, int count, out float meanLoss)"))
+        {
+            w.Line($"{TypeNames.Guard}.PositiveCount(count);");
+            w.Line($"{TypeNames.Guard}.Rows(inputs.Length, count, InputSize);");
+            w.Line($"{TypeNames.Guard}.Rows(labels.Length, count, 1);");
+            w.Line($"{TypeNames.Guard}.Labels(labels.Slice(0, count), OutputSize);");
+            w.Line("int correct = 0;");
+            w.Line("double totalLoss = 0;");
+            using (w.Block("for (int start = 0; start < count; start += _maxBatchSize)"))
+            {
+                w.Line($"int rows = {TypeNames.Math}.Min(_maxBatchSize, count - start);");
+                w.Line($"{TypeNames.ReadOnlyLabels} batchLabels = labels.Slice(start, rows);");
+                w.Line("RunForward(inputs.Slice(start * InputSize, rows * InputSize), rows);");
+                w.Line($"correct += {TypeNames.Kernels}.CountCorrect(A{last}(rows), batchLabels, rows, OutputSize);");
+                w.Line($"totalLoss += {TypeNames.Kernels}.CrossEntropyLoss(A{last}(rows), batchLabels, rows, OutputSize);");
+            }
+            w.Line("meanLoss = (float)(totalLoss / count);");
+            w.Line("return correct;");
+        }
+    }
+
+    private static void EmitRegressorApi(SourceWriter w, NetworkSpec spec)
+    {
+        int last = spec.LastLayer.Number;
+        w.Line("/// <summary>");
+        w.Line("/// Forward, mean squared error and backward for <paramref name=\"count\"/> samples (at most MaxBatchSize):");
+        w.Line("/// overwrites <see cref=\"Gradients\"/> and returns the loss.");
+        w.Line("/// </summary>");
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        using (w.Block($"public float ComputeGradients({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlySpan} targets, int count)"))
+        {
+            w.Line($"{TypeNames.Guard}.Count(count, _maxBatchSize);");
+            w.Line($"{TypeNames.Guard}.Rows(inputs.Length, count, InputSize);");
+            w.Line($"{TypeNames.Guard}.Rows(targets.Length, count, OutputSize);");
+            w.Line("int rows = count;");
+            w.Line($"{TypeNames.ReadOnlySpan} x = inputs.Slice(0, rows * InputSize);");
+            w.Line("RunForward(x, rows);");
+            w.Line($"// Loss head: L = (1/(rows·O)) Σ (a{last} − t)²; dA{last} = 2(a{last} − t) / (rows·O)");
+            w.Line("float scale = 1f / (rows * OutputSize);");
+            w.Line($"float loss = {TypeNames.Kernels}.SquaredError(DA{last}(rows), A{last}(rows), targets.Slice(0, rows * OutputSize), scale) * scale;");
+            w.Line("RunBackward(x, rows);");
+            w.Line("return loss;");
+        }
+        w.Line();
+        w.Line("/// <summary>ComputeGradients followed by one optimizer step; returns the loss.</summary>");
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        using (w.Block($"public float TrainStep({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlySpan} targets, int count, {TypeNames.Optimizer} optimizer)"))
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+            w.Line("float loss = ComputeGradients(inputs, targets, count);");
+            w.Line("optimizer.Step(_parameters.Span, _gradients.Span);");
+            w.Line("return loss;");
+        }
+        w.Line();
+        w.Line("/// <summary>Mean squared error over <paramref name=\"count\"/> samples (any number), without gradients.</summary>");
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        using (w.Block($"public float Loss({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlySpan} targets, int count)"))
+        {
+            w.Line($"{TypeNames.Guard}.PositiveCount(count);");
+            w.Line($"{TypeNames.Guard}.Rows(inputs.Length, count, InputSize);");
+            w.Line($"{TypeNames.Guard}.Rows(targets.Length, count, OutputSize);");
+            w.Line("double total = 0;");
+            using (w.Block("for (int start = 0; start < count; start += _maxBatchSize)"))
+            {
+                w.Line($"int rows = {TypeNames.Math}.Min(_maxBatchSize, count - start);");
+                w.Line("RunForward(inputs.Slice(start * InputSize, rows * InputSize), rows);");
+                w.Line($"total += {TypeNames.Kernels}.SquaredError(default, A{last}(rows), targets.Slice(start * OutputSize, rows * OutputSize), 0f);");
+            }
+            w.Line("return (float)(total / ((double)count * OutputSize));");
+        }
+    }
+}

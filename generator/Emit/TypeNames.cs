@@ -1,0 +1,22 @@
+namespace GenNet.Generator.Emit;
+
+/// <summary>Fully qualified names of every type the generated code references.</summary>
+internal static class TypeNames
+{
+    public const string Span = "global::System.Span<float>";
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+    public const string ReadOnlyLabels = "global::System.ReadOnlySpan<int>";
+    public const string Math = "global::System.Math";
+    public const string ArgumentException = "global::System.ArgumentException";
+    public const string GeneratedCode = "global::System.CodeDom.Compiler.GeneratedCodeAttribute";
+    public const string Kernels = "global::GenNet.Kernels";
+    public const string Activation = "global::GenNet.Activation";
+    public const string Arena = "global::GenNet.Arena";
+    public const string Guard = "global::GenNet.Guard";
+    public const string Rng = "global::GenNet.Rng";
+    public const string Initializers = "global::GenNet.Initializers";
+    public const string Optimizer = "global::GenNet.Optimizer";
+    public const string INetwork = "global::GenNet.INetwork";
+    public const string IClassifier = "global::GenNet.IClassifier";
+    public const string IRegressor = "global::GenNet.IRegressor";
+}

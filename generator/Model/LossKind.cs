@@ -1,0 +1,8 @@
+namespace GenNet.Generator.Model;
+
+/// <summary>The loss head that closes a network.</summary>
+internal enum LossKind
+{
+    SoftmaxCrossEntropy,
+    MeanSquaredError,
+}
