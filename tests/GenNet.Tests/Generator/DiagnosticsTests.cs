@@ -1,0 +1,197 @@
+using Microsoft.CodeAnalysis;
+
+namespace GenNet.Tests.Generator;
+
+/// <summary>One test per GNN diagnostic: the ID, the location it reports, and that no code is generated.</summary>
+public class DiagnosticsTests
+{
+    [Fact]
+    public void GNN0001_class_not_partial() => Verify("""
+        using GenNet;
+        [Input(4)] [Dense(2)] [SoftmaxCrossEntropy]
+        public class {|GNN0001:Net|} { }
+        """);
+
+    [Fact]
+    public void GNN0002_no_input() => Verify("""
+        using GenNet;
+        [{|GNN0002:Dense(2)|}] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0003_input_not_first() => Verify("""
+        using GenNet;
+        [Dense(3)] [{|GNN0003:Input(4)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0004_input_twice() => Verify("""
+        using GenNet;
+        [Input(4)] [{|GNN0004:Input(4)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0005_input_size_not_positive() => Verify("""
+        using GenNet;
+        [{|GNN0005:Input(0)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0005_dense_units_not_positive() => Verify("""
+        using GenNet;
+        [Input(4)] [{|GNN0005:Dense(-3, Activation.ReLU)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0006_no_loss_head() => Verify("""
+        using GenNet;
+        [Input(4)] [Dense(2)]
+        public partial class {|GNN0006:Net|} { }
+        """);
+
+    [Fact]
+    public void GNN0007_loss_not_last() => Verify("""
+        using GenNet;
+        [Input(4)] [Dense(3)] [{|GNN0007:SoftmaxCrossEntropy|}] [Dense(2)]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0008_two_loss_heads() => Verify("""
+        using GenNet;
+        [Input(4)] [Dense(2)] [SoftmaxCrossEntropy] [{|GNN0008:MeanSquaredError|}]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0009_softmax_on_one_output() => Verify("""
+        using GenNet;
+        [Input(4)] [Dense(1)] [{|GNN0009:SoftmaxCrossEntropy|}]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0010_layers_split_over_partial_declarations() => Verify("""
+        using GenNet;
+        [Input(4)] [Dense(3)]
+        public partial class Net { }
+        [{|GNN0010:Dense(2)|}] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0011_nested_class() => Verify("""
+        using GenNet;
+        public partial class Outer
+        {
+            [Input(4)] [Dense(2)] [SoftmaxCrossEntropy]
+            public partial class {|GNN0011:Net|} { }
+        }
+        """);
+
+    [Fact]
+    public void GNN0011_generic_class() => Verify("""
+        using GenNet;
+        [Input(4)] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class {|GNN0011:Net|}<T> { }
+        """);
+
+    [Fact]
+    public void GNN0011_static_class() => Verify("""
+        using GenNet;
+        [Input(4)] [Dense(2)] [SoftmaxCrossEntropy]
+        public static partial class {|GNN0011:Net|} { }
+        """);
+
+    [Fact]
+    public void GNN0012_undefined_activation_value() => Verify("""
+        using GenNet;
+        [Input(4)] [{|GNN0012:Dense(3, (Activation)42)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0012_leaky_relu_slope_not_positive() => Verify("""
+        using GenNet;
+        [Input(4)] [{|GNN0012:Dense(3, Activation.LeakyReLU, alpha: -0.5f)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0013_no_dense_layer() => Verify("""
+        using GenNet;
+        [Input(4)] [SoftmaxCrossEntropy]
+        public partial class {|GNN0013:Net|} { }
+        """);
+
+    [Fact]
+    public void GNN0014_too_many_parameters() => Verify("""
+        using GenNet;
+        [Input(100000)] [Dense(100000)] [SoftmaxCrossEntropy]
+        public partial class {|GNN0014:Net|} { }
+        """);
+
+    [Fact]
+    public void Messages_say_what_to_do()
+    {
+        (string source, _) = Markup.Parse("""
+            using GenNet;
+            [Input(4)] [Dense(2)]
+            public partial class Net { }
+            """);
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Analyze(GeneratorHarness.Compile(source)));
+        Assert.Equal("Network class 'Net' has no loss head; end the layer list with [SoftmaxCrossEntropy] or [MeanSquaredError]", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void Pragma_suppresses_a_diagnostic()
+    {
+        var compilation = GeneratorHarness.Compile("""
+            using GenNet;
+            #pragma warning disable GNN0006
+            [Input(4)] [Dense(2)]
+            public partial class Net { }
+            """);
+        Assert.All(GeneratorHarness.Analyze(compilation), d => Assert.True(d.IsSuppressed));
+    }
+
+    [Fact]
+    public void Valid_declaration_has_no_diagnostics_and_compiles()
+    {
+        var compilation = GeneratorHarness.Compile("""
+            using GenNet;
+            namespace Sample;
+            [Input(784)] [Dense(512, Activation.ReLU)] [Dense(10)] [SoftmaxCrossEntropy]
+            public partial class MnistMlp { }
+            """);
+        Assert.Empty(GeneratorHarness.Analyze(compilation));
+        (var run, Compilation output) = GeneratorHarness.Generate(compilation);
+        Assert.Single(run.GeneratedTrees);
+        Assert.Empty(GeneratorHarness.CompilerErrors(output));
+    }
+
+    /// <summary>
+    /// The analyzer reports exactly the marked diagnostics at the marked spans; the generator emits nothing for the
+    /// invalid class; and the compilation has no compiler errors (a bad declaration never yields broken code).
+    /// </summary>
+    private static void Verify(string markup)
+    {
+        (string source, List<(string Id, Microsoft.CodeAnalysis.Text.TextSpan Span)> expected) = Markup.Parse(markup);
+        var compilation = GeneratorHarness.Compile(source);
+
+        var actual = GeneratorHarness.Analyze(compilation)
+            .Select(d => (d.Id, d.Location.SourceSpan))
+            .OrderBy(d => d.SourceSpan.Start)
+            .ToList();
+        Assert.Equal(expected.OrderBy(e => e.Span.Start).Select(e => (e.Id, e.Span)).ToList(), actual);
+
+        (var run, Compilation output) = GeneratorHarness.Generate(compilation);
+        Assert.Empty(run.GeneratedTrees);
+        Assert.Empty(GeneratorHarness.CompilerErrors(output));
+    }
+}
