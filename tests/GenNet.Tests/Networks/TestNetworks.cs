@@ -1,0 +1,36 @@
+namespace GenNet.Tests.Networks;
+
+// Small networks compiled by the real generator (the test project references it as an analyzer).
+// Between them they cover every activation, both loss heads, bias on and off, and odd sizes.
+
+[Input(5)]
+[Dense(7, Activation.ReLU)]
+[Dense(3)]
+[SoftmaxCrossEntropy]
+public partial class TinyReluNet;
+
+[Input(9)]
+[Dense(17, Activation.LeakyReLU, alpha: 0.1f)]
+[Dense(33, Activation.Sigmoid)]
+[Dense(8, Activation.Tanh)]
+[Dense(3)]
+[SoftmaxCrossEntropy]
+public partial class EveryActivationNet;
+
+[Input(3)]
+[Dense(5, Activation.LeakyReLU)]
+[Dense(4, Activation.Tanh, bias: false)]
+[Dense(2, Activation.Sigmoid)]
+[MeanSquaredError]
+public partial class RegressorNet;
+
+[Input(2)]
+[Dense(8, Activation.Tanh)]
+[Dense(2)]
+[SoftmaxCrossEntropy]
+public partial class XorNet;
+
+[Input(4)]
+[Dense(1)]
+[MeanSquaredError]
+public partial class LinearRegressionNet;
