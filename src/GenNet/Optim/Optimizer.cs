@@ -12,8 +12,9 @@ public abstract class Optimizer
     protected Optimizer(int parameterCount, float learningRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parameterCount);
+        Guard.FinitePositive(learningRate);
         ParameterCount = parameterCount;
-        LearningRate = learningRate;
+        _learningRate = learningRate;
     }
 
     /// <summary>Length of the parameter and gradient arenas this optimizer updates.</summary>
@@ -25,7 +26,7 @@ public abstract class Optimizer
         get => _learningRate;
         set
         {
-            Guard.FinitePositive(value);
+            Guard.FinitePositive(value, nameof(LearningRate));
             _learningRate = value;
         }
     }
