@@ -20,7 +20,7 @@ public static unsafe partial class Kernels
     public static void DenseForward(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
         int batch, int inputs, int outputs, Activation activation, float alpha, WorkerPool? workers = null)
     {
-        CheckSizes(batch, inputs, outputs);
+        CheckSizes(batch, inputs, outputs, workers);
         Guard.Rows(y.Length, batch, outputs, nameof(y));
         Guard.Rows(x.Length, batch, inputs, nameof(x));
         Guard.Rows(w.Length, inputs, outputs, nameof(w));
@@ -62,7 +62,7 @@ public static unsafe partial class Kernels
     public static void DenseBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
         int batch, int inputs, int outputs, WorkerPool? workers = null)
     {
-        CheckSizes(batch, inputs, outputs);
+        CheckSizes(batch, inputs, outputs, workers);
         Guard.Rows(dw.Length, inputs, outputs, nameof(dw));
         if (!db.IsEmpty)
         {
@@ -106,7 +106,7 @@ public static unsafe partial class Kernels
     public static void DenseBackwardInput(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, int batch, int inputs, int outputs,
         WorkerPool? workers = null)
     {
-        CheckSizes(batch, inputs, outputs);
+        CheckSizes(batch, inputs, outputs, workers);
         Guard.Rows(dx.Length, batch, inputs, nameof(dx));
         Guard.Rows(dz.Length, batch, outputs, nameof(dz));
         Guard.Rows(w.Length, inputs, outputs, nameof(w));
@@ -168,8 +168,12 @@ public static unsafe partial class Kernels
         }
     }
 
-    private static void CheckSizes(int batch, int inputs, int outputs)
+    private static void CheckSizes(int batch, int inputs, int outputs, WorkerPool? workers)
     {
+        if (workers is not null)
+        {
+            ObjectDisposedException.ThrowIf(workers.IsDisposed, workers);
+        }
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
         ArgumentOutOfRangeException.ThrowIfNegative(inputs);
         ArgumentOutOfRangeException.ThrowIfNegative(outputs);

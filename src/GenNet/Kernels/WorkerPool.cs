@@ -15,7 +15,7 @@ namespace GenNet;
 /// <para>
 /// Dispatching allocates nothing: the job is a function pointer plus a pointer to a descriptor on the caller's
 /// stack (valid because <see cref="Run"/> returns only after every part finished), each worker waits on its own
-/// semaphore, and the caller waits on one reset-able event. A pool runs one call at a time; calling it from two
+/// semaphore, and the caller spins briefly and then waits on a preallocated monitor. A pool runs one call at a time; calling it from two
 /// threads at once throws <see cref="InvalidOperationException"/>.
 /// </para>
 /// </remarks>
@@ -23,7 +23,8 @@ public sealed unsafe class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _wake;
-    private readonly ManualResetEventSlim _done = new(initialState: false, spinCount: 2000);
+    // Completion gate, allocated here: ManualResetEventSlim would lazily allocate its lock on its first blocking wait.
+    private readonly object _gate = new();
     private delegate*<void*, int, int, void> _body;
     private void* _state;
     private int _parts;
@@ -50,6 +51,8 @@ public sealed unsafe class WorkerPool : IDisposable
 
     /// <summary>Threads taking part in each call, the caller included.</summary>
     public int ThreadCount { get; }
+
+    internal bool IsDisposed => _disposed;
 
     /// <summary>
     /// Runs <c>body(state, p, parts)</c> for every p in [0, <paramref name="parts"/>) and returns when all are done.
@@ -78,7 +81,6 @@ public sealed unsafe class WorkerPool : IDisposable
             _parts = parts;
             _pending = parts - 1;
             _error = null;
-            _done.Reset();
             // Release is a full fence: each worker sees the fields above once it wakes.
             for (int i = 0; i < parts - 1; i++)
             {
@@ -91,13 +93,35 @@ public sealed unsafe class WorkerPool : IDisposable
             finally
             {
                 // The state lives on our caller's stack: never return before every worker is done with it.
-                _done.Wait();
+                WaitForWorkers();
             }
             _error?.Throw();
         }
         finally
         {
             Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>Spins briefly (the parts are balanced, so workers usually finish with the caller), then blocks.</summary>
+    private void WaitForWorkers()
+    {
+        SpinWait spin = default;
+        for (int i = 0; i < 50 && Volatile.Read(ref _pending) != 0; i++)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+        if (Volatile.Read(ref _pending) == 0)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            // The last worker pulses under the same lock, so the wake-up cannot fall between this check and Wait.
+            while (Volatile.Read(ref _pending) != 0)
+            {
+                Monitor.Wait(_gate);
+            }
         }
     }
 
@@ -122,7 +146,10 @@ public sealed unsafe class WorkerPool : IDisposable
             }
             if (Interlocked.Decrement(ref _pending) == 0)
             {
-                _done.Set();
+                lock (_gate)
+                {
+                    Monitor.PulseAll(_gate);
+                }
             }
         }
     }
@@ -147,6 +174,5 @@ public sealed unsafe class WorkerPool : IDisposable
         {
             wake.Dispose();
         }
-        _done.Dispose();
     }
 }
