@@ -6,21 +6,27 @@ namespace GenNet;
 
 // The one GEMM engine behind the three dense kernels: C[M×N] (= or +=) epilogue(A[M×K]·B[K×N]).
 //
-// Shape: the result is cut into tiles of 6 rows × 2 vectors (6×32 for Vector512, 6×16 for Vector256, 6×8 for
-// Vector128), each computed by a register-blocked micro-kernel holding 12 accumulators. For each column block the
+// Shape: the result is cut into tiles of MR rows × 2 vectors (8×32 for Vector512, 6×16 for Vector256, 6×8 for
+// Vector128), each computed by a register-blocked micro-kernel holding 16 or 12 accumulators. For each column block the
 // K×NR panel of B is packed once into a contiguous, 64-byte aligned, zero-padded per-thread scratch, so the
 // micro-kernel streams it with aligned loads whatever B's stride (the unpacked W panel has a 2 KiB power-of-two
 // stride for O = 512, which maps it onto a few cache sets) and so column tails need no masking: the padding lanes
 // compute zeros that the epilogue never stores. A is read in place through a row and a column stride, which is how
 // the same micro-kernel serves x·w (A = x), xᵀ·dz (A = x read transposed) and dz·wᵀ (B packed transposed); a short
-// last row block is copied into a zero-padded 6-row scratch first.
+// last row block is copied into a zero-padded MR-row scratch first.
 //
 // Determinism: every C element is acc = fma(a_k, b_k, acc) for k = 0…K−1 from acc = 0, then the epilogue, in the same
 // instruction sequence whatever tile, part or thread it falls in; so any split gives the same bits.
 public static unsafe partial class Kernels
 {
-    /// <summary>Rows of C per micro-kernel tile.</summary>
-    private const int TileRows = 6;
+    /// <summary>
+    /// Rows of C per micro-kernel tile: 8 with Vector512 (16 accumulators of the 32 zmm registers; 8 also divides the
+    /// MNIST batch 128 and I = 784, so no row tail), else 6 (12 accumulators of the 16 ymm/xmm registers).
+    /// </summary>
+    private static int TileRows => SimdHelpers.Width == 512 ? 8 : 6;
+
+    /// <summary>The largest tile, in floats: 8 rows × 32 columns.</summary>
+    private const int MaxTileFloats = 8 * 32;
 
     /// <summary>M·N·K below which waking workers costs more than it saves (≈ 20 µs of single-thread work).</summary>
     private const long ParallelMinWork = 1L << 20;
@@ -89,7 +95,8 @@ public static unsafe partial class Kernels
         GemmJob* g = (GemmJob*)state;
         int nr = TileCols;
         int colBlocks = (g->N + nr - 1) / nr;
-        int rowBlocks = (g->M + TileRows - 1) / TileRows;
+        int mr = TileRows;
+        int rowBlocks = (g->M + mr - 1) / mr;
         int c0 = 0, c1 = colBlocks, r0 = 0, r1 = rowBlocks;
         if (colBlocks >= parts)
         {
@@ -107,13 +114,13 @@ public static unsafe partial class Kernels
         }
 
         int k = g->K;
-        float* panel = GemmScratch.Get((nint)k * (nr + TileRows));
+        float* panel = GemmScratch.Get((nint)k * (nr + mr));
         float* aTail = panel + (nint)k * nr;
-        float* tile = stackalloc float[TileRows * 32];
+        float* tile = stackalloc float[MaxTileFloats];
 
-        int lastRow = (r1 - 1) * TileRows;
+        int lastRow = (r1 - 1) * mr;
         int lastRows = g->M - lastRow;
-        if (lastRows < TileRows)
+        if (lastRows < mr)
         {
             PackRows(aTail, g, lastRow, lastRows);
         }
@@ -133,11 +140,11 @@ public static unsafe partial class Kernels
             float* bias = g->Bias == null ? null : g->Bias + j;
             for (int rb = r0; rb < r1; rb++)
             {
-                int i = rb * TileRows;
-                int rows = Math.Min(TileRows, g->M - i);
+                int i = rb * mr;
+                int rows = Math.Min(mr, g->M - i);
                 float* a = aTail;
-                nint rs = 1, cs = TileRows;
-                if (rows == TileRows)
+                nint rs = 1, cs = mr;
+                if (rows == mr)
                 {
                     a = g->A + i * g->ARowStride;
                     rs = g->ARowStride;
@@ -154,14 +161,16 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>tile[6×32] = A[6×K]·panel[K×32] with 12 Vector512 accumulators.</summary>
+    /// <summary>tile[8×32] = A[8×K]·panel[K×32] with 16 Vector512 accumulators.</summary>
     private static void Tile512(float* a, nint rs, nint cs, float* b, int k, float* tile)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
         float* a0 = a;
-        float* a3 = a + 3 * rs;
+        float* a4 = a + 4 * rs;
         nint rs2 = rs + rs;
+        nint rs3 = rs2 + rs;
         for (; k > 0; k--)
         {
             Vector512<float> b0 = Vector512.LoadAligned(b);
@@ -175,17 +184,23 @@ public static unsafe partial class Kernels
             av = Vector512.Create(a0[rs2]);
             c20 = SimdHelpers.MultiplyAdd(av, b0, c20);
             c21 = SimdHelpers.MultiplyAdd(av, b1, c21);
-            av = Vector512.Create(a3[0]);
+            av = Vector512.Create(a0[rs3]);
             c30 = SimdHelpers.MultiplyAdd(av, b0, c30);
             c31 = SimdHelpers.MultiplyAdd(av, b1, c31);
-            av = Vector512.Create(a3[rs]);
+            av = Vector512.Create(a4[0]);
             c40 = SimdHelpers.MultiplyAdd(av, b0, c40);
             c41 = SimdHelpers.MultiplyAdd(av, b1, c41);
-            av = Vector512.Create(a3[rs2]);
+            av = Vector512.Create(a4[rs]);
             c50 = SimdHelpers.MultiplyAdd(av, b0, c50);
             c51 = SimdHelpers.MultiplyAdd(av, b1, c51);
+            av = Vector512.Create(a4[rs2]);
+            c60 = SimdHelpers.MultiplyAdd(av, b0, c60);
+            c61 = SimdHelpers.MultiplyAdd(av, b1, c61);
+            av = Vector512.Create(a4[rs3]);
+            c70 = SimdHelpers.MultiplyAdd(av, b0, c70);
+            c71 = SimdHelpers.MultiplyAdd(av, b1, c71);
             a0 += cs;
-            a3 += cs;
+            a4 += cs;
             b += 32;
         }
         c00.Store(tile); c01.Store(tile + 16);
@@ -194,6 +209,8 @@ public static unsafe partial class Kernels
         c30.Store(tile + 96); c31.Store(tile + 112);
         c40.Store(tile + 128); c41.Store(tile + 144);
         c50.Store(tile + 160); c51.Store(tile + 176);
+        c60.Store(tile + 192); c61.Store(tile + 208);
+        c70.Store(tile + 224); c71.Store(tile + 240);
     }
 
     /// <summary>tile[6×16] = A[6×K]·panel[K×16] with 12 Vector256 accumulators.</summary>
@@ -425,10 +442,11 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>aTail[K×6] with aTail[k, r] = A[i + r, k] for r &lt; rows, zero beyond: the short last row block.</summary>
+    /// <summary>aTail[K×mr] with aTail[k, r] = A[i + r, k] for r &lt; rows, zero beyond: the short last row block.</summary>
     private static void PackRows(float* aTail, GemmJob* g, int i, int rows)
     {
-        for (int r = 0; r < TileRows; r++)
+        int mr = TileRows;
+        for (int r = 0; r < mr; r++)
         {
             float* dst = aTail + r;
             if (r < rows)
@@ -437,14 +455,14 @@ public static unsafe partial class Kernels
                 nint cs = g->AColStride;
                 for (int k = 0; k < g->K; k++)
                 {
-                    dst[k * TileRows] = src[k * cs];
+                    dst[k * mr] = src[k * cs];
                 }
             }
             else
             {
                 for (int k = 0; k < g->K; k++)
                 {
-                    dst[k * TileRows] = 0f;
+                    dst[k * mr] = 0f;
                 }
             }
         }
