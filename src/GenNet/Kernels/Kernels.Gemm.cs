@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
@@ -418,25 +419,67 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>panel[K×nr] with panel[k, c] = B[(j + c)·Ldb + k], zero-padded to nr columns.</summary>
+    /// <remarks>
+    /// Blocked over k so the panel rows being written (64 × nr floats, ≤ 8 KiB) stay in L1 while each source row is
+    /// read in 64-float runs: written column by column over the whole K, the panel (64 KiB for K = 512) thrashed L1.
+    /// </remarks>
     private static void PackPanelTransposed(float* panel, GemmJob* g, int j, int cols, int nr)
     {
+        const int KBlock = 64;
         int kk = g->K;
-        for (int c = 0; c < nr; c++)
+        for (int k0 = 0; k0 < kk; k0 += KBlock)
         {
-            float* dst = panel + c;
-            if (c < cols)
+            int k1 = Math.Min(kk, k0 + KBlock);
+            int c = 0;
+            if (Sse.IsSupported)
             {
-                float* src = g->B + (j + c) * g->Ldb;
-                for (int k = 0; k < kk; k++)
+                // Four source rows at a time, as 4×4 in-register transposes: 4 loads, 8 shuffles, 4 stores per 16 floats.
+                for (; c <= cols - 4; c += 4)
                 {
-                    dst[k * nr] = src[k];
+                    float* s0 = g->B + (j + c) * g->Ldb;
+                    float* s1 = s0 + g->Ldb;
+                    float* s2 = s1 + g->Ldb;
+                    float* s3 = s2 + g->Ldb;
+                    int k = k0;
+                    for (; k <= k1 - 4; k += 4)
+                    {
+                        Vector128<float> r0 = Sse.LoadVector128(s0 + k), r1 = Sse.LoadVector128(s1 + k);
+                        Vector128<float> r2 = Sse.LoadVector128(s2 + k), r3 = Sse.LoadVector128(s3 + k);
+                        Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackLow(r2, r3);
+                        Vector128<float> t2 = Sse.UnpackHigh(r0, r1), t3 = Sse.UnpackHigh(r2, r3);
+                        float* d = panel + k * nr + c;
+                        Sse.Store(d, Sse.MoveLowToHigh(t0, t1));
+                        Sse.Store(d + nr, Sse.MoveHighToLow(t1, t0));
+                        Sse.Store(d + 2 * nr, Sse.MoveLowToHigh(t2, t3));
+                        Sse.Store(d + 3 * nr, Sse.MoveHighToLow(t3, t2));
+                    }
+                    for (; k < k1; k++)
+                    {
+                        float* d = panel + k * nr + c;
+                        d[0] = s0[k];
+                        d[1] = s1[k];
+                        d[2] = s2[k];
+                        d[3] = s3[k];
+                    }
                 }
             }
-            else
+            for (; c < nr; c++)
             {
-                for (int k = 0; k < kk; k++)
+                float* dst = panel + c;
+                if (c < cols)
                 {
-                    dst[k * nr] = 0f;
+                    float* src = g->B + (j + c) * g->Ldb;
+                    for (int k = k0; k < k1; k++)
+                    {
+                        dst[k * nr] = src[k];
+                    }
+                }
+                else
+                {
+                    for (int k = k0; k < k1; k++)
+                    {
+                        dst[k * nr] = 0f;
+                    }
                 }
             }
         }
