@@ -94,7 +94,10 @@ public static unsafe partial class Kernels
     private static void GemmPart(void* state, int part, int parts)
     {
         GemmJob* g = (GemmJob*)state;
-        int nr = TileCols;
+        // A result at most one vector wide (the 10 logits of MNIST) takes one-vector tiles: a two-vector tile would
+        // spend most of its FMAs on padding. The choice depends only on N, never on the split.
+        bool narrow = g->N <= TileCols / 2;
+        int nr = narrow ? TileCols / 2 : TileCols;
         int colBlocks = (g->N + nr - 1) / nr;
         int mr = TileRows;
         int rowBlocks = (g->M + mr - 1) / mr;
@@ -153,8 +156,11 @@ public static unsafe partial class Kernels
                 }
                 switch (SimdHelpers.Width)
                 {
+                    case 512 when narrow: Tile512Narrow(a, rs, cs, panel, k, tile); break;
                     case 512: Tile512(a, rs, cs, panel, k, tile); break;
+                    case 256 when narrow: Tile256Narrow(a, rs, cs, panel, k, tile); break;
                     case 256: Tile256(a, rs, cs, panel, k, tile); break;
+                    case 128 when narrow: Tile128Narrow(a, rs, cs, panel, k, tile); break;
                     default: Tile128(a, rs, cs, panel, k, tile); break;
                 }
                 Epilogue(g, g->C + i * g->Ldc + j, tile, nr, rows, cols, bias);
@@ -298,6 +304,82 @@ public static unsafe partial class Kernels
         c50.Store(tile + 40); c51.Store(tile + 44);
     }
 
+    /// <summary>tile[8×16] = A[8×K]·panel[K×16] with 8 Vector512 accumulators (results one vector wide).</summary>
+    private static void Tile512Narrow(float* a, nint rs, nint cs, float* b, int k, float* tile)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        float* a0 = a;
+        float* a4 = a + 4 * rs;
+        nint rs2 = rs + rs;
+        nint rs3 = rs2 + rs;
+        for (; k > 0; k--)
+        {
+            Vector512<float> b0 = Vector512.LoadAligned(b);
+            c0 = SimdHelpers.MultiplyAdd(Vector512.Create(a0[0]), b0, c0);
+            c1 = SimdHelpers.MultiplyAdd(Vector512.Create(a0[rs]), b0, c1);
+            c2 = SimdHelpers.MultiplyAdd(Vector512.Create(a0[rs2]), b0, c2);
+            c3 = SimdHelpers.MultiplyAdd(Vector512.Create(a0[rs3]), b0, c3);
+            c4 = SimdHelpers.MultiplyAdd(Vector512.Create(a4[0]), b0, c4);
+            c5 = SimdHelpers.MultiplyAdd(Vector512.Create(a4[rs]), b0, c5);
+            c6 = SimdHelpers.MultiplyAdd(Vector512.Create(a4[rs2]), b0, c6);
+            c7 = SimdHelpers.MultiplyAdd(Vector512.Create(a4[rs3]), b0, c7);
+            a0 += cs;
+            a4 += cs;
+            b += 16;
+        }
+        c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
+        c4.Store(tile + 64); c5.Store(tile + 80); c6.Store(tile + 96); c7.Store(tile + 112);
+    }
+
+    /// <summary>tile[6×8] = A[6×K]·panel[K×8] with 6 Vector256 accumulators (results one vector wide).</summary>
+    private static void Tile256Narrow(float* a, nint rs, nint cs, float* b, int k, float* tile)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        float* a0 = a;
+        float* a3 = a + 3 * rs;
+        nint rs2 = rs + rs;
+        for (; k > 0; k--)
+        {
+            Vector256<float> b0 = Vector256.LoadAligned(b);
+            c0 = SimdHelpers.MultiplyAdd(Vector256.Create(a0[0]), b0, c0);
+            c1 = SimdHelpers.MultiplyAdd(Vector256.Create(a0[rs]), b0, c1);
+            c2 = SimdHelpers.MultiplyAdd(Vector256.Create(a0[rs2]), b0, c2);
+            c3 = SimdHelpers.MultiplyAdd(Vector256.Create(a3[0]), b0, c3);
+            c4 = SimdHelpers.MultiplyAdd(Vector256.Create(a3[rs]), b0, c4);
+            c5 = SimdHelpers.MultiplyAdd(Vector256.Create(a3[rs2]), b0, c5);
+            a0 += cs;
+            a3 += cs;
+            b += 8;
+        }
+        c0.Store(tile); c1.Store(tile + 8); c2.Store(tile + 16);
+        c3.Store(tile + 24); c4.Store(tile + 32); c5.Store(tile + 40);
+    }
+
+    /// <summary>tile[6×4] = A[6×K]·panel[K×4] with 6 Vector128 accumulators (results one vector wide).</summary>
+    private static void Tile128Narrow(float* a, nint rs, nint cs, float* b, int k, float* tile)
+    {
+        Vector128<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        float* a0 = a;
+        float* a3 = a + 3 * rs;
+        nint rs2 = rs + rs;
+        for (; k > 0; k--)
+        {
+            Vector128<float> b0 = Vector128.LoadAligned(b);
+            c0 = SimdHelpers.MultiplyAdd(Vector128.Create(a0[0]), b0, c0);
+            c1 = SimdHelpers.MultiplyAdd(Vector128.Create(a0[rs]), b0, c1);
+            c2 = SimdHelpers.MultiplyAdd(Vector128.Create(a0[rs2]), b0, c2);
+            c3 = SimdHelpers.MultiplyAdd(Vector128.Create(a3[0]), b0, c3);
+            c4 = SimdHelpers.MultiplyAdd(Vector128.Create(a3[rs]), b0, c4);
+            c5 = SimdHelpers.MultiplyAdd(Vector128.Create(a3[rs2]), b0, c5);
+            a0 += cs;
+            a3 += cs;
+            b += 4;
+        }
+        c0.Store(tile); c1.Store(tile + 4); c2.Store(tile + 8);
+        c3.Store(tile + 12); c4.Store(tile + 16); c5.Store(tile + 20);
+    }
+
     /// <summary>
     /// Writes the first <paramref name="rows"/> × <paramref name="cols"/> of a tile (row stride <paramref name="nr"/>) to C:
     /// C = act(acc + bias) or C += acc. Whole vectors first, then scalars; which elements take which path depends only on
@@ -382,6 +464,20 @@ public static unsafe partial class Kernels
     {
         float* src = g->B + j;
         nint ldb = g->Ldb;
+        if (cols == nr && nr != TileCols)
+        {
+            // A full narrow panel: one vector per row.
+            for (int k = g->K; k > 0; k--, src += ldb, panel += nr)
+            {
+                switch (SimdHelpers.Width)
+                {
+                    case 512: Vector512.Load(src).StoreAligned(panel); break;
+                    case 256: Vector256.Load(src).StoreAligned(panel); break;
+                    default: Vector128.Load(src).StoreAligned(panel); break;
+                }
+            }
+            return;
+        }
         if (cols == nr)
         {
             for (int k = g->K; k > 0; k--, src += ldb, panel += nr)
