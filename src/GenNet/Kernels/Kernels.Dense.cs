@@ -1,0 +1,181 @@
+using System.Runtime.Intrinsics;
+
+namespace GenNet;
+
+// Dense layer: forward and both backwards side by side (house style 11).
+//   forward                 y[B×O]  = act(x[B×I]·w[I×O] + bias[O])        (overwrites y)
+//   backward, parameters    dw[I×O] += xᵀ·dz,  db[O] += Σ_b dz[b,·]        (accumulates)
+//   backward, input         dx[B×I] = dz[B×O]·wᵀ                           (overwrites dx)
+// All three run on the GEMM engine in Kernels.Gemm.cs; with a WorkerPool they split over independent outputs only,
+// so results are bit-identical for any thread count.
+public static unsafe partial class Kernels
+{
+    /// <summary>y[B×O] = act(x[B×I]·w[I×O] + bias[O]); an empty <paramref name="bias"/> means no bias.</summary>
+    /// <remarks>
+    /// This method effectively computes <c>y[b,o] = act(bias[o] + Σ_i x[b,i]·w[i,o])</c> for every b and o, summing
+    /// with fused multiply-adds in increasing i and adding the bias last.
+    /// <para>An optional <see cref="WorkerPool"/> (last argument) splits the batch rows or output columns; null runs on the caller.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">A span is shorter than its shape needs, or a size is negative.</exception>
+    public static void DenseForward(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
+        int batch, int inputs, int outputs, Activation activation, float alpha, WorkerPool? workers = null)
+    {
+        CheckSizes(batch, inputs, outputs, workers);
+        Guard.Rows(y.Length, batch, outputs, nameof(y));
+        Guard.Rows(x.Length, batch, inputs, nameof(x));
+        Guard.Rows(w.Length, inputs, outputs, nameof(w));
+        if (!bias.IsEmpty)
+        {
+            Guard.Rows(bias.Length, 1, outputs, nameof(bias));
+        }
+        if (SimdHelpers.Width == 0)
+        {
+            Reference.DenseForward(y, x, w, bias, batch, inputs, outputs, activation, alpha);
+            return;
+        }
+        fixed (float* py = y)
+        fixed (float* px = x)
+        fixed (float* pw = w)
+        fixed (float* pb = bias)
+        {
+            GemmJob job = new()
+            {
+                C = py, Ldc = outputs,
+                A = px, ARowStride = inputs, AColStride = 1,
+                B = pw, Ldb = outputs,
+                M = batch, N = outputs, K = inputs,
+                Bias = bias.IsEmpty ? null : pb,
+                Store = GemmStore.Overwrite, Activation = activation, Alpha = alpha,
+            };
+            RunGemm(&job, workers);
+        }
+    }
+
+    /// <summary>dw[I×O] += xᵀ·dz; db[O] += Σ_b dz[b,·] (skipped when <paramref name="db"/> is empty).</summary>
+    /// <remarks>
+    /// This method effectively computes <c>dw[i,o] += Σ_b x[b,i]·dz[b,o]</c> (the sum formed first, with fused
+    /// multiply-adds in increasing b, then added) and <c>db[o] += Σ_b dz[b,o]</c>. Threads split the rows i of dw, or
+    /// its column blocks, so there is no cross-thread reduction.
+    /// <para>An optional <see cref="WorkerPool"/> (last argument) splits the rows or column blocks of dw; null runs on the caller.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">A span is shorter than its shape needs, or a size is negative.</exception>
+    public static void DenseBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
+        int batch, int inputs, int outputs, WorkerPool? workers = null)
+    {
+        CheckSizes(batch, inputs, outputs, workers);
+        Guard.Rows(dw.Length, inputs, outputs, nameof(dw));
+        if (!db.IsEmpty)
+        {
+            Guard.Rows(db.Length, 1, outputs, nameof(db));
+        }
+        Guard.Rows(x.Length, batch, inputs, nameof(x));
+        Guard.Rows(dz.Length, batch, outputs, nameof(dz));
+        if (SimdHelpers.Width == 0)
+        {
+            Reference.DenseBackwardParameters(dw, db, x, dz, batch, inputs, outputs);
+            return;
+        }
+        fixed (float* pdw = dw)
+        fixed (float* pdb = db)
+        fixed (float* px = x)
+        fixed (float* pdz = dz)
+        {
+            GemmJob job = new()
+            {
+                C = pdw, Ldc = outputs,
+                A = px, ARowStride = 1, AColStride = inputs,
+                B = pdz, Ldb = outputs,
+                M = inputs, N = outputs, K = batch,
+                Store = GemmStore.Accumulate,
+            };
+            RunGemm(&job, workers);
+            if (!db.IsEmpty)
+            {
+                ColumnSums(pdb, pdz, batch, outputs);
+            }
+        }
+    }
+
+    /// <summary>dx[B×I] = dz[B×O]·wᵀ (overwrites dx).</summary>
+    /// <remarks>
+    /// This method effectively computes <c>dx[b,i] = Σ_o dz[b,o]·w[i,o]</c>, with fused multiply-adds in increasing o.
+    /// wᵀ is packed a panel at a time, so this runs on the same micro-kernel as the forward pass.
+    /// <para>An optional <see cref="WorkerPool"/> (last argument) splits the batch rows or input columns; null runs on the caller.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">A span is shorter than its shape needs, or a size is negative.</exception>
+    public static void DenseBackwardInput(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, int batch, int inputs, int outputs,
+        WorkerPool? workers = null)
+    {
+        CheckSizes(batch, inputs, outputs, workers);
+        Guard.Rows(dx.Length, batch, inputs, nameof(dx));
+        Guard.Rows(dz.Length, batch, outputs, nameof(dz));
+        Guard.Rows(w.Length, inputs, outputs, nameof(w));
+        if (SimdHelpers.Width == 0)
+        {
+            Reference.DenseBackwardInput(dx, dz, w, batch, inputs, outputs);
+            return;
+        }
+        fixed (float* pdx = dx)
+        fixed (float* pdz = dz)
+        fixed (float* pw = w)
+        {
+            GemmJob job = new()
+            {
+                C = pdx, Ldc = inputs,
+                A = pdz, ARowStride = outputs, AColStride = 1,
+                B = pw, Ldb = outputs, BTransposed = true,
+                M = batch, N = inputs, K = outputs,
+                Store = GemmStore.Overwrite, Activation = Activation.None,
+            };
+            RunGemm(&job, workers);
+        }
+    }
+
+    /// <summary>db[O] += Σ_b dz[b,·], each column summed in increasing b from 0 before it is added.</summary>
+    private static void ColumnSums(float* db, float* dz, int batch, int outputs)
+    {
+        int o = 0;
+        // An accumulating op: the tail goes scalar rather than overlapping (an overlap would add twice).
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; o <= outputs - Vector256<float>.Count; o += Vector256<float>.Count)
+            {
+                Vector256<float> sum = Vector256<float>.Zero;
+                for (int b = 0; b < batch; b++)
+                {
+                    sum += Vector256.Load(dz + (nint)b * outputs + o);
+                }
+                (Vector256.Load(db + o) + sum).Store(db + o);
+            }
+        }
+        for (; o <= outputs - Vector128<float>.Count; o += Vector128<float>.Count)
+        {
+            Vector128<float> sum = Vector128<float>.Zero;
+            for (int b = 0; b < batch; b++)
+            {
+                sum += Vector128.Load(dz + (nint)b * outputs + o);
+            }
+            (Vector128.Load(db + o) + sum).Store(db + o);
+        }
+        for (; o < outputs; o++)
+        {
+            float sum = 0f;
+            for (int b = 0; b < batch; b++)
+            {
+                sum += dz[(nint)b * outputs + o];
+            }
+            db[o] += sum;
+        }
+    }
+
+    private static void CheckSizes(int batch, int inputs, int outputs, WorkerPool? workers)
+    {
+        if (workers is not null)
+        {
+            ObjectDisposedException.ThrowIf(workers.IsDisposed, workers);
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ArgumentOutOfRangeException.ThrowIfNegative(inputs);
+        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
+    }
+}

@@ -1,0 +1,66 @@
+namespace GenNet.Tests.Kernels;
+
+using static KernelTestData;
+
+/// <summary>Threaded dense kernels split over independent outputs only, so every thread count gives the same bits.</summary>
+public class WorkerPoolTests
+{
+    /// <summary>Shapes big enough to be split (M·N·K ≥ 2²⁰): column-block splits (wide O) and row splits (narrow O), with tails.</summary>
+    public static TheoryData<int, int, int> Shapes() => new()
+    {
+        { 128, 784, 512 },
+        { 600, 784, 10 },
+        { 97, 333, 45 },
+        { 1, 4099, 301 },
+        { 1031, 1025, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void One_two_and_three_threads_give_identical_bits(int batch, int inputs, int outputs)
+    {
+        float[] x = Uniform(batch * inputs, 1), w = Uniform(inputs * outputs, 2), bias = Uniform(outputs, 3);
+        float[] dz = Uniform(batch * outputs, 4), dw0 = Uniform(inputs * outputs, 5), db0 = Uniform(outputs, 6);
+
+        (float[] Y, float[] Dw, float[] Db, float[] Dx) Run(WorkerPool? pool)
+        {
+            float[] y = new float[batch * outputs], dx = new float[batch * inputs];
+            float[] dw = (float[])dw0.Clone(), db = (float[])db0.Clone();
+            GenNet.Kernels.DenseForward(y, x, w, bias, batch, inputs, outputs, Activation.Sigmoid, 0f, pool);
+            GenNet.Kernels.DenseBackwardParameters(dw, db, x, dz, batch, inputs, outputs, pool);
+            GenNet.Kernels.DenseBackwardInput(dx, dz, w, batch, inputs, outputs, pool);
+            return (y, dw, db, dx);
+        }
+
+        var single = Run(null);
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            using var pool = new WorkerPool(threads);
+            for (int repeat = 0; repeat < 2; repeat++)
+            {
+                var threaded = Run(pool);
+                Assert.True(BitIdentical(single.Y, threaded.Y), $"DenseForward, {threads} threads");
+                Assert.True(BitIdentical(single.Dw, threaded.Dw), $"DenseBackwardParameters dw, {threads} threads");
+                Assert.True(BitIdentical(single.Db, threaded.Db), $"DenseBackwardParameters db, {threads} threads");
+                Assert.True(BitIdentical(single.Dx, threaded.Dx), $"DenseBackwardInput, {threads} threads");
+            }
+        }
+
+        // And the threaded result is the right one, not just a consistent one.
+        float[] expected = new float[batch * outputs];
+        GenNet.Kernels.Reference.DenseForward(expected, x, w, bias, batch, inputs, outputs, Activation.Sigmoid, 0f);
+        AssertDenseClose(expected, single.Y, ForwardMagnitude(x, w, bias, batch, inputs, outputs), "threaded DenseForward");
+    }
+
+    [Fact]
+    public void Pool_rejects_fewer_than_one_thread_and_use_after_dispose()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerPool(0));
+        var pool = new WorkerPool(2);
+        Assert.Equal(2, pool.ThreadCount);
+        pool.Dispose();
+        pool.Dispose();
+        float[] x = new float[128 * 784], w = new float[784 * 512], y = new float[128 * 512];
+        Assert.Throws<ObjectDisposedException>(() => GenNet.Kernels.DenseForward(y, x, w, [], 128, 784, 512, Activation.None, 0f, pool));
+    }
+}
