@@ -1,0 +1,152 @@
+namespace GenNet.Data;
+
+/// <summary>
+/// Hands out a <see cref="LabeledImages"/> set in shuffled mini-batches, copying each batch into buffers allocated
+/// once at construction. Nothing allocates after the constructor.
+/// </summary>
+/// <remarks>
+/// <para>Use one loop per epoch: <c>while (sampler.TryNextBatch(out var x, out var y, out int n)) { … }</c>. The
+/// first call of an epoch resets the index array to 0..Count-1 and shuffles it with <see cref="Rng.Shuffle"/>
+/// (Fisher–Yates); the call after the epoch's last batch returns <c>false</c>, and the call after that begins the
+/// next epoch. Every sample appears exactly once per epoch.</para>
+/// <para>When <c>Count</c> is not a multiple of the batch size, the epoch's last batch is smaller (its size comes
+/// back in <c>count</c>, and the spans are that long); with <c>dropLast</c> it is skipped instead.</para>
+/// <para>Because each epoch's permutation is a function of the generator's state before its shuffle alone,
+/// <see cref="GetState"/> / <see cref="Restore"/> resume mid-epoch exactly. That holds when nothing else draws from
+/// the same <see cref="Rng"/> between epochs, so give the sampler its own generator.</para>
+/// </remarks>
+public sealed class BatchSampler
+{
+    private readonly LabeledImages _data;
+    private readonly Rng _rng;
+    private readonly int[] _order;
+    private readonly float[] _inputs;
+    private readonly int[] _labels;
+    private RngState _rngBeforeShuffle;
+    private int _epoch;
+    private int _position;
+    private bool _inEpoch;
+
+    /// <summary>Prepares batches of at most <paramref name="batchSize"/> samples drawn in an order set by <paramref name="rng"/>.</summary>
+    /// <param name="data">The samples.</param>
+    /// <param name="batchSize">Samples per batch, at least 1.</param>
+    /// <param name="rng">The generator that shuffles each epoch; best used by the sampler alone (see remarks).</param>
+    /// <param name="dropLast">Skip each epoch's final partial batch instead of returning it.</param>
+    public BatchSampler(LabeledImages data, int batchSize, Rng rng, bool dropLast = false)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(rng);
+        Guard.PositiveCount(batchSize);
+        Guard.PositiveCount(data.Count, "data.Count");
+        if (dropLast && batchSize > data.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize,
+                $"With dropLast, a batch size of {batchSize} larger than the {data.Count} samples would give no batch at all.");
+        }
+        (_data, _rng, BatchSize, DropLast) = (data, rng, batchSize, dropLast);
+        _order = new int[data.Count];
+        _inputs = new float[checked(batchSize * data.Features)];
+        _labels = new int[batchSize];
+        _rngBeforeShuffle = rng.Save();
+    }
+
+    /// <summary>Largest number of samples in one batch.</summary>
+    public int BatchSize { get; }
+    /// <summary>Whether each epoch's final partial batch is skipped.</summary>
+    public bool DropLast { get; }
+    /// <summary>Number of samples in the data set.</summary>
+    public int Count => _order.Length;
+    /// <summary>Batches per epoch: <c>ceil(Count / BatchSize)</c>, or <c>floor</c> with <see cref="DropLast"/>.</summary>
+    public int BatchesPerEpoch => DropLast ? Count / BatchSize : (Count + BatchSize - 1) / BatchSize;
+    /// <summary>Number of epochs begun: 0 before the first batch, 1 during the first epoch, and so on.</summary>
+    public int Epoch => _epoch;
+    /// <summary>Samples of the current epoch already handed out.</summary>
+    public int Position => _position;
+    /// <summary>The current epoch's order of sample indices (identity before the first epoch).</summary>
+    public ReadOnlySpan<int> Order => _order;
+
+    /// <summary>
+    /// Copies the next batch of the current epoch (beginning a new epoch first if the last one ended) into the
+    /// sampler's buffers. The spans stay valid until the next call.
+    /// </summary>
+    /// <param name="inputs">Row-major <c>[count × Features]</c> pixels.</param>
+    /// <param name="labels">The <c>count</c> labels.</param>
+    /// <param name="count">Samples in this batch: <see cref="BatchSize"/>, or fewer for the last batch of an epoch.</param>
+    /// <returns><c>false</c> (with empty spans) once the epoch is exhausted.</returns>
+    public bool TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count)
+    {
+        if (!_inEpoch)
+        {
+            BeginEpoch();
+        }
+
+        int remaining = Count - _position;
+        count = Math.Min(BatchSize, remaining);
+        if (count == 0 || (DropLast && count < BatchSize))
+        {
+            _inEpoch = false;
+            _position = Count;
+            _rngBeforeShuffle = _rng.Save();
+            inputs = default;
+            labels = default;
+            count = 0;
+            return false;
+        }
+
+        int features = _data.Features;
+        ReadOnlySpan<float> pixels = _data.Pixels;
+        ReadOnlySpan<int> allLabels = _data.Labels;
+        ReadOnlySpan<int> indices = _order.AsSpan(_position, count);
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int sample = indices[i];
+            pixels.Slice(sample * features, features).CopyTo(_inputs.AsSpan(i * features, features));
+            _labels[i] = allLabels[sample];
+        }
+        _position += count;
+
+        inputs = _inputs.AsSpan(0, count * features);
+        labels = _labels.AsSpan(0, count);
+        return true;
+    }
+
+    /// <summary>The sampler's position, for a checkpoint.</summary>
+    public SamplerState GetState() => new(_epoch, _position, _inEpoch, _inEpoch ? _rngBeforeShuffle : _rng.Save());
+
+    /// <summary>
+    /// Goes back to a position taken by <see cref="GetState"/> (on this sampler or one built over the same data
+    /// with the same batch size): restores the generator and, mid-epoch, rebuilds that epoch's permutation.
+    /// </summary>
+    public void Restore(SamplerState state)
+    {
+        if (state.Epoch < 0 || state.Position < 0 || state.Position > Count || (state.InEpoch && state.Epoch == 0))
+        {
+            throw new ArgumentException($"Sampler state {state} does not fit a data set of {Count} samples.", nameof(state));
+        }
+        _rng.Restore(state.Rng);
+        _rngBeforeShuffle = state.Rng;
+        if (state.InEpoch)
+        {
+            Shuffle();
+        }
+        (_epoch, _position, _inEpoch) = (state.Epoch, state.Position, state.InEpoch);
+    }
+
+    private void BeginEpoch()
+    {
+        _rngBeforeShuffle = _rng.Save();
+        Shuffle();
+        _epoch++;
+        _position = 0;
+        _inEpoch = true;
+    }
+
+    private void Shuffle()
+    {
+        for (int i = 0; i < _order.Length; i++)
+        {
+            _order[i] = i;
+        }
+        _rng.Shuffle(_order);
+    }
+}

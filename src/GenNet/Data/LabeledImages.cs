@@ -1,0 +1,43 @@
+namespace GenNet.Data;
+
+/// <summary>
+/// A labelled image set held in memory: <see cref="Pixels"/> is one contiguous row-major block of
+/// <c>Count × Features</c> floats in [0, 1], and <see cref="Labels"/> holds one class index per image.
+/// </summary>
+public sealed class LabeledImages
+{
+    /// <summary>Pairs images with labels; both must describe the same number of samples.</summary>
+    /// <exception cref="ArgumentException">The counts differ or a label lies outside <c>0..classCount-1</c>.</exception>
+    public LabeledImages(float[] pixels, int[] labels, int rows, int columns, int classCount = IdxReader.DefaultClassCount)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(labels);
+        Guard.PositiveCount(rows);
+        Guard.PositiveCount(columns);
+        Guard.PositiveCount(classCount);
+        if ((long)labels.Length * rows * columns != pixels.Length)
+        {
+            throw new ArgumentException($"{labels.Length} labels need {(long)labels.Length * rows * columns} pixels of {rows}×{columns} images, not {pixels.Length}.", nameof(pixels));
+        }
+        Guard.Labels(labels, classCount);
+        (Pixels, Labels, Rows, Columns, ClassCount) = (pixels, labels, rows, columns, classCount);
+    }
+
+    /// <summary>Every image, row-major, one after the other: image i is <c>Pixels[(i × Features)..((i + 1) × Features)]</c>.</summary>
+    public float[] Pixels { get; }
+    /// <summary>The class of each image, in <c>0..ClassCount-1</c>.</summary>
+    public int[] Labels { get; }
+    /// <summary>Number of samples.</summary>
+    public int Count => Labels.Length;
+    /// <summary>Height of one image.</summary>
+    public int Rows { get; }
+    /// <summary>Width of one image.</summary>
+    public int Columns { get; }
+    /// <summary>Floats per sample (<c>Rows × Columns</c>): the network's input width.</summary>
+    public int Features => Rows * Columns;
+    /// <summary>Number of classes labels were checked against.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>The pixels of image <paramref name="index"/>.</summary>
+    public ReadOnlySpan<float> Image(int index) => Pixels.AsSpan(checked(index * Features), Features);
+}

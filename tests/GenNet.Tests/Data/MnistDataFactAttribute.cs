@@ -1,0 +1,13 @@
+namespace GenNet.Tests.Data;
+
+/// <summary>A fact that is skipped, with a reason, when <c>../shared/data/mnist</c> does not hold the four files.</summary>
+public sealed class MnistDataFactAttribute : FactAttribute
+{
+    public MnistDataFactAttribute()
+    {
+        if (!SharedData.HasAllFiles(SharedData.MnistDirectory))
+        {
+            Skip = $"MNIST files not found in {SharedData.MnistDirectory ?? "../shared/data/mnist (no GenNet.sln above the test binaries)"}";
+        }
+    }
+}

@@ -1,0 +1,55 @@
+namespace GenNet.Tests.Serialization;
+
+/// <summary>An <see cref="INetwork"/> that is only a parameter arena with a chosen architecture, for model file tests.</summary>
+public sealed class FakeNetwork : INetwork
+{
+    private readonly float[] _parameters;
+    private readonly float[] _gradients;
+
+    public FakeNetwork(int parameterCount, string architecture = "Input(3) Dense(2) SoftmaxCrossEntropy", ulong? hash = null)
+    {
+        _parameters = new float[parameterCount];
+        _gradients = new float[parameterCount];
+        Architecture = architecture;
+        ArchitectureHash = hash ?? Fnv1a(architecture);
+    }
+
+    public int InputSize => 3;
+    public int OutputSize => 2;
+    public int ParameterCount => _parameters.Length;
+    public int MaxBatchSize => 1;
+    public string Architecture { get; }
+    public ulong ArchitectureHash { get; }
+    public Span<float> Parameters => _parameters;
+    public Span<float> Gradients => _gradients;
+
+    public void Forward(ReadOnlySpan<float> input, Span<float> output) => output.Clear();
+
+    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count) => outputs[..(count * OutputSize)].Clear();
+
+    /// <summary>Fills the parameters with distinctive values, including ones whose bits must survive exactly.</summary>
+    public FakeNetwork Fill(int seed)
+    {
+        var rng = new Rng((ulong)seed);
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            _parameters[i] = rng.NextGaussian();
+        }
+        float[] specials = [-0f, float.Epsilon, float.MaxValue, float.NegativeInfinity, BitConverter.Int32BitsToSingle(0x7fc12345)];
+        for (int i = 0; i < Math.Min(specials.Length, _parameters.Length); i++)
+        {
+            _parameters[i] = specials[i];
+        }
+        return this;
+    }
+
+    private static ulong Fnv1a(string text)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in text)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+        return hash;
+    }
+}
