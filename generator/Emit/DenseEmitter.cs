@@ -10,7 +10,7 @@ internal static class DenseEmitter
     {
         int n = layer.Number;
         w.Line($"// Layer {n}: Dense {layer.Inputs} → {layer.Outputs}{ActivationSuffix(layer)}. a{n} = {ForwardMath(layer)}");
-        w.Line($"{TypeNames.Kernels}.DenseForward(A{n}(rows), {Input(layer)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, {Activation(layer)}, {Literals.Float(layer.Alpha)});");
+        w.Line($"{TypeNames.Kernels}.DenseForward(A{n}(rows), {Input(layer)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, {Activation(layer)}, {Literals.Float(layer.Alpha)}, _workers);");
     }
 
     /// <summary>
@@ -28,11 +28,11 @@ internal static class DenseEmitter
         }
         string dz = $"DA{n}(rows)";
         w.Line($"// dW{n} += {(n == 1 ? "x" : $"a{n - 1}")}ᵀ·dZ{n}{(layer.HasBias ? $", db{n} += Σ_rows dZ{n}" : "")}");
-        w.Line($"{TypeNames.Kernels}.DenseBackwardParameters(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {Input(layer)}, {dz}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)});");
+        w.Line($"{TypeNames.Kernels}.DenseBackwardParameters(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {Input(layer)}, {dz}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, _workers);");
         if (n > 1)
         {
             w.Line($"// dA{n - 1} = dZ{n}·W{n}ᵀ");
-            w.Line($"{TypeNames.Kernels}.DenseBackwardInput(DA{n - 1}(rows), {dz}, W{n}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)});");
+            w.Line($"{TypeNames.Kernels}.DenseBackwardInput(DA{n - 1}(rows), {dz}, W{n}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, _workers);");
         }
     }
 

@@ -73,6 +73,9 @@ internal static class NetworkEmitter
             EmitPasses(w, spec);
             w.Line();
             EmitSlices(w, spec);
+            w.Line();
+            w.Line("/// <summary>Stops the worker threads, if any. The network must not be used afterwards.</summary>");
+            w.Line("public void Dispose() => _workers?.Dispose();");
         }
     }
 
@@ -100,6 +103,8 @@ internal static class NetworkEmitter
         w.Line($"private readonly {TypeNames.Arena} _activations;");
         w.Line($"private readonly {TypeNames.Arena} _activationGradients;");
         w.Line("private readonly int _maxBatchSize;");
+        w.Line("// Null when one thread does the work; the dense kernels split each call over the pool's threads otherwise.");
+        w.Line($"private readonly {TypeNames.WorkerPool}? _workers;");
         w.Line();
     }
 
@@ -111,10 +116,12 @@ internal static class NetworkEmitter
         w.Line("/// </summary>");
         w.Line("/// <param name=\"maxBatchSize\">Largest number of samples in one training step or forward pass.</param>");
         w.Line("/// <param name=\"seed\">Seed of the weight initialisation: the same seed gives bit-identical weights.</param>");
+        w.Line("/// <param name=\"threads\">Threads each layer's matrix products are split over (results are bit-identical for any count).</param>");
         w.Line(GeneratedCodeAttribute);
-        using (w.Block($"public {spec.ClassName}(int maxBatchSize, ulong seed = 0)"))
+        using (w.Block($"public {spec.ClassName}(int maxBatchSize, ulong seed = 0, int threads = 1)"))
         {
             w.Line($"{TypeNames.Guard}.PositiveCount(maxBatchSize);");
+            w.Line($"{TypeNames.Guard}.PositiveCount(threads);");
             using (w.Block("if ((long)maxBatchSize * ActivationsPerRow > int.MaxValue)"))
             {
                 w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"maxBatchSize × {ActivationsPerRow} activations must fit in one arena (at most {int.MaxValue / ActivationsPerRow}).\");");
@@ -136,6 +143,7 @@ internal static class NetworkEmitter
                     w.Line($"{TypeNames.Initializers}.GlorotUniform(W{layer.Number}, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, rng);");
                 }
             }
+            w.Line($"_workers = threads > 1 ? new {TypeNames.WorkerPool}(threads) : null;");
         }
         w.Line();
     }
@@ -150,6 +158,8 @@ internal static class NetworkEmitter
         w.Line();
         w.Line("/// <summary>Largest batch the network was constructed for.</summary>");
         w.Line("public int MaxBatchSize => _maxBatchSize;");
+        w.Line("/// <summary>Threads each layer's matrix products are split over.</summary>");
+        w.Line("public int Threads => _workers?.ThreadCount ?? 1;");
         w.Line("/// <summary>The parameter arena (layout in this file's header).</summary>");
         w.Line($"public {TypeNames.Span} Parameters => _parameters.Span;");
         w.Line("/// <summary>The gradient arena, same layout as <see cref=\"Parameters\"/>.</summary>");

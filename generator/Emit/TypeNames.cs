@@ -11,6 +11,7 @@ internal static class TypeNames
     public const string GeneratedCode = "global::System.CodeDom.Compiler.GeneratedCodeAttribute";
     public const string Kernels = "global::GenNet.Kernels";
     public const string Activation = "global::GenNet.Activation";
+    public const string WorkerPool = "global::GenNet.WorkerPool";
     public const string Arena = "global::GenNet.Arena";
     public const string Guard = "global::GenNet.Guard";
     public const string Rng = "global::GenNet.Rng";

@@ -6,9 +6,10 @@ namespace GenNet;
 /// </summary>
 /// <remarks>
 /// Inputs are row-major <c>[count × InputSize]</c>, outputs row-major <c>[count × OutputSize]</c>.
-/// After construction no member allocates.
+/// After construction no member allocates. Results are bit-identical for any thread count. Dispose stops the
+/// worker threads of a multi-threaded network.
 /// </remarks>
-public interface INetwork
+public interface INetwork : IDisposable
 {
     /// <summary>Width of one input sample.</summary>
     int InputSize { get; }
@@ -18,6 +19,8 @@ public interface INetwork
     int ParameterCount { get; }
     /// <summary>Largest batch the network was constructed for; training steps take at most this many samples.</summary>
     int MaxBatchSize { get; }
+    /// <summary>Threads each layer's matrix products are split over (1 unless the constructor was given more).</summary>
+    int Threads { get; }
     /// <summary>Canonical text of the declared layers, e.g. <c>Input(784) Dense(512,ReLU) Dense(10) SoftmaxCrossEntropy</c>.</summary>
     string Architecture { get; }
     /// <summary>64-bit FNV-1a hash of <see cref="Architecture"/>, computed at build time; model files carry it.</summary>

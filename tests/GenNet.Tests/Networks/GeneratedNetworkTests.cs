@@ -61,12 +61,12 @@ public class GeneratedNetworkTests
         {
             int i = sizes[l], o = sizes[l + 1];
             var y = new float[count * o];
-            Kernels.Reference.DenseForward(y, a, p.Slice(offset, i * o), p.Slice(offset + i * o, o), count, i, o, activations[l].Item1, activations[l].Item2);
+            global::GenNet.Kernels.Reference.DenseForward(y, a, p.Slice(offset, i * o), p.Slice(offset + i * o, o), count, i, o, activations[l].Item1, activations[l].Item2);
             offset += i * o + o;
             a = y;
         }
         var expected = new float[a.Length];
-        Kernels.Reference.Softmax(expected, a, count, 3);
+        global::GenNet.Kernels.Reference.Softmax(expected, a, count, 3);
 
         for (int k = 0; k < expected.Length; k++)
         {
@@ -97,7 +97,7 @@ public class GeneratedNetworkTests
         float[] x = GradientCheckTests.RandomArray(new Rng(6), 11 * 5, 1f);
         var probabilities = new float[11 * 3];
         net.Predict(x, probabilities, 11);
-        int[] labels = Enumerable.Range(0, 11).Select(s => Kernels.Reference.ArgMax(probabilities.AsSpan(s * 3, 3))).ToArray();
+        int[] labels = Enumerable.Range(0, 11).Select(s => global::GenNet.Kernels.Reference.ArgMax(probabilities.AsSpan(s * 3, 3))).ToArray();
         labels[4] = (labels[4] + 1) % 3;
         labels[9] = (labels[9] + 2) % 3;
         Assert.Equal(9, net.Evaluate(x, labels, 11, out float loss));

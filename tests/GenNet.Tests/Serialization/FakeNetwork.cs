@@ -18,6 +18,8 @@ public sealed class FakeNetwork : INetwork
     public int OutputSize => 2;
     public int ParameterCount => _parameters.Length;
     public int MaxBatchSize => 1;
+    public int Threads => 1;
+    public void Dispose() { }
     public string Architecture { get; }
     public ulong ArchitectureHash { get; }
     public Span<float> Parameters => _parameters;

@@ -88,3 +88,25 @@ public class TinyTrainingTests
         Assert.Equal(RunOnce(), RunOnce());
     }
 }
+
+public class ThreadingTests
+{
+    [Fact]
+    public void Two_and_three_threads_give_the_same_bits_as_one()
+    {
+        float[] Train(int threads)
+        {
+            var rng = new Rng(8);
+            float[] x = GradientCheckTests.RandomArray(rng, 64 * 784, 1f);
+            int[] y = Enumerable.Range(0, 64).Select(_ => rng.NextInt(10)).ToArray();
+            using var net = new MnistMlp(64, seed: 3, threads: threads);
+            Assert.Equal(threads, net.Threads);
+            var optimizer = new Adam(MnistMlp.ParameterCount);
+            for (int step = 0; step < 3; step++) net.TrainStep(x, y, 64, optimizer);
+            return net.Parameters.ToArray();
+        }
+        float[] one = Train(1);
+        Assert.Equal(one, Train(2));
+        Assert.Equal(one, Train(3));
+    }
+}
