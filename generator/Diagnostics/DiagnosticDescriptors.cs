@@ -75,6 +75,16 @@ internal static class DiagnosticDescriptors
         "Network has no Dense layer",
         "Network class '{0}' has no [Dense] layer; add at least one between [Input] and the loss head");
 
+    /// <summary>GNN0015: "[Dropout] must sit between two [Dense] layers; it drops values of the layer above it".</summary>
+    public static readonly DiagnosticDescriptor DropoutMisplaced = Error("GNN0015",
+        "Dropout must sit between two Dense layers",
+        "[Dropout] must sit between two [Dense] layers; it drops values of the layer above it");
+
+    /// <summary>GNN0016: "Dropout rate must be greater than 0 and less than 1, but is {0}".</summary>
+    public static readonly DiagnosticDescriptor InvalidDropoutRate = Error("GNN0016",
+        "Invalid dropout rate",
+        "Dropout rate must be greater than 0 and less than 1, but is {0}");
+
     /// <summary>GNN0014: "Network class '{0}' is too large: {1} exceeds the 2^31 − 1 floats one arena can hold".</summary>
     public static readonly DiagnosticDescriptor TooLarge = Error("GNN0014",
         "Network too large",

@@ -27,7 +27,9 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnsupportedClass,
         DiagnosticDescriptors.InvalidActivation,
         DiagnosticDescriptors.NoDenseLayer,
-        DiagnosticDescriptors.TooLarge);
+        DiagnosticDescriptors.TooLarge,
+        DiagnosticDescriptors.DropoutMisplaced,
+        DiagnosticDescriptors.InvalidDropoutRate);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)

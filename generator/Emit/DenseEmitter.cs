@@ -6,37 +6,58 @@ namespace GenNet.Generator.Emit;
 internal static class DenseEmitter
 {
     /// <summary>a_n = act(x_n·W_n + b_n), with bias and activation fused into the GEMM kernel.</summary>
-    public static void EmitForward(SourceWriter w, DenseLayerSpec layer)
+    public static void EmitForward(SourceWriter w, DenseLayerSpec layer, DenseLayerSpec? previous)
     {
         int n = layer.Number;
         w.Line($"// Layer {n}: Dense {layer.Inputs} → {layer.Outputs}{ActivationSuffix(layer)}. a{n} = {ForwardMath(layer)}");
-        w.Line($"{TypeNames.Kernels}.DenseForward(A{n}(rows), {Input(layer)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, {Activation(layer)}, {Literals.Float(layer.Alpha)}, _workers);");
+        w.Line($"{TypeNames.Kernels}.DenseForward(A{n}(rows), {ForwardInput(layer, previous)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, {Activation(layer)}, {Literals.Float(layer.Alpha)}, _workers);");
+        if (layer.HasDropout)
+        {
+            w.Line($"// Dropout while training: d{n} = a{n} ⊙ m{n}, m{n} = 0 with probability {Literals.Float(layer.DropoutRate)}, else 1/(1 − {Literals.Float(layer.DropoutRate)})");
+            w.Line($"if (training) {TypeNames.Kernels}.DropoutForward(D{n}(rows), M{n}(rows), A{n}(rows), {Literals.Float(layer.DropoutRate)}, _trainingRng);");
+        }
     }
 
     /// <summary>
     /// From dA_n (the gradient with respect to the layer's output): dZ_n = dA_n ⊙ act′ in place, then
     /// dW_n += x_nᵀ·dZ_n, db_n += Σ_rows dZ_n and, unless this is the first layer, dA_(n−1) = dZ_n·W_nᵀ.
     /// </summary>
-    public static void EmitBackward(SourceWriter w, DenseLayerSpec layer)
+    public static void EmitBackward(SourceWriter w, DenseLayerSpec layer, DenseLayerSpec? previous)
     {
         int n = layer.Number;
         w.Line($"// Layer {n}: Dense {layer.Inputs} → {layer.Outputs}{ActivationSuffix(layer)}.");
+        if (layer.HasDropout)
+        {
+            w.Line($"// Dropout: dA{n} = dD{n} ⊙ m{n}");
+            w.Line($"{TypeNames.Kernels}.DropoutBackward(DA{n}(rows), M{n}(rows));");
+        }
         if (layer.Activation != ActivationKind.None)
         {
             w.Line($"// dZ{n} = dA{n} ⊙ {DerivativeMath(layer)} (in place, from the layer's output a{n})");
             w.Line($"{TypeNames.Kernels}.ActivationBackward(DA{n}(rows), A{n}(rows), {Activation(layer)}, {Literals.Float(layer.Alpha)});");
         }
         string dz = $"DA{n}(rows)";
-        w.Line($"// dW{n} += {(n == 1 ? "x" : $"a{n - 1}")}ᵀ·dZ{n}{(layer.HasBias ? $", db{n} += Σ_rows dZ{n}" : "")}");
-        w.Line($"{TypeNames.Kernels}.DenseBackwardParameters(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {Input(layer)}, {dz}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, _workers);");
+        w.Line($"// dW{n} += {InputName(layer, previous)}ᵀ·dZ{n}{(layer.HasBias ? $", db{n} += Σ_rows dZ{n}" : "")}");
+        w.Line($"{TypeNames.Kernels}.DenseBackwardParameters(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {BackwardInput(layer, previous)}, {dz}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, _workers);");
         if (n > 1)
         {
-            w.Line($"// dA{n - 1} = dZ{n}·W{n}ᵀ");
+            w.Line($"// d{(previous!.HasDropout ? "D" : "A")}{n - 1} = dZ{n}·W{n}ᵀ");
             w.Line($"{TypeNames.Kernels}.DenseBackwardInput(DA{n - 1}(rows), {dz}, W{n}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, _workers);");
         }
     }
 
-    private static string Input(DenseLayerSpec layer) => layer.Number == 1 ? "x" : $"A{layer.Number - 1}(rows)";
+    // The previous layer's output, after dropout while training.
+    private static string ForwardInput(DenseLayerSpec layer, DenseLayerSpec? previous) =>
+        previous is null ? "x" :
+        previous.HasDropout ? $"training ? D{previous.Number}(rows) : A{previous.Number}(rows)" :
+        $"A{previous.Number}(rows)";
+
+    // Backward runs only after a training forward, so a dropped layer's input is its dropout output.
+    private static string BackwardInput(DenseLayerSpec layer, DenseLayerSpec? previous) =>
+        previous is null ? "x" : previous.HasDropout ? $"D{previous.Number}(rows)" : $"A{previous.Number}(rows)";
+
+    private static string InputName(DenseLayerSpec layer, DenseLayerSpec? previous) =>
+        previous is null ? "x" : previous.HasDropout ? $"d{previous.Number}" : $"a{previous.Number}";
 
     private static string Activation(DenseLayerSpec layer) => $"{TypeNames.Activation}.{layer.Activation}";
 

@@ -51,7 +51,7 @@ internal static class LossEmitter
             w.Line($"{TypeNames.Guard}.Labels(labels, OutputSize);");
             w.Line("int rows = count;");
             w.Line($"{TypeNames.ReadOnlySpan} x = inputs.Slice(0, rows * InputSize);");
-            w.Line("RunForward(x, rows);");
+            w.Line(NetworkEmitter.ForwardCall(spec, "x", training: true));
             w.Line($"// Loss head: softmax fused with cross-entropy. L = −(1/rows) Σ log softmax(a{last})[label]; dA{last} = (softmax(a{last}) − onehot(label)) / rows");
             w.Line($"float loss = {TypeNames.Kernels}.SoftmaxCrossEntropy(DA{last}(rows), A{last}(rows), labels, rows, OutputSize, 1f / rows) / rows;");
             w.Line("RunBackward(x, rows);");
@@ -86,7 +86,7 @@ internal static class LossEmitter
             {
                 w.Line($"int rows = {TypeNames.Math}.Min(_maxBatchSize, count - start);");
                 w.Line($"{TypeNames.ReadOnlyLabels} batchLabels = labels.Slice(start, rows);");
-                w.Line("RunForward(inputs.Slice(start * InputSize, rows * InputSize), rows);");
+                w.Line(NetworkEmitter.ForwardCall(spec, "inputs.Slice(start * InputSize, rows * InputSize)", training: false));
                 w.Line($"correct += {TypeNames.Kernels}.CountCorrect(A{last}(rows), batchLabels, rows, OutputSize);");
                 w.Line($"totalLoss += {TypeNames.Kernels}.CrossEntropyLoss(A{last}(rows), batchLabels, rows, OutputSize);");
             }
@@ -110,7 +110,7 @@ internal static class LossEmitter
             w.Line($"{TypeNames.Guard}.Rows(targets.Length, count, OutputSize);");
             w.Line("int rows = count;");
             w.Line($"{TypeNames.ReadOnlySpan} x = inputs.Slice(0, rows * InputSize);");
-            w.Line("RunForward(x, rows);");
+            w.Line(NetworkEmitter.ForwardCall(spec, "x", training: true));
             w.Line($"// Loss head: L = (1/(rows·O)) Σ (a{last} − t)²; dA{last} = 2(a{last} − t) / (rows·O)");
             w.Line("float scale = 1f / (rows * OutputSize);");
             w.Line($"float loss = {TypeNames.Kernels}.SquaredError(DA{last}(rows), A{last}(rows), targets.Slice(0, rows * OutputSize), scale) * scale;");
@@ -139,7 +139,7 @@ internal static class LossEmitter
             using (w.Block("for (int start = 0; start < count; start += _maxBatchSize)"))
             {
                 w.Line($"int rows = {TypeNames.Math}.Min(_maxBatchSize, count - start);");
-                w.Line("RunForward(inputs.Slice(start * InputSize, rows * InputSize), rows);");
+                w.Line(NetworkEmitter.ForwardCall(spec, "inputs.Slice(start * InputSize, rows * InputSize)", training: false));
                 w.Line($"total += {TypeNames.Kernels}.SquaredError(default, A{last}(rows), targets.Slice(start * OutputSize, rows * OutputSize), 0f);");
             }
             w.Line("return (float)(total / ((double)count * OutputSize));");

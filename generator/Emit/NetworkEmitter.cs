@@ -51,11 +51,26 @@ internal static class NetworkEmitter
         {
             w.Line($"//   a{layer.Number} [rows × {layer.Outputs}] at MaxBatchSize × {layer.ActivationColumn}: layer {layer.Number}'s output");
         }
+        if (spec.HasDropout)
+        {
+            w.Line($"// Dropout arenas (masks m, dropped outputs d): MaxBatchSize × {spec.DropoutPerRow} floats each.");
+            foreach (DenseLayerSpec layer in spec.Layers)
+            {
+                if (layer.HasDropout)
+                {
+                    w.Line($"//   m{layer.Number}, d{layer.Number} [rows × {layer.Outputs}] at MaxBatchSize × {layer.DropoutColumn}: dropout ({Literals.Float(layer.DropoutRate)}) on layer {layer.Number}'s output");
+                }
+            }
+        }
         w.Line("//");
         w.Line("// Kernel contract: parameter gradients accumulate (+=), activation gradients overwrite (=).");
         w.Line("#nullable enable");
         w.Line();
     }
+
+    /// <summary>The call of the forward pass, with the training flag when the network has dropout.</summary>
+    public static string ForwardCall(NetworkSpec spec, string input, bool training) =>
+        $"RunForward({input}, rows{(spec.HasDropout ? (training ? ", training: true" : ", training: false") : "")});";
 
     private static string Column(int value) => Literals.Int(value).PadRight(12);
 
@@ -64,9 +79,9 @@ internal static class NetworkEmitter
         using (w.Block($"partial class {spec.ClassName} : {LossEmitter.InterfaceName(spec)}"))
         {
             EmitConstants(w, spec);
-            EmitFields(w);
+            EmitFields(w, spec);
             EmitConstructor(w, spec);
-            EmitProperties(w);
+            EmitProperties(w, spec);
             EmitInference(w, spec);
             LossEmitter.EmitTrainingApi(w, spec);
             w.Line();
@@ -93,11 +108,23 @@ internal static class NetworkEmitter
         w.Line($"public const ulong ArchitectureHash = {Literals.Hex(spec.ArchitectureHash)};");
         w.Line("// Floats per batch row in the activation arena: the sum of the layer widths.");
         w.Line($"private const int ActivationsPerRow = {Literals.Int(spec.ActivationsPerRow)};");
+        if (spec.HasDropout)
+        {
+            w.Line("// Floats per batch row of each dropout arena: the sum of the widths of the layers with dropout.");
+            w.Line($"private const int DropoutPerRow = {Literals.Int(spec.DropoutPerRow)};");
+        }
         w.Line();
     }
 
-    private static void EmitFields(SourceWriter w)
+    private static void EmitFields(SourceWriter w, NetworkSpec spec)
     {
+        if (spec.HasDropout)
+        {
+            w.Line("// Dropout masks and dropped outputs: MaxBatchSize × DropoutPerRow floats each.");
+            w.Line($"private readonly {TypeNames.Arena} _dropoutMasks;");
+            w.Line($"private readonly {TypeNames.Arena} _dropped;");
+            w.Line($"private readonly {TypeNames.Rng} _trainingRng;");
+        }
         w.Line($"private readonly {TypeNames.Arena} _parameters;");
         w.Line($"private readonly {TypeNames.Arena} _gradients;");
         w.Line($"private readonly {TypeNames.Arena} _activations;");
@@ -143,12 +170,19 @@ internal static class NetworkEmitter
                     w.Line($"{TypeNames.Initializers}.GlorotUniform(W{layer.Number}, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, rng);");
                 }
             }
+            if (spec.HasDropout)
+            {
+                w.Line("_dropoutMasks = new(maxBatchSize * DropoutPerRow);");
+                w.Line("_dropped = new(maxBatchSize * DropoutPerRow);");
+                w.Line("// Dropout masks continue the initialisation's sequence: one seed fixes the whole run.");
+                w.Line("_trainingRng = rng;");
+            }
             w.Line($"_workers = threads > 1 ? new {TypeNames.WorkerPool}(threads) : null;");
         }
         w.Line();
     }
 
-    private static void EmitProperties(SourceWriter w)
+    private static void EmitProperties(SourceWriter w, NetworkSpec spec)
     {
         w.Line($"int {TypeNames.INetwork}.InputSize => InputSize;");
         w.Line($"int {TypeNames.INetwork}.OutputSize => OutputSize;");
@@ -160,6 +194,10 @@ internal static class NetworkEmitter
         w.Line("public int MaxBatchSize => _maxBatchSize;");
         w.Line("/// <summary>Threads each layer's matrix products are split over.</summary>");
         w.Line("public int Threads => _workers?.ThreadCount ?? 1;");
+        w.Line(spec.HasDropout
+            ? "/// <summary>The generator of the dropout masks (its state belongs in checkpoints).</summary>"
+            : "/// <summary>Null: training this network draws no random numbers.</summary>");
+        w.Line($"public {TypeNames.Rng}? TrainingRng => {(spec.HasDropout ? "_trainingRng" : "null")};");
         w.Line("/// <summary>The parameter arena (layout in this file's header).</summary>");
         w.Line($"public {TypeNames.Span} Parameters => _parameters.Span;");
         w.Line("/// <summary>The gradient arena, same layout as <see cref=\"Parameters\"/>.</summary>");
@@ -176,7 +214,7 @@ internal static class NetworkEmitter
             w.Line($"if (input.Length != InputSize) throw new {TypeNames.ArgumentException}($\"input holds {{input.Length}} values; expected InputSize = {{InputSize}}.\", nameof(input));");
             w.Line($"if (output.Length != OutputSize) throw new {TypeNames.ArgumentException}($\"output holds {{output.Length}} values; expected OutputSize = {{OutputSize}}.\", nameof(output));");
             w.Line("const int rows = 1;");
-            w.Line("RunForward(input, rows);");
+            w.Line(ForwardCall(spec, "input", training: false));
             LossEmitter.EmitOutput(w, spec, "output");
         }
         w.Line();
@@ -190,7 +228,7 @@ internal static class NetworkEmitter
             using (w.Block("for (int start = 0; start < count; start += _maxBatchSize)"))
             {
                 w.Line($"int rows = {TypeNames.Math}.Min(_maxBatchSize, count - start);");
-                w.Line("RunForward(inputs.Slice(start * InputSize, rows * InputSize), rows);");
+                w.Line(ForwardCall(spec, "inputs.Slice(start * InputSize, rows * InputSize)", training: false));
                 LossEmitter.EmitOutput(w, spec, "outputs.Slice(start * OutputSize, rows * OutputSize)");
             }
         }
@@ -200,11 +238,15 @@ internal static class NetworkEmitter
     private static void EmitPasses(SourceWriter w, NetworkSpec spec)
     {
         w.Line("// Forward pass over x [rows × InputSize]: the layers in declaration order.");
-        using (w.Block($"private void RunForward({TypeNames.ReadOnlySpan} x, int rows)"))
+        if (spec.HasDropout)
         {
-            foreach (DenseLayerSpec layer in spec.Layers)
+            w.Line("// Dropout is active only when training is true.");
+        }
+        using (w.Block($"private void RunForward({TypeNames.ReadOnlySpan} x, int rows{(spec.HasDropout ? ", bool training" : "")})"))
+        {
+            for (int k = 0; k < spec.Layers.Count; k++)
             {
-                DenseEmitter.EmitForward(w, layer);
+                DenseEmitter.EmitForward(w, spec.Layers[k], k > 0 ? spec.Layers[k - 1] : null);
             }
         }
         w.Line();
@@ -214,7 +256,7 @@ internal static class NetworkEmitter
             w.Line("_gradients.Span.Clear();");
             for (int k = spec.Layers.Count - 1; k >= 0; k--)
             {
-                DenseEmitter.EmitBackward(w, spec.Layers[k]);
+                DenseEmitter.EmitBackward(w, spec.Layers[k], k > 0 ? spec.Layers[k - 1] : null);
             }
         }
     }
@@ -237,6 +279,12 @@ internal static class NetworkEmitter
             string column = layer.ActivationColumn == 0 ? "0" : $"_maxBatchSize * {Literals.Int(layer.ActivationColumn)}";
             w.Line($"private {TypeNames.Span} A{n}(int rows) => _activations.Slice({column}, rows * {Literals.Int(layer.Outputs)});");
             w.Line($"private {TypeNames.Span} DA{n}(int rows) => _activationGradients.Slice({column}, rows * {Literals.Int(layer.Outputs)});");
+            if (layer.HasDropout)
+            {
+                string dropoutColumn = layer.DropoutColumn == 0 ? "0" : $"_maxBatchSize * {Literals.Int(layer.DropoutColumn)}";
+                w.Line($"private {TypeNames.Span} M{n}(int rows) => _dropoutMasks.Slice({dropoutColumn}, rows * {Literals.Int(layer.Outputs)});");
+                w.Line($"private {TypeNames.Span} D{n}(int rows) => _dropped.Slice({dropoutColumn}, rows * {Literals.Int(layer.Outputs)});");
+            }
         }
     }
 }

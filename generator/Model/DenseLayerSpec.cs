@@ -12,6 +12,8 @@ namespace GenNet.Generator.Model;
 /// <param name="WeightOffset">Offset of W [I × O] in the parameter (and gradient) arena.</param>
 /// <param name="BiasOffset">Offset of b [O] in the parameter arena; meaningless without bias.</param>
 /// <param name="ActivationColumn">Offset, in floats per batch row, of this layer's output in the activation arena.</param>
+/// <param name="DropoutRate">Training-time dropout on the layer's output; 0 for none.</param>
+/// <param name="DropoutColumn">Offset, in floats per batch row, of this layer's mask and dropped output in the dropout arenas.</param>
 internal sealed record DenseLayerSpec(
     int Number,
     int Inputs,
@@ -21,7 +23,11 @@ internal sealed record DenseLayerSpec(
     bool HasBias,
     int WeightOffset,
     int BiasOffset,
-    int ActivationColumn)
+    int ActivationColumn,
+    float DropoutRate,
+    int DropoutColumn)
 {
+    public bool HasDropout => DropoutRate > 0f;
+
     public int WeightCount => Inputs * Outputs;
 }

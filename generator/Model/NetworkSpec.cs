@@ -14,6 +14,7 @@ namespace GenNet.Generator.Model;
 /// <param name="Loss">The loss head.</param>
 /// <param name="ParameterCount">Length of the parameter arena.</param>
 /// <param name="ActivationsPerRow">Sum of the layer widths: floats per batch row in the activation arena.</param>
+/// <param name="DropoutPerRow">Sum of the widths of the layers with dropout: floats per batch row of each dropout arena.</param>
 /// <param name="Architecture">Canonical text of the declaration, as stored in model files.</param>
 /// <param name="ArchitectureHash">FNV-1a 64 of <paramref name="Architecture"/>'s UTF-8 bytes.</param>
 internal sealed record NetworkSpec(
@@ -24,10 +25,13 @@ internal sealed record NetworkSpec(
     LossKind Loss,
     int ParameterCount,
     int ActivationsPerRow,
+    int DropoutPerRow,
     string Architecture,
     ulong ArchitectureHash)
 {
     public DenseLayerSpec LastLayer => Layers[Layers.Count - 1];
 
     public int OutputSize => LastLayer.Outputs;
+
+    public bool HasDropout => DropoutPerRow > 0;
 }

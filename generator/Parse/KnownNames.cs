@@ -7,4 +7,5 @@ internal static class KnownNames
     public const string DenseAttribute = "GenNet.DenseAttribute";
     public const string SoftmaxCrossEntropyAttribute = "GenNet.SoftmaxCrossEntropyAttribute";
     public const string MeanSquaredErrorAttribute = "GenNet.MeanSquaredErrorAttribute";
+    public const string DropoutAttribute = "GenNet.DropoutAttribute";
 }

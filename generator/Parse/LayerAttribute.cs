@@ -10,6 +10,7 @@ internal enum LayerAttributeKind
     Dense,
     SoftmaxCrossEntropy,
     MeanSquaredError,
+    Dropout,
 }
 
 /// <summary>

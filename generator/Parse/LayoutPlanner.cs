@@ -7,7 +7,8 @@ using GenNet.Generator.Model;
 namespace GenNet.Generator.Parse;
 
 /// <summary>One Dense layer as declared, before sizes and offsets are planned.</summary>
-internal readonly record struct DeclaredDense(int Units, ActivationKind Activation, float Alpha, bool HasBias);
+/// <param name="DropoutRate">Rate of the [Dropout] on this layer's output during training; 0 for none.</param>
+internal readonly record struct DeclaredDense(int Units, ActivationKind Activation, float Alpha, bool HasBias, float DropoutRate);
 
 /// <summary>Pure: declared layers → sizes, arena offsets and the architecture fingerprint.</summary>
 internal static class LayoutPlanner
@@ -42,6 +43,7 @@ internal static class LayoutPlanner
         var layers = ImmutableArray.CreateBuilder<DenseLayerSpec>(declared.Count);
         int offset = 0;
         int column = 0;
+        int dropoutColumn = 0;
         int inputs = inputSize;
         for (int k = 0; k < declared.Count; k++)
         {
@@ -54,14 +56,19 @@ internal static class LayoutPlanner
                 offset += d.Units;
             }
             float alpha = d.Activation == ActivationKind.LeakyReLU ? d.Alpha : 0f;
-            layers.Add(new DenseLayerSpec(k + 1, inputs, d.Units, d.Activation, alpha, d.HasBias, weightOffset, biasOffset, column));
+            layers.Add(new DenseLayerSpec(k + 1, inputs, d.Units, d.Activation, alpha, d.HasBias, weightOffset, biasOffset, column,
+                d.DropoutRate, dropoutColumn));
             column += d.Units;
+            if (d.DropoutRate > 0f)
+            {
+                dropoutColumn += d.Units;
+            }
             inputs = d.Units;
         }
 
         string architecture = DescribeArchitecture(inputSize, declared, loss);
         return new NetworkSpec(ns, className, inputSize, new EquatableArray<DenseLayerSpec>(layers.MoveToImmutable()), loss,
-            offset, column, architecture, Fnv1a64(architecture));
+            offset, column, dropoutColumn, architecture, Fnv1a64(architecture));
     }
 
     /// <summary>Canonical text of the declaration, e.g. <c>Input(784) Dense(512,ReLU) Dense(10) SoftmaxCrossEntropy</c>.</summary>
@@ -85,6 +92,10 @@ internal static class LayoutPlanner
                 text.Append(",bias=false");
             }
             text.Append(')');
+            if (layer.DropoutRate > 0f)
+            {
+                text.Append(" Dropout(").Append(layer.DropoutRate.ToString("R", CultureInfo.InvariantCulture)).Append(')');
+            }
         }
         text.Append(' ').Append(loss);
         return text.ToString();

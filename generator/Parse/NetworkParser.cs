@@ -65,9 +65,20 @@ internal static class NetworkParser
         }
 
         var declared = new List<DeclaredDense>();
-        foreach (LayerAttribute dense in attributes.Where(a => a.Kind == LayerAttributeKind.Dense))
+        for (int k = 0; k < attributes.Count; k++)
         {
-            declared.Add(ReadDense(dense, declared.Count + 1, diagnostics));
+            if (attributes[k].Kind == LayerAttributeKind.Dense)
+            {
+                declared.Add(ReadDense(attributes[k], declared.Count + 1, diagnostics));
+            }
+            else if (attributes[k].Kind == LayerAttributeKind.Dropout)
+            {
+                float rate = ReadDropout(attributes, k, diagnostics);
+                if (declared.Count > 0)
+                {
+                    declared[declared.Count - 1] = declared[declared.Count - 1] with { DropoutRate = rate };
+                }
+            }
         }
 
         LayerAttribute? loss = attributes.FirstOrDefault(a => a.IsLoss);
@@ -131,6 +142,7 @@ internal static class NetworkParser
             "DenseAttribute" => LayerAttributeKind.Dense,
             "SoftmaxCrossEntropyAttribute" => LayerAttributeKind.SoftmaxCrossEntropy,
             "MeanSquaredErrorAttribute" => LayerAttributeKind.MeanSquaredError,
+            "DropoutAttribute" => LayerAttributeKind.Dropout,
             _ => null,
         };
     }
@@ -193,6 +205,25 @@ internal static class NetworkParser
         }
     }
 
+    /// <summary>A dropout rate in (0, 1), on an attribute between two Dense layers.</summary>
+    private static float ReadDropout(List<LayerAttribute> attributes, int index, ImmutableArray<Diagnostic>.Builder diagnostics)
+    {
+        LayerAttribute dropout = attributes[index];
+        float rate = dropout.Argument("rate", 0f);
+        bool betweenDense = index > 0 && attributes[index - 1].Kind == LayerAttributeKind.Dense
+            && index + 1 < attributes.Count && attributes[index + 1].Kind == LayerAttributeKind.Dense;
+        if (!betweenDense)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.DropoutMisplaced, dropout.Location));
+        }
+        if (!(rate > 0f && rate < 1f))
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidDropoutRate, dropout.Location,
+                rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return rate;
+    }
+
     private static DeclaredDense ReadDense(LayerAttribute dense, int number, ImmutableArray<Diagnostic>.Builder diagnostics)
     {
         int units = dense.Argument("units", 0);
@@ -216,6 +247,6 @@ internal static class NetworkParser
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidActivation, dense.Location,
                 $"LeakyReLU alpha must be a finite number greater than 0, but is {alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}"));
         }
-        return new DeclaredDense(units, activation, alpha, hasBias);
+        return new DeclaredDense(units, activation, alpha, hasBias, DropoutRate: 0f);
     }
 }

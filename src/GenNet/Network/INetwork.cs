@@ -29,6 +29,11 @@ public interface INetwork : IDisposable
     Span<float> Parameters { get; }
     /// <summary>The gradient arena, same layout as <see cref="Parameters"/>.</summary>
     Span<float> Gradients { get; }
+    /// <summary>
+    /// The generator behind training-time randomness (dropout masks), or null when training is deterministic.
+    /// Checkpoints save and restore its state.
+    /// </summary>
+    Rng? TrainingRng { get; }
     /// <summary>Runs one sample through the network.</summary>
     void Forward(ReadOnlySpan<float> input, Span<float> output);
     /// <summary>Runs <paramref name="count"/> samples (any number: larger counts go in chunks of <see cref="MaxBatchSize"/>).</summary>

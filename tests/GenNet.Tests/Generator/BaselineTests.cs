@@ -30,6 +30,20 @@ public class BaselineTests
         internal partial class Regressor { }
         """);
 
+    [Fact]
+    public void Dropout_network_matches_baseline() => VerifyBaseline("DropoutMlp", """
+        using GenNet;
+        namespace Sample;
+        [Input(784)]
+        [Dense(256, Activation.ReLU)]
+        [Dropout(0.2f)]
+        [Dense(128, Activation.Tanh)]
+        [Dropout(0.1f)]
+        [Dense(10)]
+        [SoftmaxCrossEntropy]
+        public partial class DropoutMlp { }
+        """);
+
     private static void VerifyBaseline(string name, string source)
     {
         (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Generate(GeneratorHarness.Compile(source));

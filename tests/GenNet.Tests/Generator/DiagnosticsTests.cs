@@ -137,6 +137,27 @@ public class DiagnosticsTests
         """);
 
     [Fact]
+    public void GNN0015_dropout_not_between_dense_layers() => Verify("""
+        using GenNet;
+        [Input(4)] [{|GNN0015:Dropout(0.5f)|}] [Dense(3)] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0015_dropout_before_the_loss_head() => Verify("""
+        using GenNet;
+        [Input(4)] [Dense(3)] [Dense(2)] [{|GNN0015:Dropout(0.5f)|}] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void GNN0016_dropout_rate_out_of_range() => Verify("""
+        using GenNet;
+        [Input(4)] [Dense(3)] [{|GNN0016:Dropout(1f)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
     public void Messages_say_what_to_do()
     {
         (string source, _) = Markup.Parse("""

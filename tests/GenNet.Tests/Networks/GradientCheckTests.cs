@@ -31,6 +31,26 @@ public class GradientCheckTests
     public void Regressor_without_bias_and_mean_squared_error(int batch) =>
         CheckRegressor(new RegressorNet(batch, seed: 7), batch, seed: 13);
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void Dropout_network_with_its_masks_held_fixed(int batch)
+    {
+        // Each ComputeGradients draws new masks; restoring the generator's state makes every evaluation use the
+        // masks of the analytic pass, so the check sees one fixed (piecewise linear) function.
+        var net = new DropoutNet(batch, seed: 4);
+        RngState masks = net.TrainingRng!.Save();
+        var rng = new Rng(15);
+        float[] inputs = RandomArray(rng, batch * DropoutNet.InputSize, 1.5f);
+        int[] labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(3)).ToArray();
+        RandomizeBiases(net, rng);
+        Check(net, () =>
+        {
+            net.TrainingRng.Restore(masks);
+            return net.ComputeGradients(inputs, labels, batch);
+        });
+    }
+
     [Fact]
     public void Linear_regression() => CheckRegressor(new LinearRegressionNet(3, seed: 1), 3, seed: 14);
 

@@ -34,3 +34,19 @@ public partial class XorNet;
 [Dense(1)]
 [MeanSquaredError]
 public partial class LinearRegressionNet;
+
+[Input(6)]
+[Dense(12, Activation.ReLU)]
+[Dropout(0.25f)]
+[Dense(9, Activation.Sigmoid)]
+[Dropout(0.5f)]
+[Dense(3)]
+[SoftmaxCrossEntropy]
+public partial class DropoutNet;
+
+[Input(6)]
+[Dense(12, Activation.ReLU)]
+[Dense(9, Activation.Sigmoid)]
+[Dense(3)]
+[SoftmaxCrossEntropy]
+public partial class DropoutFreeTwinNet;

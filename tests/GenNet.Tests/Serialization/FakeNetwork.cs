@@ -19,6 +19,7 @@ public sealed class FakeNetwork : INetwork
     public int ParameterCount => _parameters.Length;
     public int MaxBatchSize => 1;
     public int Threads => 1;
+    public Rng? TrainingRng => null;
     public void Dispose() { }
     public string Architecture { get; }
     public ulong ArchitectureHash { get; }
