@@ -50,7 +50,7 @@ public class BaselineTests
         Assert.Empty(GeneratorHarness.CompilerErrors(output));
         string actual = Assert.Single(run.GeneratedTrees).GetText().ToString().ReplaceLineEndings("\n");
 
-        string path = Path.Combine(RepoPaths.Root, "tests", "GenNet.Tests", "Generator", "Baselines", name + ".g.cs.txt");
+        string path = Path.Combine(Data.SharedData.RepoRoot ?? throw new InvalidOperationException("No GenNet.sln above the test binaries."), "tests", "GenNet.Tests", "Generator", "Baselines", name + ".g.cs.txt");
         if (Environment.GetEnvironmentVariable("GENNET_UPDATE_BASELINES") == "1")
         {
             File.WriteAllText(path, actual);
