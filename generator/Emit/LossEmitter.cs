@@ -58,15 +58,7 @@ internal static class LossEmitter
             w.Line("return loss;");
         }
         w.Line();
-        w.Line("/// <summary>ComputeGradients followed by one optimizer step; returns the mean loss.</summary>");
-        w.Line(NetworkEmitter.GeneratedCodeAttribute);
-        using (w.Block($"public float TrainStep({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlyLabels} labels, int count, {TypeNames.Optimizer} optimizer)"))
-        {
-            w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
-            w.Line("float loss = ComputeGradients(inputs, labels, count);");
-            w.Line("optimizer.Step(_parameters.Span, _gradients.Span);");
-            w.Line("return loss;");
-        }
+        EmitTrainStep(w, TypeNames.ReadOnlyLabels, "labels");
         w.Line();
         w.Line("/// <summary>Number of the <paramref name=\"count\"/> samples (any number) whose most probable class is the label.</summary>");
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
@@ -118,15 +110,7 @@ internal static class LossEmitter
             w.Line("return loss;");
         }
         w.Line();
-        w.Line("/// <summary>ComputeGradients followed by one optimizer step; returns the loss.</summary>");
-        w.Line(NetworkEmitter.GeneratedCodeAttribute);
-        using (w.Block($"public float TrainStep({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlySpan} targets, int count, {TypeNames.Optimizer} optimizer)"))
-        {
-            w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
-            w.Line("float loss = ComputeGradients(inputs, targets, count);");
-            w.Line("optimizer.Step(_parameters.Span, _gradients.Span);");
-            w.Line("return loss;");
-        }
+        EmitTrainStep(w, TypeNames.ReadOnlySpan, "targets");
         w.Line();
         w.Line("/// <summary>Mean squared error over <paramref name=\"count\"/> samples (any number), without gradients.</summary>");
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
@@ -143,6 +127,20 @@ internal static class LossEmitter
                 w.Line($"total += {TypeNames.Kernels}.SquaredError(default, A{last}(rows), targets.Slice(start * OutputSize, rows * OutputSize), 0f);");
             }
             w.Line("return (float)(total / ((double)count * OutputSize));");
+        }
+    }
+
+    /// <summary>TrainStep is the same for every loss head: gradients of the batch, then one optimizer step.</summary>
+    private static void EmitTrainStep(SourceWriter w, string targetType, string targetName)
+    {
+        w.Line("/// <summary>ComputeGradients followed by one optimizer step; returns the mean loss.</summary>");
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        using (w.Block($"public float TrainStep({TypeNames.ReadOnlySpan} inputs, {targetType} {targetName}, int count, {TypeNames.Optimizer} optimizer)"))
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+            w.Line($"float loss = ComputeGradients(inputs, {targetName}, count);");
+            w.Line("optimizer.Step(_parameters.Span, _gradients.Span);");
+            w.Line("return loss;");
         }
     }
 }
