@@ -24,10 +24,18 @@ internal static class DotnetCli
     /// Runs <c>dotnet</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/> and waits at most
     /// <paramref name="timeout"/>. No build servers or reused nodes: they would outlive the test holding its pipes open.
     /// </summary>
-    public static async Task<Result> RunAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan timeout,
-        IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<Result> RunAsync(string workingDirectory, IEnumerable<string> arguments, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        RunAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", workingDirectory, arguments, timeout, environment);
+
+    /// <summary>Runs a program (a published native binary, say) the same way.</summary>
+    public static Task<Result> RunExecutableAsync(string executable, IEnumerable<string> arguments, TimeSpan timeout) =>
+        RunAsync(executable, Path.GetDirectoryName(executable)!, arguments, timeout, null);
+
+    private static async Task<Result> RunAsync(string fileName, string workingDirectory, IEnumerable<string> arguments, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var start = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -75,7 +83,7 @@ internal static class DotnetCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds:0} s:\n{output}");
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds:0} s:\n{output}");
         }
         lock (output)
         {
