@@ -12,6 +12,7 @@ namespace GenNet.Tests.Packaging;
 /// a CPU without AVX2, where an x86-64-v3 binary cannot start.
 /// </remarks>
 [Trait("Category", "Slow")]
+[Collection(DotnetCli.Collection)]
 public sealed class NativeAotTests
 {
     private static readonly TimeSpan s_publishTimeout = TimeSpan.FromMinutes(5);

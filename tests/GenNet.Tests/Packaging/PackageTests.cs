@@ -13,6 +13,7 @@ namespace GenNet.Tests.Packaging;
 /// A private NUGET_PACKAGES folder and a unique version keep the machine's package cache out of it.
 /// </remarks>
 [Trait("Category", "Slow")]
+[Collection(DotnetCli.Collection)]
 public sealed class PackageTests
 {
     private static readonly TimeSpan s_step = TimeSpan.FromMinutes(4);

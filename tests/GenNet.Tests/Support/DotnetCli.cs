@@ -12,6 +12,12 @@ internal static class DotnetCli
         public override string ToString() => $"exit code {ExitCode}\n{Output}";
     }
 
+    /// <summary>
+    /// Test classes that run MSBuild on the repository share this collection, so they run one after the other: on two
+    /// cores they would only slow each other down, and two builds of one project at once could trip over each other.
+    /// </summary>
+    public const string Collection = "dotnet CLI";
+
     /// <summary>The configuration this test assembly was built in, so packing reuses the binaries it tested.</summary>
     public const string Configuration =
 #if DEBUG
