@@ -1,0 +1,229 @@
+using System.Buffers.Binary;
+
+namespace GenNet.Onnx;
+
+/// <summary>
+/// Writes a GenNet network as an ONNX model (IR version 7, opset 13) that ONNX Runtime and other tools can run.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The graph takes <c>input</c>, <c>float[N, InputSize]</c> with a symbolic batch size <c>N</c>. Each Dense layer
+/// becomes a <c>Gemm</c> (<c>transB = 0</c>: its weights are stored <c>[inputs × units]</c> row-major, exactly as
+/// in the parameter arena) with the bias as third input, or without one for a <c>bias=false</c> layer, followed by
+/// <c>Relu</c>, <c>LeakyRelu</c> (with its <c>alpha</c>), <c>Sigmoid</c> or <c>Tanh</c>. A softmax cross-entropy
+/// network ends in <c>Softmax(axis = 1)</c> and outputs <c>probabilities</c>, like <see cref="INetwork.Forward"/>; a
+/// mean-squared-error network outputs its last layer as <c>output</c>. The loss itself is not exported.
+/// </para>
+/// <para>
+/// The layers are read from <see cref="INetwork.Architecture"/> and checked against the network's sizes, and the
+/// weights are copied from <see cref="INetwork.Parameters"/>. Protobuf messages are written with
+/// Google.Protobuf's <c>CodedOutputStream</c> using the field numbers of <c>onnx/onnx.proto</c>.
+/// </para>
+/// </remarks>
+public static class OnnxExporter
+{
+    /// <summary>The ONNX operator set the graph uses.</summary>
+    public const int OpsetVersion = 13;
+    /// <summary>The ONNX IR version written: 7 is the one that goes with opset 13.</summary>
+    public const int IrVersion = 7;
+    /// <summary>Name of the graph input.</summary>
+    public const string InputName = "input";
+    /// <summary>Name of a classifier's output: class probabilities.</summary>
+    public const string ProbabilitiesName = "probabilities";
+    /// <summary>Name of a regressor's output.</summary>
+    public const string OutputName = "output";
+    /// <summary>Name of the symbolic batch dimension.</summary>
+    public const string BatchDimension = "N";
+
+    // ONNX TensorProto.DataType.FLOAT and AttributeProto.AttributeType values.
+    private const int FloatType = 1;
+    private const int AttributeFloat = 1;
+    private const int AttributeInt = 2;
+
+    /// <summary>
+    /// Writes <paramref name="network"/> to <paramref name="path"/> as an ONNX model. The file is written next to
+    /// its destination under a temporary name and renamed over it, so a reader never sees half a model.
+    /// </summary>
+    /// <exception cref="FormatException">The network's architecture text is not one this exporter understands.</exception>
+    /// <exception cref="ArgumentException">The architecture does not match the network's sizes.</exception>
+    public static void Export(INetwork network, string path)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ReadOnlyMemory<byte> model = Serialize(network);
+
+        string fullPath = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                file.Write(model.Span);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="network"/> as an ONNX model to <paramref name="destination"/>.</summary>
+    /// <inheritdoc cref="Export(INetwork, string)" path="/exception"/>
+    public static void Export(INetwork network, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Write(Serialize(network).Span);
+    }
+
+    /// <summary>The serialized ModelProto of <paramref name="network"/>.</summary>
+    internal static ReadOnlyMemory<byte> Serialize(INetwork network)
+    {
+        ArchitectureDescription architecture = Describe(network);
+        ReadOnlySpan<float> parameters = network.Parameters;
+
+        var graph = new ProtoMessage()
+            .String(GraphProto.Name, network.GetType().Name);
+        string current = InputName;
+        int offset = 0;
+        for (int i = 0; i < architecture.Layers.Count; i++)
+        {
+            DenseDescription layer = architecture.Layers[i];
+            int number = i + 1;
+            bool lastLayer = i == architecture.Layers.Count - 1;
+            // The regressor's last node writes the graph output directly; a classifier's Softmax comes after.
+            bool namesOutput = lastLayer && architecture.Loss == LossHead.MeanSquaredError;
+
+            string weights = $"W{number}";
+            int weightCount = layer.Inputs * layer.Units;
+            graph.Message(GraphProto.Initializer, Tensor(weights, [layer.Inputs, layer.Units], parameters.Slice(offset, weightCount)));
+            offset += weightCount;
+            List<string> gemmInputs = [current, weights];
+            if (layer.HasBias)
+            {
+                string bias = $"b{number}";
+                graph.Message(GraphProto.Initializer, Tensor(bias, [layer.Units], parameters.Slice(offset, layer.Units)));
+                offset += layer.Units;
+                gemmInputs.Add(bias);
+            }
+
+            string affine = namesOutput && layer.Activation == Activation.None ? OutputName : $"dense{number}";
+            graph.Message(GraphProto.Node, Node($"Gemm_{number}", "Gemm", gemmInputs, affine));
+            current = affine;
+
+            if (layer.Activation != Activation.None)
+            {
+                string activated = namesOutput ? OutputName : $"act{number}";
+                ProtoMessage node = layer.Activation switch
+                {
+                    Activation.ReLU => Node($"Relu_{number}", "Relu", [current], activated),
+                    Activation.LeakyReLU => Node($"LeakyRelu_{number}", "LeakyRelu", [current], activated)
+                        .Message(NodeProto.Attribute, FloatAttribute("alpha", layer.Alpha)),
+                    Activation.Sigmoid => Node($"Sigmoid_{number}", "Sigmoid", [current], activated),
+                    Activation.Tanh => Node($"Tanh_{number}", "Tanh", [current], activated),
+                    _ => throw new ArgumentOutOfRangeException(nameof(network), layer.Activation, "Unknown activation."),
+                };
+                graph.Message(GraphProto.Node, node);
+                current = activated;
+            }
+        }
+
+        string output = OutputName;
+        if (architecture.Loss == LossHead.SoftmaxCrossEntropy)
+        {
+            output = ProbabilitiesName;
+            graph.Message(GraphProto.Node, Node("Softmax", "Softmax", [current], output)
+                .Message(NodeProto.Attribute, IntAttribute("axis", 1)));
+        }
+
+        graph.Message(GraphProto.Input, BatchValueInfo(InputName, architecture.InputSize))
+            .Message(GraphProto.Output, BatchValueInfo(output, architecture.OutputSize));
+
+        return new ProtoMessage()
+            .Int64(ModelProto.IrVersion, IrVersion)
+            .String(ModelProto.ProducerName, "GenNet")
+            .String(ModelProto.ProducerVersion, ProducerVersion)
+            .String(ModelProto.DocString, network.Architecture)
+            .Message(ModelProto.Graph, graph)
+            .Message(ModelProto.OpsetImport, new ProtoMessage()
+                .String(OperatorSetIdProto.Domain, "")
+                .Int64(OperatorSetIdProto.Version, OpsetVersion))
+            .ToMemory();
+    }
+
+    /// <summary>Parses the network's architecture and checks it against the sizes the network reports.</summary>
+    internal static ArchitectureDescription Describe(INetwork network)
+    {
+        ArchitectureDescription architecture = ArchitectureDescription.Parse(network.Architecture);
+        if (architecture.InputSize != network.InputSize || architecture.OutputSize != network.OutputSize
+            || architecture.ParameterCount != network.ParameterCount || network.Parameters.Length != network.ParameterCount)
+        {
+            throw new ArgumentException(
+                $"The architecture \"{network.Architecture}\" describes {architecture.InputSize} inputs, {architecture.OutputSize} outputs and " +
+                $"{architecture.ParameterCount} parameters, but the network has {network.InputSize}, {network.OutputSize} and " +
+                $"{network.ParameterCount} ({network.Parameters.Length} in its arena).", nameof(network));
+        }
+        return architecture;
+    }
+
+    private static string ProducerVersion { get; } = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    private static ProtoMessage Tensor(string name, ReadOnlySpan<int> dims, ReadOnlySpan<float> values)
+    {
+        var tensor = new ProtoMessage();
+        foreach (int dim in dims)
+        {
+            tensor.Int64(TensorProto.Dims, dim);   // repeated int64, not packed in onnx.proto (proto2)
+        }
+        // raw_data: fixed-width little-endian IEEE 754, whatever this machine's byte order.
+        var raw = new byte[values.Length * sizeof(float)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), values[i]);
+        }
+        return tensor.Int64(TensorProto.DataType, FloatType)
+            .String(TensorProto.Name, name)
+            .Bytes(TensorProto.RawData, raw);
+    }
+
+    private static ProtoMessage Node(string name, string opType, IEnumerable<string> inputs, string output)
+    {
+        var node = new ProtoMessage();
+        foreach (string input in inputs)
+        {
+            node.String(NodeProto.Input, input);
+        }
+        return node.String(NodeProto.Output, output)
+            .String(NodeProto.Name, name)
+            .String(NodeProto.OpType, opType);
+    }
+
+    private static ProtoMessage FloatAttribute(string name, float value) => new ProtoMessage()
+        .String(AttributeProto.Name, name)
+        .Float(AttributeProto.F, value)
+        .Int64(AttributeProto.Type, AttributeFloat);
+
+    private static ProtoMessage IntAttribute(string name, long value) => new ProtoMessage()
+        .String(AttributeProto.Name, name)
+        .Int64(AttributeProto.I, value)
+        .Int64(AttributeProto.Type, AttributeInt);
+
+    /// <summary>A float tensor of shape <c>[N, width]</c>, N symbolic.</summary>
+    private static ProtoMessage BatchValueInfo(string name, int width)
+    {
+        var shape = new ProtoMessage()
+            .Message(TensorShapeProto.Dim, new ProtoMessage().String(TensorShapeProto.DimParam, BatchDimension))
+            .Message(TensorShapeProto.Dim, new ProtoMessage().Int64(TensorShapeProto.DimValue, width));
+        var tensorType = new ProtoMessage()
+            .Int64(TypeProto.ElemType, FloatType)
+            .Message(TypeProto.Shape, shape);
+        return new ProtoMessage()
+            .String(ValueInfoProto.Name, name)
+            .Message(ValueInfoProto.Type, new ProtoMessage().Message(TypeProto.TensorType, tensorType));
+    }
+}
