@@ -21,7 +21,7 @@ public sealed class NativeAotTests
     public async Task AotCheck_publishes_without_warnings_and_runs_the_AVX2_kernels()
     {
         using var temp = new TempDirectory();
-        string project = Path.Combine(RepoPaths.Root, "samples", "GenNet.AotCheck", "GenNet.AotCheck.csproj");
+        string project = Path.Combine(GenNet.Tests.Data.SharedData.RepoRoot!, "samples", "GenNet.AotCheck", "GenNet.AotCheck.csproj");
         List<string> arguments = ["publish", project, "-c", "Release", "-r", "linux-x64", "-o", temp.Path, "-nodeReuse:false",
             "-p:TrimmerSingleWarn=false"];
         if (!SkippableNativeAotFactAttribute.HasOnPath("clang"))
@@ -29,7 +29,7 @@ public sealed class NativeAotTests
             arguments.Add("-p:CppCompilerAndLinker=gcc");
         }
 
-        DotnetCli.Result publish = await DotnetCli.RunAsync(RepoPaths.Root, arguments, s_publishTimeout);
+        DotnetCli.Result publish = await DotnetCli.RunAsync(GenNet.Tests.Data.SharedData.RepoRoot!, arguments, s_publishTimeout);
         Assert.True(publish.ExitCode == 0, $"NativeAOT publish failed: {publish}");
         Assert.DoesNotContain(": warning ", publish.Output, StringComparison.Ordinal);
 

@@ -67,7 +67,7 @@ public sealed class PackageTests
         string version = "0.1.0-test." + Guid.NewGuid().ToString("N")[..12];
 
         // Pack what the test run just built (same configuration), under a version no cache has seen.
-        DotnetCli.Result pack = await DotnetCli.RunAsync(RepoPaths.Root,
+        DotnetCli.Result pack = await DotnetCli.RunAsync(GenNet.Tests.Data.SharedData.RepoRoot!,
             ["pack", Path.Combine("src", "GenNet", "GenNet.csproj"), "-c", DotnetCli.Configuration, "--no-build",
              "-o", feed, $"-p:PackageVersion={version}"], s_step);
         Assert.True(pack.ExitCode == 0, $"dotnet pack failed: {pack}");
