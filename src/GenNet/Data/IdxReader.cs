@@ -33,7 +33,11 @@ public static class IdxReader
     private static readonly float[] s_byteToUnit = CreateByteToUnit();
 
     /// <summary>Reads an image file and scales every pixel to <c>value / 255</c>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file could not be read (other than a missing file).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX image file.</exception>
     public static IdxImages ReadImages(string path)
     {
@@ -48,7 +52,12 @@ public static class IdxReader
     }
 
     /// <summary>Reads a label file and checks that every label lies in <c>0..classCount-1</c>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not in 1..256.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file could not be read (other than a missing file).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX label file, or a label is out of range.</exception>
     public static int[] ReadLabels(string path, int classCount = DefaultClassCount)
     {
