@@ -41,7 +41,14 @@ public static class IdxReader
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX image file.</exception>
     public static IdxImages ReadImages(string path)
     {
-        (byte[] payload, int[] dims) = ReadPayload(path, ImagesMagic, "images");
+        using FileStream file = Open(path, "images");
+        return ReadImages(file, path);
+    }
+
+    /// <summary>As <see cref="ReadImages(string)"/>, from a seekable stream; <paramref name="path"/> only names it in errors.</summary>
+    internal static IdxImages ReadImages(Stream stream, string path)
+    {
+        (byte[] payload, int[] dims) = ReadPayload(stream, path, ImagesMagic, "images");
         float[] pixels = GC.AllocateUninitializedArray<float>(payload.Length);
         float[] table = s_byteToUnit;
         for (int i = 0; i < payload.Length; i++)
@@ -63,7 +70,14 @@ public static class IdxReader
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(classCount, 256);
-        (byte[] payload, _) = ReadPayload(path, LabelsMagic, "labels");
+        using FileStream file = Open(path, "labels");
+        return ReadLabels(file, path, classCount);
+    }
+
+    /// <summary>As <see cref="ReadLabels(string, int)"/>, from a seekable stream; <paramref name="path"/> only names it in errors.</summary>
+    internal static int[] ReadLabels(Stream stream, string path, int classCount = DefaultClassCount)
+    {
+        (byte[] payload, _) = ReadPayload(stream, path, LabelsMagic, "labels");
         int[] labels = GC.AllocateUninitializedArray<int>(payload.Length);
         for (int i = 0; i < payload.Length; i++)
         {
@@ -87,16 +101,19 @@ public static class IdxReader
         return table;
     }
 
-    /// <summary>Opens the file, validates the header and returns the payload, exactly as long as the header says.</summary>
-    private static (byte[] Payload, int[] Dims) ReadPayload(string path, int expectedMagic, string kind)
+    private static FileStream Open(string path, string kind)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"IDX {kind} file not found: {Path.GetFullPath(path)}", path);
         }
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+    }
 
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+    /// <summary>Validates the header of a seekable stream and returns the payload, exactly as long as the header says.</summary>
+    private static (byte[] Payload, int[] Dims) ReadPayload(Stream file, string path, int expectedMagic, string kind)
+    {
         Span<byte> signature = stackalloc byte[2];
         int signatureLength = ReadFully(file, signature, path);
         bool gzip = signatureLength == 2 && signature[0] == 0x1f && signature[1] == 0x8b;

@@ -28,8 +28,8 @@ namespace GenNet.Serialization;
 /// between creating the temporary file and the rename leaves that temporary file behind (nothing runs after
 /// SIGKILL); the next successful <see cref="Save(INetwork, string)"/> to the same target deletes such leftovers once
 /// they are over a minute old (a younger one may belong to a save still running in another process).
-/// <see cref="Load"/> never deletes anything.</para>
-/// <para><see cref="Load"/> checks, in this order: length at least 4 and magic, version, length at least the
+/// <see cref="Load(INetwork, string)"/> never deletes anything.</para>
+/// <para><see cref="Load(INetwork, string)"/> checks, in this order: length at least 4 and magic, version, length at least the
 /// 28-byte minimum, the architecture length, the total length against the header, the checksum, the architecture
 /// (hash and string), the parameter count. Each failure is an <see cref="InvalidDataException"/> whose message
 /// starts with the file name. Only when every check passes are the network's parameters overwritten. Nothing is
@@ -161,6 +161,12 @@ public static class ModelFile
         }
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        Load(net, file, path);
+    }
+
+    /// <summary>As <see cref="Load(INetwork, string)"/>, from a seekable stream; <paramref name="path"/> only names it in errors.</summary>
+    internal static void Load(INetwork net, Stream file, string path)
+    {
         long length = file.Length;
 
         Span<byte> header = stackalloc byte[FixedHeaderBytes];
@@ -288,7 +294,7 @@ public static class ModelFile
     }
 
     /// <summary>Streams the rest of the file through the CRC (no buffer sized by the file) and compares the trailer.</summary>
-    private static uint VerifyChecksum(FileStream file, long length, uint crc, string path)
+    private static uint VerifyChecksum(Stream file, long length, uint crc, string path)
     {
         byte[] chunk = new byte[ChunkBytes];
         long remaining = length - 4 - file.Position;
