@@ -71,7 +71,7 @@ internal static class LossEmitter
             w.Line($"{TypeNames.Guard}.PositiveCount(count);");
             w.Line($"{TypeNames.Guard}.Rows(inputs.Length, count, InputSize);");
             w.Line($"{TypeNames.Guard}.Rows(labels.Length, count, 1);");
-            w.Line($"{TypeNames.Guard}.Labels(labels.Slice(0, count), OutputSize);");
+            w.Line($"{TypeNames.Guard}.Labels(labels.Slice(0, count), OutputSize, nameof(labels));");
             w.Line("int correct = 0;");
             w.Line("double totalLoss = 0;");
             using (w.Block("for (int start = 0; start < count; start += _maxBatchSize)"))

@@ -32,6 +32,11 @@ public sealed class BatchSampler
     /// <param name="batchSize">Samples per batch, at least 1.</param>
     /// <param name="rng">The generator that shuffles each epoch; best used by the sampler alone (see remarks).</param>
     /// <param name="dropLast">Skip each epoch's final partial batch instead of returning it.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> or <paramref name="rng"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="batchSize"/> is below 1, <paramref name="data"/> is empty, or <paramref name="dropLast"/> is set
+    /// and <paramref name="batchSize"/> exceeds the number of samples.
+    /// </exception>
     public BatchSampler(LabeledImages data, int batchSize, Rng rng, bool dropLast = false)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -45,8 +50,11 @@ public sealed class BatchSampler
         }
         (_data, _rng, BatchSize, DropLast) = (data, rng, batchSize, dropLast);
         _order = new int[data.Count];
-        _inputs = new float[checked(batchSize * data.Features)];
-        _labels = new int[batchSize];
+        // A batch never holds more than the whole set, so the buffers need at most Count rows: this also keeps a
+        // huge batch size from overflowing batchSize × Features.
+        int rows = Math.Min(batchSize, data.Count);
+        _inputs = new float[rows * data.Features];
+        _labels = new int[rows];
         _rngBeforeShuffle = rng.Save();
     }
 
@@ -117,6 +125,10 @@ public sealed class BatchSampler
     /// Goes back to a position taken by <see cref="GetState"/> (on this sampler or one built over the same data
     /// with the same batch size): restores the generator and, mid-epoch, rebuilds that epoch's permutation.
     /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The state cannot come from a sampler over this data (negative epoch or position, a position past the end, in an
+    /// epoch before the first), or its generator state is all zeros.
+    /// </exception>
     public void Restore(SamplerState state)
     {
         if (state.Epoch < 0 || state.Position < 0 || state.Position > Count || (state.InEpoch && state.Epoch == 0))

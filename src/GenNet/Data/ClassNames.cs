@@ -18,7 +18,10 @@ public static class ClassNames
     /// there is one (blank lines and surrounding spaces ignored); otherwise <see cref="FashionMnist"/> when the
     /// full directory path contains "fashion" (any case); otherwise <see cref="Digits"/>.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty.</exception>
     /// <exception cref="InvalidDataException"><c>classes.txt</c> exists but names no class, or more than 256.</exception>
+    /// <exception cref="IOException"><c>classes.txt</c> exists but could not be read.</exception>
     public static IReadOnlyList<string> ForDirectory(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);

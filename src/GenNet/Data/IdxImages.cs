@@ -7,9 +7,15 @@ namespace GenNet.Data;
 public sealed class IdxImages
 {
     /// <summary>Wraps pixels already laid out as <c>[count × rows·columns]</c>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="pixels"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative, or <paramref name="rows"/> or <paramref name="columns"/> is below 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="pixels"/> does not hold exactly count × rows × columns values.</exception>
     public IdxImages(float[] pixels, int count, int rows, int columns)
     {
         ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Guard.PositiveCount(rows);
+        Guard.PositiveCount(columns);
         if ((long)count * rows * columns != pixels.Length)
         {
             throw new ArgumentException($"{count} images of {rows}×{columns} need {(long)count * rows * columns} pixels, not {pixels.Length}.", nameof(pixels));

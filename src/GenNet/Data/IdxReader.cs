@@ -33,11 +33,22 @@ public static class IdxReader
     private static readonly float[] s_byteToUnit = CreateByteToUnit();
 
     /// <summary>Reads an image file and scales every pixel to <c>value / 255</c>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file could not be read (other than a missing file).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX image file.</exception>
     public static IdxImages ReadImages(string path)
     {
-        (byte[] payload, int[] dims) = ReadPayload(path, ImagesMagic, "images");
+        using FileStream file = Open(path, "images");
+        return ReadImages(file, path);
+    }
+
+    /// <summary>As <see cref="ReadImages(string)"/>, from a seekable stream; <paramref name="path"/> only names it in errors.</summary>
+    internal static IdxImages ReadImages(Stream stream, string path)
+    {
+        (byte[] payload, int[] dims) = ReadPayload(stream, path, ImagesMagic, "images");
         float[] pixels = GC.AllocateUninitializedArray<float>(payload.Length);
         float[] table = s_byteToUnit;
         for (int i = 0; i < payload.Length; i++)
@@ -48,13 +59,25 @@ public static class IdxReader
     }
 
     /// <summary>Reads a label file and checks that every label lies in <c>0..classCount-1</c>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not in 1..256.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file could not be read (other than a missing file).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX label file, or a label is out of range.</exception>
     public static int[] ReadLabels(string path, int classCount = DefaultClassCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(classCount, 256);
-        (byte[] payload, _) = ReadPayload(path, LabelsMagic, "labels");
+        using FileStream file = Open(path, "labels");
+        return ReadLabels(file, path, classCount);
+    }
+
+    /// <summary>As <see cref="ReadLabels(string, int)"/>, from a seekable stream; <paramref name="path"/> only names it in errors.</summary>
+    internal static int[] ReadLabels(Stream stream, string path, int classCount = DefaultClassCount)
+    {
+        (byte[] payload, _) = ReadPayload(stream, path, LabelsMagic, "labels");
         int[] labels = GC.AllocateUninitializedArray<int>(payload.Length);
         for (int i = 0; i < payload.Length; i++)
         {
@@ -78,16 +101,19 @@ public static class IdxReader
         return table;
     }
 
-    /// <summary>Opens the file, validates the header and returns the payload, exactly as long as the header says.</summary>
-    private static (byte[] Payload, int[] Dims) ReadPayload(string path, int expectedMagic, string kind)
+    private static FileStream Open(string path, string kind)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"IDX {kind} file not found: {Path.GetFullPath(path)}", path);
         }
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+    }
 
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+    /// <summary>Validates the header of a seekable stream and returns the payload, exactly as long as the header says.</summary>
+    private static (byte[] Payload, int[] Dims) ReadPayload(Stream file, string path, int expectedMagic, string kind)
+    {
         Span<byte> signature = stackalloc byte[2];
         int signatureLength = ReadFully(file, signature, path);
         bool gzip = signatureLength == 2 && signature[0] == 0x1f && signature[1] == 0x8b;

@@ -7,7 +7,12 @@ namespace GenNet.Data;
 public sealed class LabeledImages
 {
     /// <summary>Pairs images with labels; both must describe the same number of samples.</summary>
-    /// <exception cref="ArgumentException">The counts differ or a label lies outside <c>0..classCount-1</c>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="pixels"/> or <paramref name="labels"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="rows"/>, <paramref name="columns"/> or <paramref name="classCount"/> is below 1, or a label lies
+    /// outside <c>0..classCount-1</c> (the message gives its index).
+    /// </exception>
+    /// <exception cref="ArgumentException"><paramref name="pixels"/> does not hold exactly labels × rows × columns values.</exception>
     public LabeledImages(float[] pixels, int[] labels, int rows, int columns, int classCount = IdxReader.DefaultClassCount)
     {
         ArgumentNullException.ThrowIfNull(pixels);
@@ -39,5 +44,14 @@ public sealed class LabeledImages
     public int ClassCount { get; }
 
     /// <summary>The pixels of image <paramref name="index"/>.</summary>
-    public ReadOnlySpan<float> Image(int index) => Pixels.AsSpan(checked(index * Features), Features);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not in <c>0..Count-1</c>.</exception>
+    public ReadOnlySpan<float> Image(int index)
+    {
+        if ((uint)index >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"index must lie in 0..{Count - 1} (the set holds {Count} images).");
+        }
+        // index < Count, and Count × Features pixels fit in one array, so the product cannot overflow.
+        return Pixels.AsSpan(index * Features, Features);
+    }
 }

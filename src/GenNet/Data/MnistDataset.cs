@@ -42,8 +42,12 @@ public sealed class MnistDataset
     /// Loads the four standard files from <paramref name="directory"/> and checks that they fit together: each
     /// image file has as many images as its label file has labels, and training and test images have one size.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty.</exception>
     /// <exception cref="FileNotFoundException">One or more files are missing; the message lists them and the directory.</exception>
     /// <exception cref="InvalidDataException">A file is malformed or the files disagree.</exception>
+    /// <exception cref="IOException">A file could not be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">A file may not be read.</exception>
     public static MnistDataset Load(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -70,8 +74,11 @@ public sealed class MnistDataset
     }
 
     /// <summary>The path of the file with base name <paramref name="baseName"/> in <paramref name="directory"/> (raw first, then .gz), or null.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> or <paramref name="baseName"/> is null.</exception>
     public static string? FindFile(string directory, string baseName)
     {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(baseName);
         string raw = Path.Combine(directory, baseName);
         if (File.Exists(raw))
         {
@@ -82,8 +89,12 @@ public sealed class MnistDataset
     }
 
     /// <summary>The base names of the standard files that <paramref name="directory"/> holds neither raw nor gzipped.</summary>
-    public static IReadOnlyList<string> FindMissingFiles(string directory) =>
-        StandardFiles.Where(name => FindFile(directory, name) is null).ToArray();
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is null.</exception>
+    public static IReadOnlyList<string> FindMissingFiles(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return StandardFiles.Where(name => FindFile(directory, name) is null).ToArray();
+    }
 
     private static LabeledImages LoadSplit(string directory, string imagesName, string labelsName, int classCount)
     {

@@ -50,13 +50,65 @@ public sealed class MnistDownloader
     }
 
     /// <summary>Mirror base URLs, tried in order; each should end with '/'. Default: <see cref="DefaultMirrors"/>.</summary>
-    public IReadOnlyList<Uri> Mirrors { get; init; } = DefaultMirrors;
+    /// <exception cref="ArgumentNullException">The list, or one of its entries, is null.</exception>
+    /// <exception cref="ArgumentException">An entry is not an absolute URI.</exception>
+    public IReadOnlyList<Uri> Mirrors
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            foreach (Uri? mirror in value)
+            {
+                ArgumentNullException.ThrowIfNull(mirror, nameof(Mirrors));
+                if (!mirror.IsAbsoluteUri)
+                {
+                    throw new ArgumentException($"Mirror '{mirror}' is not an absolute URI; expected e.g. https://host/mnist/.", nameof(Mirrors));
+                }
+            }
+            field = value;
+        }
+    } = DefaultMirrors;
+
     /// <summary>Expected SHA-256 (hex, any case) per file name (with <c>.gz</c>). Default: <see cref="OfficialSha256"/>.</summary>
-    public IReadOnlyDictionary<string, string> Checksums { get; init; } = OfficialSha256;
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public IReadOnlyDictionary<string, string> Checksums
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Checksums));
+    } = OfficialSha256;
+
     /// <summary>Longest one attempt (request and whole body) may take. Default: 2 minutes.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive, or longer than a timer can wait (about 24.8 days).</exception>
+    public TimeSpan RequestTimeout
+    {
+        get;
+        init
+        {
+            // CancellationTokenSource.CancelAfter takes at most int.MaxValue milliseconds.
+            if (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
+            {
+                throw new ArgumentOutOfRangeException(nameof(RequestTimeout), value,
+                    $"{nameof(RequestTimeout)} must be greater than zero and at most {TimeSpan.FromMilliseconds(int.MaxValue)}.");
+            }
+            field = value;
+        }
+    } = TimeSpan.FromMinutes(2);
+
     /// <summary>Largest body accepted for one file, so a misbehaving mirror cannot fill the disk. Default: 64 MiB.</summary>
-    public long MaxFileBytes { get; init; } = 64L << 20;
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public long MaxFileBytes
+    {
+        get;
+        init
+        {
+            if (value < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(MaxFileBytes), value, $"{nameof(MaxFileBytes)} must be at least 1.");
+            }
+            field = value;
+        }
+    } = 64L << 20;
     /// <summary>Where progress lines go ("downloading …", "failed: …"), or nowhere when null.</summary>
     public TextWriter? Log { get; init; }
 
@@ -64,7 +116,11 @@ public sealed class MnistDownloader
     /// Downloads every standard file missing from <paramref name="directory"/> (creating the directory if needed).
     /// </summary>
     /// <returns>The names of the files downloaded (empty when nothing was missing).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty.</exception>
     /// <exception cref="DataDownloadException">Some files could not be fetched from any mirror.</exception>
+    /// <exception cref="IOException">The directory could not be created (for example, a file has its name).</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory may not be created or written.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<IReadOnlyList<string>> DownloadMissingAsync(string directory, CancellationToken cancellationToken = default)
     {

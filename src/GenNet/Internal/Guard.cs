@@ -50,6 +50,16 @@ public static class Guard
         }
     }
 
+    /// <summary>Throws unless one .NET array can hold the <paramref name="elements"/> that <paramref name="count"/> needs.</summary>
+    public static void FitsInArray(int count, long elements, [CallerArgumentExpression(nameof(count))] string? name = null)
+    {
+        if (elements > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(name, count,
+                $"{name} is {count}, which needs {elements} elements in one array; a .NET array holds at most {Array.MaxLength}.");
+        }
+    }
+
     /// <summary>Throws unless a span holds at least <paramref name="rows"/> × <paramref name="width"/> elements.</summary>
     public static void Rows(int length, int rows, int width, [CallerArgumentExpression(nameof(length))] string? name = null)
     {

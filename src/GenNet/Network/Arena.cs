@@ -15,9 +15,13 @@ public sealed class Arena
     private readonly int _offset;
 
     /// <summary>Allocates <paramref name="length"/> zeroed floats.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="length"/> is negative, or larger than one .NET array can hold with the alignment padding.
+    /// </exception>
     public Arena(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        Guard.FitsInArray(length, (long)length + AlignmentBytes / sizeof(float));
         Length = length;
         _array = GC.AllocateArray<float>(length + AlignmentBytes / sizeof(float), pinned: true);
         unsafe
@@ -35,5 +39,17 @@ public sealed class Arena
     public Span<float> Span => _array.AsSpan(_offset, Length);
 
     /// <summary>A slice of the arena.</summary>
-    public Span<float> Slice(int start, int length) => _array.AsSpan(_offset + start, length);
+    /// <exception cref="ArgumentOutOfRangeException">The slice does not lie inside the arena.</exception>
+    public Span<float> Slice(int start, int length)
+    {
+        // The backing array is longer than the arena (alignment padding): check against the arena, not the array.
+        if ((ulong)(uint)start + (uint)length > (uint)Length)
+        {
+            ThrowSliceOutOfRange(start, length);
+        }
+        return _array.AsSpan(_offset + start, length);
+    }
+
+    private void ThrowSliceOutOfRange(int start, int length) =>
+        throw new ArgumentOutOfRangeException(nameof(start), start, $"The slice [{start}, {start} + {length}) does not lie inside the arena of {Length} floats.");
 }

@@ -32,10 +32,15 @@ public sealed class Adam : Optimizer
     /// <param name="beta1">β1, the decay of the first moment; at least 0 and less than 1.</param>
     /// <param name="beta2">β2, the decay of the second moment; at least 0 and less than 1.</param>
     /// <param name="epsilon">ε, added to √v̂; finite and greater than 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="parameterCount"/> is below 1 or needs more state than one array holds, or a hyperparameter is
+    /// outside its range (the message names it and the range).
+    /// </exception>
     public Adam(int parameterCount, float learningRate = DefaultLearningRate, float beta1 = DefaultBeta1,
         float beta2 = DefaultBeta2, float epsilon = DefaultEpsilon)
         : base(parameterCount, learningRate)
     {
+        Guard.FitsInArray(parameterCount, 2L * parameterCount); // m and v share one state array
         Guard.UnitInterval(beta1);
         Guard.UnitInterval(beta2);
         Guard.FinitePositive(epsilon);

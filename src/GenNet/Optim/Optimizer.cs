@@ -9,6 +9,7 @@ public abstract class Optimizer
     private float _learningRate;
 
     /// <summary>Creates an optimizer for an arena of <paramref name="parameterCount"/> floats.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="parameterCount"/> is below 1, or <paramref name="learningRate"/> is not a finite number above 0.</exception>
     protected Optimizer(int parameterCount, float learningRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parameterCount);
@@ -21,6 +22,7 @@ public abstract class Optimizer
     public int ParameterCount { get; }
 
     /// <summary>Step size; finite and positive. Schedules change it between steps.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value set is not a finite number above 0.</exception>
     public float LearningRate
     {
         get => _learningRate;
@@ -35,6 +37,10 @@ public abstract class Optimizer
     public long Steps { get; protected set; }
 
     /// <summary>parameters ← update(parameters, gradients, state).</summary>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="parameters"/> or <paramref name="gradients"/> is not exactly <see cref="ParameterCount"/> long;
+    /// nothing is changed then.
+    /// </exception>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         if (parameters.Length != ParameterCount || gradients.Length != ParameterCount)
@@ -53,6 +59,7 @@ public abstract class Optimizer
     public virtual Span<float> State => Span<float>.Empty;
 
     /// <summary>Restores <see cref="Steps"/> from a checkpoint (the state arena is restored through <see cref="State"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is negative.</exception>
     public void RestoreSteps(long steps)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);

@@ -23,7 +23,9 @@ public static class Optimizers
     /// <param name="name">One of <see cref="Names"/>, in any case.</param>
     /// <param name="parameterCount">Length of the parameter and gradient arenas; at least 1.</param>
     /// <param name="learningRate">Step size, or null for the optimizer's default.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not one of <see cref="Names"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="parameterCount"/> or <paramref name="learningRate"/> is out of range.</exception>
     public static Optimizer Create(string name, int parameterCount, float? learningRate = null)
     {
         ArgumentNullException.ThrowIfNull(name);

@@ -29,9 +29,14 @@ public sealed class RmsProp : Optimizer
     /// <param name="learningRate">Step size; finite and greater than 0.</param>
     /// <param name="rho">ρ, the decay of the mean square; at least 0 and less than 1.</param>
     /// <param name="epsilon">ε, added to the mean square under the root; finite and greater than 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="parameterCount"/> is below 1 or needs more state than one array holds, or a hyperparameter is
+    /// outside its range (the message names it and the range).
+    /// </exception>
     public RmsProp(int parameterCount, float learningRate = DefaultLearningRate, float rho = DefaultRho, float epsilon = DefaultEpsilon)
         : base(parameterCount, learningRate)
     {
+        Guard.FitsInArray(parameterCount, parameterCount);
         Guard.UnitInterval(rho);
         Guard.FinitePositive(epsilon);
         Rho = rho;

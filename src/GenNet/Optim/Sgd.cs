@@ -28,6 +28,11 @@ public sealed class Sgd : Optimizer
     /// <param name="learningRate">Step size; finite and greater than 0.</param>
     /// <param name="momentum">μ; finite and at least 0. 0 means plain SGD with no state.</param>
     /// <param name="nesterov">Use Nesterov momentum; needs <paramref name="momentum"/> &gt; 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="parameterCount"/> is below 1 or needs more state than one array holds, or a hyperparameter is
+    /// outside its range (the message names it and the range), or <paramref name="nesterov"/> is
+    /// true with a momentum of 0.
+    /// </exception>
     public Sgd(int parameterCount, float learningRate = DefaultLearningRate, float momentum = 0f, bool nesterov = false)
         : base(parameterCount, learningRate)
     {
@@ -36,6 +41,10 @@ public sealed class Sgd : Optimizer
         {
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum,
                 "momentum must be greater than 0 when nesterov is true (Nesterov momentum needs a momentum).");
+        }
+        if (momentum > 0f)
+        {
+            Guard.FitsInArray(parameterCount, parameterCount);
         }
         Momentum = momentum;
         Nesterov = nesterov;

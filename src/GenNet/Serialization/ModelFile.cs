@@ -21,9 +21,15 @@ namespace GenNet.Serialization;
 /// 24+A+4P     4     CRC-32 (zlib/IEEE) of every byte before it
 /// total length = 28 + A + 4P
 /// </code>
-/// <para><see cref="Save(INetwork, string)"/> writes to a temporary file in the target's directory, flushes it to disk and renames it
-/// over the target, so the target is always either the old file or the complete new one.</para>
-/// <para><see cref="Load"/> checks, in this order: length at least 4 and magic, version, length at least the
+/// <para><see cref="Save(INetwork, string)"/> writes to a temporary file <c>&lt;name&gt;.tmp-&lt;32 hex digits&gt;</c> in the
+/// target's directory, flushes it to disk (<c>fsync</c>), renames it over the target and then, on Linux and macOS,
+/// flushes the directory too. The target is therefore always either the old file or the complete new one, whenever
+/// the process is killed; a test kills a saving process at random moments and loads the file after each kill. A kill
+/// between creating the temporary file and the rename leaves that temporary file behind (nothing runs after
+/// SIGKILL); the next successful <see cref="Save(INetwork, string)"/> to the same target deletes such leftovers once
+/// they are over a minute old (a younger one may belong to a save still running in another process).
+/// <see cref="Load(INetwork, string)"/> never deletes anything.</para>
+/// <para><see cref="Load(INetwork, string)"/> checks, in this order: length at least 4 and magic, version, length at least the
 /// 28-byte minimum, the architecture length, the total length against the header, the checksum, the architecture
 /// (hash and string), the parameter count. Each failure is an <see cref="InvalidDataException"/> whose message
 /// starts with the file name. Only when every check passes are the network's parameters overwritten. Nothing is
@@ -43,7 +49,17 @@ public static class ModelFile
     private const int ChunkBytes = 1 << 16;
 
     /// <summary>Writes <paramref name="net"/>'s architecture and parameters to <paramref name="path"/>, atomically.</summary>
-    /// <exception cref="IOException">Writing or renaming failed; the previous file at <paramref name="path"/>, if any, is untouched.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="net"/> or <paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="path"/> is empty or names a root directory; or the network's architecture string is over
+    /// <see cref="MaxArchitectureBytes"/> UTF-8 bytes, or its <see cref="INetwork.Parameters"/> is not
+    /// <see cref="INetwork.ParameterCount"/> long.
+    /// </exception>
+    /// <exception cref="IOException">
+    /// Writing or renaming failed (also when <paramref name="path"/> is an existing directory or its directory does not
+    /// exist); the previous file at <paramref name="path"/>, if any, is untouched and the temporary file is deleted.
+    /// </exception>
+    /// <exception cref="UnauthorizedAccessException">The directory or the target may not be written.</exception>
     public static void Save(INetwork net, string path) => Save(net, path, static stream => stream);
 
     /// <summary>As <see cref="Save(INetwork, string)"/>, writing through <paramref name="wrap"/> (tests inject failures here).</summary>
@@ -52,8 +68,9 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(net);
         ArgumentException.ThrowIfNullOrEmpty(path);
         string target = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(target)!;
-        byte[] architecture = Encoding.UTF8.GetBytes(net.Architecture);
+        string directory = Path.GetDirectoryName(target)
+            ?? throw new ArgumentException($"'{path}' is a root directory, not a file name.", nameof(path));
+        byte[] architecture = Encoding.UTF8.GetBytes(net.Architecture ?? throw new ArgumentException("The network's Architecture is null.", nameof(net)));
         if (architecture.Length > MaxArchitectureBytes)
         {
             throw new ArgumentException($"The architecture string is {architecture.Length} UTF-8 bytes; model files hold at most {MaxArchitectureBytes}.", nameof(net));
@@ -76,13 +93,55 @@ public static class ModelFile
             TryDelete(temp);
             throw;
         }
+        DirectorySync.TryFlush(directory);
+        DeleteStaleTemporaryFiles(directory, Path.GetFileName(target));
+    }
+
+    /// <summary>How old a leftover temporary file must be before a save deletes it (younger ones may be in use).</summary>
+    internal static readonly TimeSpan StaleTemporaryFileAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Deletes <c>&lt;fileName&gt;.tmp-&lt;32 hex&gt;</c> files in <paramref name="directory"/> last written over
+    /// <see cref="StaleTemporaryFileAge"/> ago: what a save killed before its rename leaves. Best effort.
+    /// </summary>
+    private static void DeleteStaleTemporaryFiles(string directory, string fileName)
+    {
+        string prefix = fileName + ".tmp-";
+        DateTime cutoff = DateTime.UtcNow - StaleTemporaryFileAge;
+        try
+        {
+            foreach (string candidate in Directory.EnumerateFiles(directory, prefix + "*"))
+            {
+                string name = Path.GetFileName(candidate);
+                if (name.Length == prefix.Length + 32
+                    && name.StartsWith(prefix, StringComparison.Ordinal)
+                    && !name.AsSpan(prefix.Length).ContainsAnyExcept("0123456789abcdef")
+                    && File.GetLastWriteTimeUtc(candidate) < cutoff)
+                {
+                    TryDelete(candidate);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>
     /// Reads the model file at <paramref name="path"/> into <paramref name="net"/>'s parameters after checking that
     /// it is intact and was saved from the same architecture.
     /// </summary>
-    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="net"/> or <paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="path"/> is empty, or the network's <see cref="INetwork.Parameters"/> is not
+    /// <see cref="INetwork.ParameterCount"/> long.
+    /// </exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/> (a directory counts as none).</exception>
+    /// <exception cref="IOException">The file could not be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     /// <exception cref="InvalidDataException">
     /// The file is too short, not a GenNet model file, of an unsupported version, truncated or followed by trailing
     /// bytes, damaged (checksum mismatch), saved from another architecture, or holds another number of parameters.
@@ -92,12 +151,22 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (net.Parameters.Length != net.ParameterCount)
+        {
+            throw new ArgumentException($"The network reports {net.ParameterCount} parameters but its arena holds {net.Parameters.Length}.", nameof(net));
+        }
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Model file not found: {Path.GetFullPath(path)}", path);
         }
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        Load(net, file, path);
+    }
+
+    /// <summary>As <see cref="Load(INetwork, string)"/>, from a seekable stream; <paramref name="path"/> only names it in errors.</summary>
+    internal static void Load(INetwork net, Stream file, string path)
+    {
         long length = file.Length;
 
         Span<byte> header = stackalloc byte[FixedHeaderBytes];
@@ -225,7 +294,7 @@ public static class ModelFile
     }
 
     /// <summary>Streams the rest of the file through the CRC (no buffer sized by the file) and compares the trailer.</summary>
-    private static uint VerifyChecksum(FileStream file, long length, uint crc, string path)
+    private static uint VerifyChecksum(Stream file, long length, uint crc, string path)
     {
         byte[] chunk = new byte[ChunkBytes];
         long remaining = length - 4 - file.Position;

@@ -7,8 +7,11 @@ public static class Initializers
     /// He (Kaiming) uniform: U(−√(6/fanIn), √(6/fanIn)), variance 2/fanIn, which keeps the activations' scale
     /// through ReLU-family layers.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="rng"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fanIn"/> is not at least 1.</exception>
     public static void HeUniform(Span<float> weights, int fanIn, Rng rng)
     {
+        ArgumentNullException.ThrowIfNull(rng);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fanIn);
         Uniform(weights, MathF.Sqrt(6f / fanIn), rng);
     }
@@ -16,11 +19,14 @@ public static class Initializers
     /// <summary>
     /// Glorot (Xavier) uniform: U(−√(6/(fanIn+fanOut)), √(6/(fanIn+fanOut))), for linear, sigmoid and tanh layers.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="rng"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fanIn"/> or <paramref name="fanOut"/> is not at least 1.</exception>
     public static void GlorotUniform(Span<float> weights, int fanIn, int fanOut, Rng rng)
     {
+        ArgumentNullException.ThrowIfNull(rng);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fanIn);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fanOut);
-        Uniform(weights, MathF.Sqrt(6f / (fanIn + fanOut)), rng);
+        Uniform(weights, MathF.Sqrt(6f / ((long)fanIn + fanOut)), rng); // long: fanIn + fanOut may pass int.MaxValue
     }
 
     private static void Uniform(Span<float> weights, float limit, Rng rng)

@@ -45,6 +45,7 @@ public sealed class Rng
     }
 
     /// <summary>Uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias (Lemire's method).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxExclusive"/> is not at least 1.</exception>
     public int NextInt(int maxExclusive)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxExclusive);
@@ -65,7 +66,21 @@ public sealed class Rng
     public float NextFloat() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
 
     /// <summary>Uniform float in [<paramref name="low"/>, <paramref name="high"/>).</summary>
-    public float NextUniform(float low, float high) => low + (high - low) * NextFloat();
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A bound is not finite, <paramref name="low"/> is above <paramref name="high"/>, or the width
+    /// <paramref name="high"/> − <paramref name="low"/> overflows to infinity.
+    /// </exception>
+    public float NextUniform(float low, float high)
+    {
+        float width = high - low;
+        // One test covers NaN and infinite bounds, low > high and an overflowing width: each makes it false.
+        if (!(width >= 0f && float.IsFinite(width)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(high), high,
+                $"NextUniform needs finite bounds with low ≤ high and a finite width high − low; got low = {low}, high = {high}.");
+        }
+        return low + width * NextFloat();
+    }
 
     /// <summary>Standard normal sample (Box–Muller, computed in double for reproducibility across instruction sets).</summary>
     public float NextGaussian()
@@ -97,6 +112,7 @@ public sealed class Rng
     public RngState Save() => new(_s0, _s1, _s2, _s3, _spareGaussian, _hasSpareGaussian);
 
     /// <summary>Continues the sequence from a state taken by <see cref="Save"/>.</summary>
+    /// <exception cref="ArgumentException">The state is all zeros (not one <see cref="Save"/> can return).</exception>
     public void Restore(RngState state)
     {
         if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
