@@ -47,6 +47,7 @@ internal sealed class ArenaOnlyNetwork(int count) : INetwork
     public int ParameterCount => _parameters.Length;
     public int MaxBatchSize => 1;
     public int Threads => 1;
+    public Rng? TrainingRng => null;
     public string Architecture => ArchitectureText;
     public ulong ArchitectureHash => Hash;
     public Span<float> Parameters => _parameters;

@@ -212,6 +212,7 @@ public class ArgumentTests
         public int ParameterCount => 5;
         public int MaxBatchSize => 1;
         public int Threads => 1;
+        public Rng? TrainingRng => null;
         public string Architecture => "Input(1) Dense(1) MeanSquaredError";
         public ulong ArchitectureHash => 1;
         public Span<float> Parameters => _parameters;
