@@ -26,7 +26,7 @@ public class AppTrainingTests
         Assert.True(accuracy > 0.90, $"test accuracy {accuracy}");
         Assert.Equal(10_000, root.GetProperty("confusionMatrix").EnumerateArray().SelectMany(r => r.EnumerateArray()).Sum(c => c.GetInt32()));
         Assert.Equal(1, root.GetProperty("epochs").GetArrayLength());
-        Assert.Equal("rmsprop", root.GetProperty("config").GetProperty("optimizer").GetString());
+        Assert.Equal("adam", root.GetProperty("config").GetProperty("optimizer").GetString());
         Assert.True(root.GetProperty("machine").GetProperty("logicalCores").GetInt32() >= 1);
         Assert.True(File.ReadAllBytes(tmp.File("p.png")).AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10 }));
 
