@@ -38,7 +38,11 @@ public class AppTrainingTests
         Assert.True(predict.ExitCode == 0, predict.ToString());
         Assert.Contains("true label 7", predict.Output); // the first MNIST test image is a 7
         Assert.Contains("█", predict.Output);
-        Assert.Equal(30, predict.Output.Split('\n').Count(line => line.StartsWith('│') || line.StartsWith('┌') || line.StartsWith('└')));
+        string[] lines = predict.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        int top = Array.IndexOf(lines, "┌" + new string('─', 56) + "┐");
+        Assert.True(top >= 0, predict.Output);
+        Assert.All(lines[(top + 1)..(top + 29)], l => Assert.Matches("^│[ ░▒▓█]{56}│$", l)); // 28 rows of 28 double-width pixels
+        Assert.Equal("└" + new string('─', 56) + "┘", lines[top + 29]);
 
         var outOfRange = AppRunner.Run("predict", "--model", tmp.File("m.gnet"), "--index", "10000", "--data", Mnist, "--no-download");
         Assert.Equal(2, outOfRange.ExitCode);
