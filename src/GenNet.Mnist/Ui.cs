@@ -32,7 +32,18 @@ internal sealed class Ui
     public bool Interactive { get; }
     public IAnsiConsole Console_ { get; }
 
-    public void Line(string text) => Output.WriteLine(text);
+    /// <summary>One line of plain text; through Spectre when live, so that it lands above the progress bars.</summary>
+    public void Line(string text)
+    {
+        if (Interactive)
+        {
+            Console_.WriteLine(text);
+        }
+        else
+        {
+            Output.WriteLine(text);
+        }
+    }
 
     public void Fail(string message) => Error.WriteLine($"error: {message}");
 
