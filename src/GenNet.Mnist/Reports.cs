@@ -16,6 +16,8 @@ public sealed record TrainConfig
     public ulong Seed { get; init; }
     public int Threads { get; init; } = 1;
     public string DataDirectory { get; init; } = "";
+    /// <summary>Trained on the first this-many training images only; null for all.</summary>
+    public int? TrainLimit { get; init; }
 }
 
 /// <summary>One epoch's numbers, as written to the metrics file.</summary>

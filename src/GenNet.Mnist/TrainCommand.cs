@@ -61,12 +61,13 @@ internal static class TrainCommand
                 Arch = a.Arch, Epochs = a.Epochs ?? DefaultEpochs, Batch = a.Batch, Optimizer = a.Optimizer.ToLowerInvariant(),
                 LearningRate = a.LearningRate ?? Optimizers.Create(a.Optimizer, 1).LearningRate,
                 LearningRateDecay = a.LearningRateDecay, Seed = a.Seed, Threads = a.Threads, DataDirectory = dataDirectory,
+                TrainLimit = a.TrainLimit,
             };
         Networks.Entry entry = Networks.ByName(config.Arch) ?? throw new UserException($"The checkpoint names an unknown network '{config.Arch}'.");
         config = config with { Architecture = entry.Architecture };
 
         MnistDataset data = DataLocator.Load(dataDirectory, !a.NoDownload, ui.Output, interrupt);
-        LabeledImages train = a.TrainLimit is int limit && limit < data.Train.Count ? Head(data.Train, limit) : data.Train;
+        LabeledImages train = config.TrainLimit is int limit && limit < data.Train.Count ? Head(data.Train, limit) : data.Train;
         if (config.Batch > train.Count)
         {
             throw new UserException($"--batch {config.Batch} is larger than the {train.Count} training images.");

@@ -72,7 +72,7 @@ public class AppTrainingTests
         string[] common = ["train", "--data", Mnist, "--train-limit", "3000", "--batch", "100", "--optimizer", "adam", "--seed", "4", "--no-download"];
         Assert.Equal(0, AppRunner.Run([.. common, "--epochs", "2", "--save", tmp.File("straight.gnet")]).ExitCode);
         Assert.Equal(0, AppRunner.Run([.. common, "--epochs", "1", "--checkpoint", tmp.File("c.gnck")]).ExitCode);
-        var resumed = AppRunner.Run("train", "--data", Mnist, "--train-limit", "3000", "--resume", tmp.File("c.gnck"), "--epochs", "2",
+        var resumed = AppRunner.Run("train", "--data", Mnist, "--resume", tmp.File("c.gnck"), "--epochs", "2",
             "--threads", "2", "--save", tmp.File("resumed.gnet"), "--metrics", tmp.File("m.json"), "--no-download");
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Contains("resuming", resumed.Output);
@@ -139,7 +139,7 @@ public class AppTrainingTests
         Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {errors}");
         Assert.Contains("checkpoint saved to", errors);
 
-        var resumed = AppRunner.Run("train", "--data", Mnist, "--train-limit", "3000", "--resume", tmp.File("c.gnck"), "--save", tmp.File("resumed.gnet"), "--no-download");
+        var resumed = AppRunner.Run("train", "--data", Mnist, "--resume", tmp.File("c.gnck"), "--save", tmp.File("resumed.gnet"), "--no-download");
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Equal(File.ReadAllBytes(tmp.File("straight.gnet")), File.ReadAllBytes(tmp.File("resumed.gnet")));
     }
