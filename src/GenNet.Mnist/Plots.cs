@@ -23,7 +23,7 @@ internal static class Plots
         IntegerTicks(loss, x.Length);
 
         var accuracy = new Plot();
-        AddLine(accuracy, x, epochs.Select(e => 100 * e.TrainAccuracy).ToArray(), "train (10,000 images, after the epoch)");
+        AddLine(accuracy, x, epochs.Select(e => 100 * e.TrainAccuracy).ToArray(), "train (first ≤10,000 training images, after the epoch)");
         AddLine(accuracy, x, epochs.Select(e => 100 * e.TestAccuracy).ToArray(), "test");
         accuracy.Title("Accuracy (%)");
         accuracy.XLabel("epoch");
@@ -65,6 +65,7 @@ internal static class Plots
         heat.Axes.Left.TickGenerator = yTicks;
         heat.Axes.Bottom.TickLabelStyle.Rotation = classNames[0].Length > 2 ? 45 : 0;
         heat.Axes.Bottom.TickLabelStyle.Alignment = classNames[0].Length > 2 ? Alignment.MiddleLeft : Alignment.UpperCenter;
+        heat.Axes.Bottom.MinimumSize = classNames[0].Length > 2 ? 110 : 0; // room for the rotated class names
         heat.Title($"Test confusion matrix ({100 * confusion.Accuracy:F2}% correct)");
         heat.XLabel("predicted");
         heat.YLabel("true");
