@@ -129,7 +129,7 @@ internal static class TrainCommand
                 ui.Fail($"training diverged: {result.Message}. " +
                     (save is null ? "" : history.Count > (resumed?.History.Count ?? 0)
                         ? $"{save} keeps the model from epoch {history[^1].Epoch}, the last with finite parameters. "
-                        : $"{save} was not written. ") +
+                        : $"{save} was not written (a file already there is left as it was). ") +
                     "Try a smaller --lr.");
                 return ExitCodes.NonFinite;
             case TrainingStatus.Cancelled:
