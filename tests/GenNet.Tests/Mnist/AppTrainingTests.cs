@@ -5,6 +5,7 @@ using GenNet.Tests.Data;
 namespace GenNet.Tests.Mnist;
 
 /// <summary>The app on real MNIST (skipped without ../shared/data/mnist): short runs, outputs, divergence, resume, SIGINT.</summary>
+[Collection(HeavyTrainingCollection.Name)]
 public class AppTrainingTests
 {
     private static string Mnist => SharedData.MnistDirectory!;

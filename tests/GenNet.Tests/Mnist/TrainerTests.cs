@@ -7,6 +7,7 @@ using GenNet.Training;
 namespace GenNet.Tests.Mnist;
 
 /// <summary>The runtime Trainer on synthetic 28×28 data: resume bit-identity, zero allocation, non-finite stop, checkpoints.</summary>
+[Collection(HeavyTrainingCollection.Name)]
 public class TrainerTests
 {
     private const int Samples = 500, Batch = 32, Epochs = 3; // 16 steps per epoch, the last of 20 samples
