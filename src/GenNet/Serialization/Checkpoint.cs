@@ -119,6 +119,18 @@ public sealed class Checkpoint
         {
             throw new InvalidDataException($"The checkpoint's sampler stood at sample {Sampler.Position} of an epoch, but the data set has {sampler.Count}.");
         }
+        // The same checks BatchSampler.Restore, Rng.Restore and Trainer.Restore make, done first so that a bad
+        // checkpoint changes nothing.
+        RngState rng = Sampler.Rng;
+        if (Sampler.Epoch < 0 || Sampler.Position < 0 || (Sampler.InEpoch && Sampler.Epoch == 0) || (rng.S0 | rng.S1 | rng.S2 | rng.S3) == 0)
+        {
+            throw new InvalidDataException($"The checkpoint's sampler state {Sampler} is not valid.");
+        }
+        if (Trainer.EpochsCompleted < 0 || Trainer.StepInEpoch < 0 || Trainer.SamplesInEpoch < 0 || Trainer.TotalSteps < 0
+            || !double.IsFinite(Trainer.LossSum) || !double.IsFinite(Trainer.EpochSeconds) || Trainer.EpochSeconds < 0)
+        {
+            throw new InvalidDataException($"The checkpoint's trainer state {Trainer} is not valid.");
+        }
         sampler.Restore(Sampler);
         trainer.Restore(Trainer);
         optimizer.LearningRate = LearningRate;
