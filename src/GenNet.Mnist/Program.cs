@@ -9,10 +9,11 @@ public static class Program
     public static int Main(string[] args)
     {
         using var interrupt = new CancellationTokenSource();
-        // First Ctrl+C: finish the current step, checkpoint, exit 130. A second one ends the process at once.
+        // During training, the first Ctrl+C finishes the current step, checkpoints and exits 130; a second one, or
+        // one at any other time (loading, evaluating), ends the process at once as usual.
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
-            if (!interrupt.IsCancellationRequested)
+            if (TrainingInProgress && !interrupt.IsCancellationRequested)
             {
                 context.Cancel = true;
                 Console.Error.WriteLine("Interrupt: stopping after the current step (press Ctrl+C again to quit at once)…");
@@ -21,6 +22,9 @@ public static class Program
         });
         return Run(args, Console.Out, Console.Error, interrupt.Token);
     }
+
+    /// <summary>True while a training loop watches the interrupt token (set by <c>train</c>).</summary>
+    internal static volatile bool TrainingInProgress;
 
     /// <summary>Runs the app in-process with the given writers (tests use this); returns the exit code (see <see cref="ExitCodes"/>).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken interrupt = default)

@@ -120,7 +120,16 @@ internal static class TrainCommand
             }
         };
 
-        TrainingResult result = ui.Interactive ? RunWithProgress(trainer, ui, config.Epochs, interrupt) : trainer.Run(config.Epochs, interrupt);
+        TrainingResult result;
+        Program.TrainingInProgress = true;
+        try
+        {
+            result = ui.Interactive ? RunWithProgress(trainer, ui, config.Epochs, interrupt) : trainer.Run(config.Epochs, interrupt);
+        }
+        finally
+        {
+            Program.TrainingInProgress = false;
+        }
         double trainingSeconds = secondsBefore + history.Skip(resumed?.History.Count ?? 0).Sum(e => e.Seconds) + trainer.State.EpochSeconds;
 
         switch (result.Status)
