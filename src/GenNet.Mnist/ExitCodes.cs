@@ -14,6 +14,3 @@ public static class ExitCodes
     /// <summary>Interrupted by Ctrl+C (SIGINT), after the current step; a checkpoint was saved if one was asked for.</summary>
     public const int Interrupted = 130;
 }
-
-/// <summary>An error in what the user asked for or gave us (options, files): printed without a stack trace, exit code 2.</summary>
-public sealed class UserException(string message) : Exception(message);
