@@ -1,0 +1,107 @@
+using System.CommandLine;
+
+namespace GenNet.Mnist;
+
+/// <summary>The command line: options, their parsing, and the glue to the commands.</summary>
+internal static class Cli
+{
+    private static readonly string[] s_commands = ["train", "evaluate", "predict"];
+    private static readonly string[] s_rootOnly = ["-h", "--help", "-?", "/?", "/h", "--version"];
+
+    /// <summary><c>train</c> is the default: with no command (nothing, or options only), "train" is put in front.</summary>
+    public static string[] WithDefaultCommand(string[] args) =>
+        args.Length == 0 || (!s_commands.Contains(args[0]) && args[0].StartsWith('-') && !s_rootOnly.Contains(args[0]))
+            ? ["train", .. args]
+            : args;
+
+    public static RootCommand Build(Ui ui, CancellationToken interrupt)
+    {
+        var root = new RootCommand("Train, evaluate and query GenNet MNIST classifiers. With no command, trains (see 'train --help').");
+        root.Subcommands.Add(BuildTrain(ui, interrupt));
+        root.Subcommands.Add(BuildEvaluate(ui, interrupt));
+        root.Subcommands.Add(BuildPredict(ui, interrupt));
+        return root;
+    }
+
+    private static Option<string?> DataOption() => new("--data")
+    {
+        Description = $"Directory with the four MNIST-format IDX files (raw or .gz). Default: $GENNET_DATA, else ./{DataLocator.DefaultDirectory}",
+    };
+
+    private static Option<bool> NoDownloadOption() => new("--no-download") { Description = "Do not try to download missing MNIST files" };
+
+    private static Command BuildTrain(Ui ui, CancellationToken interrupt)
+    {
+        var data = DataOption();
+        var epochs = new Option<int?>("--epochs") { Description = $"Epochs to train (default {TrainCommand.DefaultEpochs}; with --resume, the new total)" };
+        var batch = new Option<int>("--batch") { Description = "Mini-batch size, 1..60000", DefaultValueFactory = _ => 128 };
+        var optimizer = new Option<string>("--optimizer") { Description = "Optimizer", DefaultValueFactory = _ => "rmsprop" };
+        optimizer.AcceptOnlyFromAmong([.. Optimizers.Names]);
+        var lr = new Option<float?>("--lr") { Description = "Learning rate (default: the optimizer's: 1e-3 for rmsprop/adam/adamw, 0.01 for sgd/momentum/nesterov)" };
+        var lrDecay = new Option<float>("--lr-decay") { Description = "Multiply the learning rate by this after every epoch, in (0, 1]", DefaultValueFactory = _ => 1f };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the weights and of the shuffling", DefaultValueFactory = _ => 0UL };
+        var threads = new Option<int>("--threads") { Description = "Threads for the matrix products (results are identical for any count)", DefaultValueFactory = _ => 1 };
+        var arch = new Option<string>("--arch") { Description = "Network: mlp512 = 784-512-10 (reference), mlp1024 = 784-1024-10, mlp1024x2 = 784-1024-1024-10", DefaultValueFactory = _ => "mlp512" };
+        arch.AcceptOnlyFromAmong(Networks.Names);
+        var save = new Option<string?>("--save") { Description = "Write the model here (.gnet) after every epoch whose parameters are finite" };
+        var plot = new Option<string?>("--plot") { Description = "Write loss, accuracy and confusion-matrix plots to this PNG" };
+        var metrics = new Option<string?>("--metrics") { Description = "Write per-epoch numbers, confusion matrix, config and machine to this JSON file" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Write a resumable checkpoint here after every epoch and on Ctrl+C" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint (its network, optimizer, batch and seed are used)" };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "Train on the first N training images only (quick runs)" };
+        var noDownload = NoDownloadOption();
+
+        var command = new Command("train", "Train a network on MNIST (or Fashion-MNIST with --data) and report test accuracy")
+        {
+            data, epochs, batch, optimizer, lr, lrDecay, seed, threads, arch, save, plot, metrics, checkpoint, resume, trainLimit, noDownload,
+        };
+        command.SetAction(p => Guarded(ui, () => TrainCommand.Execute(new TrainArgs
+        {
+            Data = p.GetValue(data), Epochs = p.GetValue(epochs), Batch = p.GetValue(batch), Optimizer = p.GetValue(optimizer)!,
+            LearningRate = p.GetValue(lr), LearningRateDecay = p.GetValue(lrDecay), Seed = p.GetValue(seed), Threads = p.GetValue(threads),
+            Arch = p.GetValue(arch)!, Save = p.GetValue(save), Plot = p.GetValue(plot), Metrics = p.GetValue(metrics),
+            Checkpoint = p.GetValue(checkpoint), Resume = p.GetValue(resume), TrainLimit = p.GetValue(trainLimit), NoDownload = p.GetValue(noDownload),
+        }, ui, interrupt)));
+        return command;
+    }
+
+    private static Command BuildEvaluate(Ui ui, CancellationToken interrupt)
+    {
+        var model = new Option<string>("--model") { Description = "Model file written by 'train --save'", Required = true };
+        var data = DataOption();
+        var noDownload = NoDownloadOption();
+        var command = new Command("evaluate", "Test accuracy, loss and confusion matrix of a saved model") { model, data, noDownload };
+        command.SetAction(p => Guarded(ui, () => ModelCommands.Evaluate(p.GetValue(model)!, p.GetValue(data), p.GetValue(noDownload), ui, interrupt)));
+        return command;
+    }
+
+    private static Command BuildPredict(Ui ui, CancellationToken interrupt)
+    {
+        var model = new Option<string>("--model") { Description = "Model file written by 'train --save'", Required = true };
+        var index = new Option<int>("--index") { Description = "Index of the test image, from 0", Required = true };
+        var data = DataOption();
+        var noDownload = NoDownloadOption();
+        var command = new Command("predict", "Draw one test image and show the model's class probabilities") { model, index, data, noDownload };
+        command.SetAction(p => Guarded(ui, () => ModelCommands.Predict(p.GetValue(model)!, p.GetValue(index), p.GetValue(data), p.GetValue(noDownload), ui, interrupt)));
+        return command;
+    }
+
+    /// <summary>Our own errors become one line on stderr and exit code 2, never a stack trace.</summary>
+    private static int Guarded(Ui ui, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UserException e)
+        {
+            ui.Fail(e.Message);
+            return ExitCodes.UsageOrData;
+        }
+        catch (OperationCanceledException)
+        {
+            ui.Error.WriteLine("Interrupted.");
+            return ExitCodes.Interrupted;
+        }
+    }
+}

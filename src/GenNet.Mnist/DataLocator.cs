@@ -1,0 +1,67 @@
+using GenNet.Data;
+
+namespace GenNet.Mnist;
+
+/// <summary>Finds and loads the data directory: <c>--data</c>, else <c>$GENNET_DATA</c>, else <c>./data/mnist</c>.</summary>
+internal static class DataLocator
+{
+    public const string DefaultDirectory = "data/mnist";
+
+    public static string Resolve(string? option)
+    {
+        if (!string.IsNullOrWhiteSpace(option))
+        {
+            return Path.GetFullPath(option);
+        }
+        string? fromEnvironment = Environment.GetEnvironmentVariable(MnistDownloader.DataEnvironmentVariable);
+        return Path.GetFullPath(string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultDirectory : fromEnvironment);
+    }
+
+    /// <summary>
+    /// Loads the four IDX files from <paramref name="directory"/>; when some are missing and downloading is allowed,
+    /// first tries <see cref="MnistDownloader"/> (MNIST only: never into a Fashion-MNIST directory).
+    /// </summary>
+    /// <exception cref="UserException">The files are missing and could not be fetched, or are damaged.</exception>
+    public static MnistDataset Load(string directory, bool allowDownload, TextWriter log, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> missing = Directory.Exists(directory) ? MnistDataset.FindMissingFiles(directory) : MnistDataset.StandardFiles;
+        if (missing.Count > 0)
+        {
+            bool fashion = ClassNames.ForDirectory(directory) == ClassNames.FashionMnist;
+            if (!allowDownload || fashion)
+            {
+                throw new UserException(
+                    $"The data directory {directory} lacks {string.Join(", ", missing)} (each raw or .gz). " +
+                    $"Put the four files there, or point --data (or {MnistDownloader.DataEnvironmentVariable}) at a directory that has them" +
+                    (fashion ? " (Fashion-MNIST is not downloaded automatically; on Debian: apt-get install dataset-fashion-mnist)." : "."));
+            }
+            log.WriteLine($"MNIST files missing in {directory}; downloading them…");
+            try
+            {
+                var downloader = new MnistDownloader { Log = log, RequestTimeout = TimeSpan.FromSeconds(30) };
+                downloader.DownloadMissingAsync(directory, cancellationToken).GetAwaiter().GetResult();
+            }
+            catch (DataDownloadException e)
+            {
+                throw new UserException(e.Message);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserException($"Cannot download MNIST into {directory}: {e.Message} Put the four files there by hand, or use --data.");
+            }
+        }
+        try
+        {
+            MnistDataset data = MnistDataset.Load(directory);
+            if (data.Train.Features != 784 || data.Test.Features != 784 || data.ClassNames.Count != 10)
+            {
+                throw new UserException($"{directory} holds {data.Train.Rows}×{data.Train.Columns} images in {data.ClassNames.Count} classes; these networks take 28×28 images in 10 classes.");
+            }
+            return data;
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new UserException($"Cannot read the data in {directory}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using GenNet.Models;
+
+namespace GenNet.Mnist;
+
+/// <summary>784 → 1024 ReLU → 10: the reference network, twice as wide.</summary>
+[Input(784)]
+[Dense(1024, Activation.ReLU)]
+[Dense(10)]
+[SoftmaxCrossEntropy]
+public partial class MnistWide;
+
+/// <summary>784 → 1024 ReLU → 1024 ReLU → 10.</summary>
+[Input(784)]
+[Dense(1024, Activation.ReLU)]
+[Dense(1024, Activation.ReLU)]
+[Dense(10)]
+[SoftmaxCrossEntropy]
+public partial class MnistDeep;
+
+/// <summary>The networks the app can train, by <c>--arch</c> name. Networks are compile-time types, so this is a fixed list.</summary>
+internal static class Networks
+{
+    public sealed record Entry(string Name, string Architecture, ulong ArchitectureHash, int ParameterCount, Func<int, ulong, int, IClassifier> Create);
+
+    public static IReadOnlyList<Entry> All { get; } =
+    [
+        new("mlp512", MnistMlp.Architecture, MnistMlp.ArchitectureHash, MnistMlp.ParameterCount, (batch, seed, threads) => new MnistMlp(batch, seed, threads)),
+        new("mlp1024", MnistWide.Architecture, MnistWide.ArchitectureHash, MnistWide.ParameterCount, (batch, seed, threads) => new MnistWide(batch, seed, threads)),
+        new("mlp1024x2", MnistDeep.Architecture, MnistDeep.ArchitectureHash, MnistDeep.ParameterCount, (batch, seed, threads) => new MnistDeep(batch, seed, threads)),
+    ];
+
+    public static string[] Names => All.Select(e => e.Name).ToArray();
+
+    public static Entry? ByName(string name) => All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public static Entry? ByHash(ulong hash) => All.FirstOrDefault(e => e.ArchitectureHash == hash);
+
+    /// <summary>
+    /// The architecture hash a model file claims (bytes 8..15 after the "GNNM" magic and version, see
+    /// <see cref="Serialization.ModelFile"/>), or null when the file is too short or not a model file;
+    /// <see cref="Serialization.ModelFile.Load"/> then reports the problem in full.
+    /// </summary>
+    public static ulong? PeekModelHash(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> header = stackalloc byte[16];
+            if (file.ReadAtLeast(header, 16, throwOnEndOfStream: false) < 16 || !header[..4].SequenceEqual("GNNM"u8))
+            {
+                return null;
+            }
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(header[8..]);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

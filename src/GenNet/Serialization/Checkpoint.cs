@@ -1,0 +1,348 @@
+using System.Buffers.Binary;
+using System.Text;
+using GenNet.Data;
+using GenNet.Training;
+
+namespace GenNet.Serialization;
+
+/// <summary>
+/// Everything needed to continue an interrupted training run bit-exactly: parameters, optimizer state and step
+/// count, sampler position with its generator state, trainer counters, and a free-form metadata string (the
+/// trainer app stores its configuration and per-epoch history there as JSON). <c>.gnck</c> by convention.
+/// </summary>
+/// <remarks>
+/// <para>Format version 1, every number little-endian, each string a 4-byte length then that many UTF-8 bytes:</para>
+/// <code>
+/// field                        size
+/// magic "GNCK"                 4
+/// format version, uint32 = 1   4
+/// architecture hash, uint64    8
+/// architecture string          4 + A
+/// parameter count P, int32     4
+/// parameters, float32          4·P
+/// optimizer name string        4 + N   (the name given to Optimizers.Create)
+/// learning rate, float32       4
+/// optimizer steps, int64       8
+/// optimizer state count S      4
+/// optimizer state, float32     4·S
+/// sampler: epoch int32, position int32, in-epoch byte, rng s0..s3 4×uint64, spare gaussian float32, has-spare byte   46
+/// trainer: epochs completed int32, step in epoch int32, samples in epoch int32, loss sum float64,
+///          epoch seconds float64, total steps int64                                                                 36
+/// metadata string              4 + M
+/// CRC-32 (zlib) of every byte before it   4
+/// </code>
+/// <para><see cref="Save"/> writes a temporary file beside the target, flushes it to disk and renames it over the
+/// target (as <see cref="ModelFile"/> does), so an interruption while saving leaves the previous checkpoint.
+/// <see cref="Load"/> checks magic, version and the checksum over the whole file before it reads any field, then
+/// bounds every length by the bytes that remain; each failure is an <see cref="InvalidDataException"/> whose
+/// message starts with the file name.</para>
+/// </remarks>
+public sealed class Checkpoint
+{
+    /// <summary>The four bytes every checkpoint starts with: "GNCK".</summary>
+    public static ReadOnlySpan<byte> Magic => "GNCK"u8;
+    /// <summary>The format version this build writes and reads.</summary>
+    public const uint FormatVersion = 1;
+    /// <summary>Largest checkpoint file read (1 GiB): a bound on what a damaged file can make us allocate.</summary>
+    public const long MaxFileBytes = 1L << 30;
+    private const int MaxStringBytes = 1 << 24;
+
+    /// <summary>Canonical architecture text of the network (<see cref="INetwork.Architecture"/>).</summary>
+    public required string Architecture { get; init; }
+    /// <summary><see cref="INetwork.ArchitectureHash"/>.</summary>
+    public required ulong ArchitectureHash { get; init; }
+    /// <summary>The parameter arena.</summary>
+    public required float[] Parameters { get; init; }
+    /// <summary>Name of the optimizer, as accepted by <see cref="Optimizers.Create"/>.</summary>
+    public required string OptimizerName { get; init; }
+    /// <summary>The optimizer's learning rate when the checkpoint was taken.</summary>
+    public required float LearningRate { get; init; }
+    /// <summary><see cref="Optimizer.Steps"/>.</summary>
+    public required long OptimizerSteps { get; init; }
+    /// <summary><see cref="Optimizer.State"/>.</summary>
+    public required float[] OptimizerState { get; init; }
+    /// <summary><see cref="BatchSampler.GetState"/>.</summary>
+    public required SamplerState Sampler { get; init; }
+    /// <summary><see cref="Trainer.State"/>.</summary>
+    public required TrainerState Trainer { get; init; }
+    /// <summary>Free-form text for the application (empty when none).</summary>
+    public string Metadata { get; init; } = "";
+
+    /// <summary>Takes a checkpoint of a run stopped between steps.</summary>
+    public static Checkpoint Capture(INetwork network, Optimizer optimizer, string optimizerName, BatchSampler sampler, Trainer trainer, string metadata = "")
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentException.ThrowIfNullOrEmpty(optimizerName);
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(metadata);
+        return new Checkpoint
+        {
+            Architecture = network.Architecture,
+            ArchitectureHash = network.ArchitectureHash,
+            Parameters = network.Parameters.ToArray(),
+            OptimizerName = optimizerName,
+            LearningRate = optimizer.LearningRate,
+            OptimizerSteps = optimizer.Steps,
+            OptimizerState = optimizer.State.ToArray(),
+            Sampler = sampler.GetState(),
+            Trainer = trainer.State,
+            Metadata = metadata,
+        };
+    }
+
+    /// <summary>
+    /// Puts the checkpoint back into a freshly built network, optimizer (made with <see cref="OptimizerName"/>),
+    /// sampler (same data and batch size) and trainer. Everything is checked before anything is changed.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint does not fit the objects given.</exception>
+    public void RestoreInto(INetwork network, Optimizer optimizer, BatchSampler sampler, Trainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(trainer);
+        if (ArchitectureHash != network.ArchitectureHash || Architecture != network.Architecture)
+        {
+            throw new InvalidDataException($"The checkpoint was taken from \"{Architecture}\" but the network is \"{network.Architecture}\".");
+        }
+        if (Parameters.Length != network.ParameterCount)
+        {
+            throw new InvalidDataException($"The checkpoint holds {Parameters.Length} parameters but the network has {network.ParameterCount}.");
+        }
+        if (OptimizerState.Length != optimizer.State.Length)
+        {
+            throw new InvalidDataException($"The checkpoint's {OptimizerName} state holds {OptimizerState.Length} floats but the optimizer's holds {optimizer.State.Length}.");
+        }
+        if (Sampler.Position > sampler.Count)
+        {
+            throw new InvalidDataException($"The checkpoint's sampler stood at sample {Sampler.Position} of an epoch, but the data set has {sampler.Count}.");
+        }
+        // The same checks BatchSampler.Restore, Rng.Restore and Trainer.Restore make, done first so that a bad
+        // checkpoint changes nothing.
+        RngState rng = Sampler.Rng;
+        if (Sampler.Epoch < 0 || Sampler.Position < 0 || (Sampler.InEpoch && Sampler.Epoch == 0) || (rng.S0 | rng.S1 | rng.S2 | rng.S3) == 0)
+        {
+            throw new InvalidDataException($"The checkpoint's sampler state {Sampler} is not valid.");
+        }
+        if (Trainer.EpochsCompleted < 0 || Trainer.StepInEpoch < 0 || Trainer.SamplesInEpoch < 0 || Trainer.TotalSteps < 0
+            || !double.IsFinite(Trainer.LossSum) || !double.IsFinite(Trainer.EpochSeconds) || Trainer.EpochSeconds < 0)
+        {
+            throw new InvalidDataException($"The checkpoint's trainer state {Trainer} is not valid.");
+        }
+        sampler.Restore(Sampler);
+        trainer.Restore(Trainer);
+        optimizer.LearningRate = LearningRate;
+        optimizer.RestoreSteps(OptimizerSteps);
+        OptimizerState.CopyTo(optimizer.State);
+        Parameters.CopyTo(network.Parameters);
+    }
+
+    /// <summary>Writes <paramref name="checkpoint"/> to <paramref name="path"/>, atomically.</summary>
+    public static void Save(Checkpoint checkpoint, string path)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes = checkpoint.Serialize();
+        string target = Path.GetFullPath(path);
+        string temp = Path.Combine(Path.GetDirectoryName(target)!, $"{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                file.Write(bytes);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, target, overwrite: true);
+        }
+        catch
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Reads and checks the checkpoint at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, of another version, damaged or truncated.</exception>
+    public static Checkpoint Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Checkpoint file not found: {Path.GetFullPath(path)}", path);
+        }
+        long length = new FileInfo(path).Length;
+        if (length > MaxFileBytes)
+        {
+            throw Error(path, $"{length} bytes is larger than any checkpoint this GenNet writes ({MaxFileBytes})");
+        }
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    internal byte[] Serialize()
+    {
+        var stream = new MemoryStream();
+        var w = new BinaryWriter(stream, Encoding.UTF8); // BinaryWriter is little-endian on every platform
+        w.Write(Magic);
+        w.Write(FormatVersion);
+        w.Write(ArchitectureHash);
+        WriteString(w, Architecture);
+        WriteFloats(w, Parameters);
+        WriteString(w, OptimizerName);
+        w.Write(LearningRate);
+        w.Write(OptimizerSteps);
+        WriteFloats(w, OptimizerState);
+        w.Write(Sampler.Epoch);
+        w.Write(Sampler.Position);
+        w.Write(Sampler.InEpoch);
+        w.Write(Sampler.Rng.S0);
+        w.Write(Sampler.Rng.S1);
+        w.Write(Sampler.Rng.S2);
+        w.Write(Sampler.Rng.S3);
+        w.Write(Sampler.Rng.SpareGaussian);
+        w.Write(Sampler.Rng.HasSpareGaussian);
+        w.Write(Trainer.EpochsCompleted);
+        w.Write(Trainer.StepInEpoch);
+        w.Write(Trainer.SamplesInEpoch);
+        w.Write(Trainer.LossSum);
+        w.Write(Trainer.EpochSeconds);
+        w.Write(Trainer.TotalSteps);
+        WriteString(w, Metadata);
+        w.Flush();
+        uint crc = Crc32.Compute(stream.GetBuffer().AsSpan(0, (int)stream.Length));
+        w.Write(crc);
+        w.Flush();
+        return stream.ToArray();
+    }
+
+    internal static Checkpoint Parse(byte[] bytes, string path)
+    {
+        if (bytes.Length < 4 || !bytes.AsSpan(0, 4).SequenceEqual(Magic))
+        {
+            throw Error(path, "not a GenNet checkpoint (it does not start with \"GNCK\")");
+        }
+        if (bytes.Length < 12)
+        {
+            throw Error(path, $"truncated: {bytes.Length} bytes");
+        }
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
+        if (version != FormatVersion)
+        {
+            throw Error(path, $"unsupported checkpoint version {version}; this GenNet reads version {FormatVersion}");
+        }
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
+        uint actual = Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4));
+        if (stored != actual)
+        {
+            throw Error(path, $"damaged or truncated: checksum mismatch (stored CRC-32 {stored:x8}, computed {actual:x8})");
+        }
+
+        var r = new Reader(bytes, 8, bytes.Length - 4, path);
+        ulong hash = r.UInt64();
+        string architecture = r.String();
+        float[] parameters = r.Floats();
+        string optimizerName = r.String();
+        float learningRate = r.Single();
+        long steps = r.Int64();
+        float[] state = r.Floats();
+        var sampler = new SamplerState(r.Int32(), r.Int32(), r.Bool(),
+            new RngState(r.UInt64(), r.UInt64(), r.UInt64(), r.UInt64(), r.Single(), r.Bool()));
+        var trainer = new TrainerState(r.Int32(), r.Int32(), r.Int32(), r.Double(), r.Double(), r.Int64());
+        string metadata = r.String();
+        if (!r.AtEnd)
+        {
+            throw Error(path, "trailing bytes after the metadata");
+        }
+        if (!float.IsFinite(learningRate) || learningRate <= 0 || steps < 0)
+        {
+            throw Error(path, $"invalid optimizer fields (learning rate {learningRate}, steps {steps})");
+        }
+        return new Checkpoint
+        {
+            Architecture = architecture, ArchitectureHash = hash, Parameters = parameters, OptimizerName = optimizerName,
+            LearningRate = learningRate, OptimizerSteps = steps, OptimizerState = state, Sampler = sampler, Trainer = trainer,
+            Metadata = metadata,
+        };
+    }
+
+    private static void WriteString(BinaryWriter w, string value)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(value);
+        w.Write(utf8.Length);
+        w.Write(utf8);
+    }
+
+    private static void WriteFloats(BinaryWriter w, float[] values)
+    {
+        w.Write(values.Length);
+        foreach (float v in values)
+        {
+            w.Write(v);
+        }
+    }
+
+    private static InvalidDataException Error(string path, string problem) => new($"{Path.GetFileName(path)}: {problem}");
+
+    /// <summary>Bounds-checked little-endian reads over the checksummed body.</summary>
+    private ref struct Reader(byte[] bytes, int position, int end, string path)
+    {
+        private int _position = position;
+
+        public readonly bool AtEnd => _position == end;
+
+        private ReadOnlySpan<byte> Take(int count)
+        {
+            if (count < 0 || count > end - _position)
+            {
+                throw Error(path, $"truncated or damaged: a field of {count} bytes at offset {_position} runs past the end of the body ({end} bytes)");
+            }
+            var span = bytes.AsSpan(_position, count);
+            _position += count;
+            return span;
+        }
+
+        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+        public ulong UInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+        public float Single() => BinaryPrimitives.ReadSingleLittleEndian(Take(4));
+        public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
+        public bool Bool() => Take(1)[0] != 0;
+
+        public string String()
+        {
+            int length = Int32();
+            if (length > MaxStringBytes)
+            {
+                throw Error(path, $"damaged: a string of {length} bytes");
+            }
+            return Encoding.UTF8.GetString(Take(length));
+        }
+
+        public float[] Floats()
+        {
+            int count = Int32();
+            if (count < 0 || count > (end - _position) / 4)
+            {
+                throw Error(path, $"truncated or damaged: {count} floats at offset {_position} do not fit in the file");
+            }
+            ReadOnlySpan<byte> raw = Take(4 * count);
+            var values = new float[count];
+            for (int i = 0; i < count; i++)
+            {
+                values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * i)..]);
+            }
+            return values;
+        }
+    }
+}

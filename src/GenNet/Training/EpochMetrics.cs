@@ -1,0 +1,15 @@
+namespace GenNet.Training;
+
+/// <summary>What one epoch of <see cref="Trainer.Run"/> measured.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="Steps">Optimizer steps in the epoch.</param>
+/// <param name="TrainLoss">Mean of the epoch's batch losses, weighted by batch size (running: each batch's loss is taken before its own update).</param>
+/// <param name="TrainAccuracy">Accuracy on the training images of <see cref="Trainer.AccuracySet"/> (its first <see cref="Trainer.AccuracySamples"/>) after the epoch, or NaN without one.</param>
+/// <param name="TestLoss">Mean cross-entropy on <see cref="Trainer.TestSet"/> after the epoch, or NaN without one.</param>
+/// <param name="TestAccuracy">Accuracy on <see cref="Trainer.TestSet"/> after the epoch, in [0, 1], or NaN without one.</param>
+/// <param name="LearningRate">The optimizer's learning rate during the epoch.</param>
+/// <param name="Seconds">Wall time of the epoch, its evaluations included.</param>
+/// <param name="SamplesPerSecond">Training samples per second of step time (evaluations excluded).</param>
+public readonly record struct EpochMetrics(
+    int Epoch, int Steps, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy,
+    float LearningRate, double Seconds, double SamplesPerSecond);

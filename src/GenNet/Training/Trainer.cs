@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using GenNet.Data;
+
+namespace GenNet.Training;
+
+/// <summary>
+/// The epoch/step loop for any classifier: sample a batch → <see cref="IClassifier.TrainStep"/> → check the loss →
+/// report; at each epoch's end check the parameters, evaluate and report. Allocation-free after construction.
+/// </summary>
+/// <remarks>
+/// <para>Non-finite values: every step's loss is checked (one comparison), the parameters once per epoch (one pass
+/// over the arena, before the evaluation). Either stops the run with <see cref="TrainingStatus.NonFinite"/>, naming
+/// the epoch and step; the caller must then not save the parameters.</para>
+/// <para>Cancellation is looked at before each step, so a cancelled run always stops between whole steps. The
+/// parameters, the optimizer (<see cref="Optimizer.State"/>, <see cref="Optimizer.Steps"/>), the sampler
+/// (<see cref="BatchSampler.GetState"/>) and <see cref="State"/> then describe the run exactly: restoring all four
+/// and calling <see cref="Run"/> again ends with the same bits as a run that was never stopped, because nothing
+/// else (the evaluations included) draws random numbers or changes the parameters.</para>
+/// <para><see cref="AllocatedBytes"/> counts what the calling thread allocated during <see cref="Run"/>, leaving
+/// out what the callbacks allocated (<see cref="CallbackAllocatedBytes"/>), so a progress display does not hide
+/// an allocation in the loop itself. Worker threads of a multi-threaded network are not counted.</para>
+/// </remarks>
+public sealed class Trainer
+{
+    private readonly IClassifier _network;
+    private readonly Optimizer _optimizer;
+    private readonly BatchSampler _sampler;
+    private TrainerState _state;
+
+    /// <summary>Trains <paramref name="network"/> with <paramref name="optimizer"/> on the batches of <paramref name="sampler"/>.</summary>
+    /// <exception cref="ArgumentException">The optimizer or sampler does not fit the network.</exception>
+    public Trainer(IClassifier network, Optimizer optimizer, BatchSampler sampler)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(sampler);
+        if (optimizer.ParameterCount != network.ParameterCount)
+        {
+            throw new ArgumentException($"The optimizer was created for {optimizer.ParameterCount} parameters but the network has {network.ParameterCount}.", nameof(optimizer));
+        }
+        if (sampler.BatchSize > network.MaxBatchSize)
+        {
+            throw new ArgumentException($"The sampler's batches of {sampler.BatchSize} exceed the network's maximum batch size {network.MaxBatchSize}.", nameof(sampler));
+        }
+        (_network, _optimizer, _sampler) = (network, optimizer, sampler);
+    }
+
+    /// <summary>Evaluated after every epoch for <see cref="EpochMetrics.TestLoss"/> and <see cref="EpochMetrics.TestAccuracy"/>; optional.</summary>
+    public LabeledImages? TestSet { get; init; }
+    /// <summary>Training images whose first <see cref="AccuracySamples"/> give <see cref="EpochMetrics.TrainAccuracy"/> after every epoch; optional.</summary>
+    public LabeledImages? AccuracySet { get; init; }
+    /// <summary>How many images of <see cref="AccuracySet"/> to evaluate (all when fewer). Default 10,000.</summary>
+    public int AccuracySamples { get; init; } = 10_000;
+    /// <summary>Learning rate for each epoch (1-based), applied before its first step; null keeps the optimizer's.</summary>
+    public Func<int, float>? LearningRateSchedule { get; init; }
+    /// <summary>Called after every step (keep it cheap; it runs inside the loop).</summary>
+    public Action<StepProgress>? StepCompleted { get; set; }
+    /// <summary>Called after every epoch's evaluation.</summary>
+    public Action<EpochMetrics>? EpochCompleted { get; set; }
+
+    /// <summary>The trainer's position; with the parameters, optimizer and sampler state, a complete checkpoint.</summary>
+    public TrainerState State => _state;
+    /// <summary>Bytes the calling thread allocated during the last <see cref="Run"/>, callbacks excluded.</summary>
+    public long AllocatedBytes { get; private set; }
+    /// <summary>Bytes the callbacks allocated during the last <see cref="Run"/>.</summary>
+    public long CallbackAllocatedBytes { get; private set; }
+
+    /// <summary>Continues from a state taken by <see cref="State"/> (restore the network, optimizer and sampler too).</summary>
+    public void Restore(TrainerState state)
+    {
+        if (state.EpochsCompleted < 0 || state.StepInEpoch < 0 || state.SamplesInEpoch < 0 || state.TotalSteps < 0
+            || !double.IsFinite(state.LossSum) || !double.IsFinite(state.EpochSeconds) || state.EpochSeconds < 0)
+        {
+            throw new ArgumentException($"Trainer state {state} is not valid.", nameof(state));
+        }
+        _state = state;
+    }
+
+    /// <summary>
+    /// Trains until <paramref name="epochs"/> epochs are complete (counting those before a <see cref="Restore"/>),
+    /// the token is cancelled, or a non-finite value appears.
+    /// </summary>
+    public TrainingResult Run(int epochs, CancellationToken cancellationToken = default)
+    {
+        Guard.PositiveCount(epochs);
+        long allocationStart = GC.GetAllocatedBytesForCurrentThread();
+        long callbackBytes = 0;
+        try
+        {
+            return RunEpochs(epochs, cancellationToken, ref callbackBytes);
+        }
+        finally
+        {
+            CallbackAllocatedBytes = callbackBytes;
+            AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocationStart - callbackBytes;
+        }
+    }
+
+    private TrainingResult RunEpochs(int epochs, CancellationToken cancellationToken, ref long callbackBytes)
+    {
+        int stepsPerEpoch = _sampler.BatchesPerEpoch;
+        while (_state.EpochsCompleted < epochs)
+        {
+            int epoch = _state.EpochsCompleted + 1;
+            if (LearningRateSchedule is { } schedule)
+            {
+                _optimizer.LearningRate = schedule(epoch);
+            }
+            long start = Stopwatch.GetTimestamp();
+            double secondsBefore = _state.EpochSeconds;
+            TrainerState s = _state;
+            while (true)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    _state = s with { EpochSeconds = secondsBefore + Stopwatch.GetElapsedTime(start).TotalSeconds };
+                    return new TrainingResult(TrainingStatus.Cancelled, epoch, s.StepInEpoch, "");
+                }
+                if (!_sampler.TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count))
+                {
+                    break;
+                }
+                float loss = _network.TrainStep(inputs, labels, count, _optimizer);
+                s = new TrainerState(s.EpochsCompleted, s.StepInEpoch + 1, s.SamplesInEpoch + count,
+                    s.LossSum + (double)loss * count, s.EpochSeconds, s.TotalSteps + 1);
+                if (!float.IsFinite(loss))
+                {
+                    _state = s;
+                    return NonFinite(epoch, s.StepInEpoch, $"the loss of epoch {epoch}, step {s.StepInEpoch} is {loss}");
+                }
+                if (StepCompleted is { } onStep)
+                {
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    onStep(new StepProgress(epoch, s.StepInEpoch, stepsPerEpoch, s.TotalSteps, loss, s.LossSum / s.SamplesInEpoch,
+                        s.SamplesInEpoch, secondsBefore + Stopwatch.GetElapsedTime(start).TotalSeconds));
+                    callbackBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+                }
+            }
+            double stepSeconds = secondsBefore + Stopwatch.GetElapsedTime(start).TotalSeconds;
+            _state = s;
+
+            int badIndex = FindNonFinite(_network.Parameters);
+            if (badIndex >= 0)
+            {
+                return NonFinite(epoch, s.StepInEpoch,
+                    $"parameter {badIndex} is {_network.Parameters[badIndex]} at the end of epoch {epoch} (after step {s.StepInEpoch})");
+            }
+
+            double trainAccuracy = double.NaN, testLoss = double.NaN, testAccuracy = double.NaN;
+            if (AccuracySet is { } trainSet)
+            {
+                int n = Math.Min(trainSet.Count, AccuracySamples);
+                trainAccuracy = (double)_network.Evaluate(trainSet.Pixels, trainSet.Labels, n) / n;
+            }
+            if (TestSet is { } test)
+            {
+                int correct = _network.Evaluate(test.Pixels, test.Labels, test.Count, out float meanLoss);
+                (testLoss, testAccuracy) = (meanLoss, (double)correct / test.Count);
+            }
+            double seconds = secondsBefore + Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var metrics = new EpochMetrics(epoch, s.StepInEpoch, s.SamplesInEpoch == 0 ? double.NaN : s.LossSum / s.SamplesInEpoch,
+                trainAccuracy, testLoss, testAccuracy, _optimizer.LearningRate, seconds,
+                stepSeconds > 0 ? s.SamplesInEpoch / stepSeconds : 0);
+            _state = new TrainerState(epoch, 0, 0, 0, 0, s.TotalSteps);
+            if (EpochCompleted is { } onEpoch)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                onEpoch(metrics);
+                callbackBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+        }
+        return new TrainingResult(TrainingStatus.Completed, _state.EpochsCompleted, 0, "");
+    }
+
+    private static TrainingResult NonFinite(int epoch, int step, string message) =>
+        new(TrainingStatus.NonFinite, epoch, step, message);
+
+    /// <summary>Index of the first NaN or infinity in <paramref name="values"/>, or −1.</summary>
+    public static int FindNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

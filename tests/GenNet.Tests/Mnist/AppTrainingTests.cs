@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GenNet.Tests.Data;
+
+namespace GenNet.Tests.Mnist;
+
+/// <summary>The app on real MNIST (skipped without ../shared/data/mnist): short runs, outputs, divergence, resume, SIGINT.</summary>
+[Collection(HeavyTrainingCollection.Name)]
+public class AppTrainingTests
+{
+    private static string Mnist => SharedData.MnistDirectory!;
+
+    [MnistDataFact]
+    public void One_adam_epoch_on_6000_images_in_batches_of_32_beats_90_percent_and_writes_model_plot_and_metrics()
+    {
+        using var tmp = new TempDirectory();
+        var result = AppRunner.Run("train", "--data", Mnist, "--train-limit", "6000", "--epochs", "1", "--batch", "32", "--optimizer", "adam", "--threads", "2", "--no-download",
+            "--save", tmp.File("m.gnet"), "--plot", tmp.File("p.png"), "--metrics", tmp.File("m.json"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("epoch 1/1  train loss", result.Output);
+        Assert.Contains("Test confusion matrix", result.Output);
+        Assert.Contains("allocated during training", result.Output);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(tmp.File("m.json")));
+        JsonElement root = json.RootElement;
+        double accuracy = root.GetProperty("finalTestAccuracy").GetDouble();
+        Assert.True(accuracy > 0.90, $"test accuracy {accuracy}");
+        Assert.Equal(10_000, root.GetProperty("confusionMatrix").EnumerateArray().SelectMany(r => r.EnumerateArray()).Sum(c => c.GetInt32()));
+        Assert.Equal(1, root.GetProperty("epochs").GetArrayLength());
+        Assert.Equal("adam", root.GetProperty("config").GetProperty("optimizer").GetString());
+        Assert.True(root.GetProperty("machine").GetProperty("logicalCores").GetInt32() >= 1);
+        Assert.True(File.ReadAllBytes(tmp.File("p.png")).AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10 }));
+
+        var evaluate = AppRunner.Run("evaluate", "--model", tmp.File("m.gnet"), "--data", Mnist, "--no-download");
+        Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
+        Assert.Contains($"test accuracy {100 * accuracy:F2}%", evaluate.Output);
+
+        var predict = AppRunner.Run("predict", "--model", tmp.File("m.gnet"), "--index", "0", "--data", Mnist, "--no-download");
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        Assert.Contains("true label 7", predict.Output); // the first MNIST test image is a 7
+        Assert.Contains("█", predict.Output);
+        string[] lines = predict.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        int top = Array.IndexOf(lines, "┌" + new string('─', 56) + "┐");
+        Assert.True(top >= 0, predict.Output);
+        Assert.All(lines[(top + 1)..(top + 29)], l => Assert.Matches("^│[ ░▒▓█]{56}│$", l)); // 28 rows of 28 double-width pixels
+        Assert.Equal("└" + new string('─', 56) + "┘", lines[top + 29]);
+
+        var outOfRange = AppRunner.Run("predict", "--model", tmp.File("m.gnet"), "--index", "10000", "--data", Mnist, "--no-download");
+        Assert.Equal(2, outOfRange.ExitCode);
+        Assert.Contains("--index must be between 0 and 9999", outOfRange.Error);
+    }
+
+    [MnistDataFact]
+    public void Divergence_exits_3_and_leaves_the_previous_model_file_alone()
+    {
+        using var tmp = new TempDirectory();
+        string model = tmp.File("m.gnet");
+        byte[] previous = "the last good model"u8.ToArray();
+        File.WriteAllBytes(model, previous);
+        var result = AppRunner.Run("train", "--data", Mnist, "--train-limit", "2000", "--optimizer", "sgd", "--lr", "1e30",
+            "--save", model, "--checkpoint", tmp.File("c.gnck"), "--no-download");
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("training diverged: the loss of epoch 1, step ", result.Error);
+        Assert.Contains("was not written", result.Error);
+        Assert.Equal(previous, File.ReadAllBytes(model));
+        Assert.False(File.Exists(tmp.File("c.gnck")));
+    }
+
+    [MnistDataFact]
+    public void Resuming_an_epoch_checkpoint_in_the_app_gives_the_same_model_file()
+    {
+        using var tmp = new TempDirectory();
+        string[] common = ["train", "--data", Mnist, "--train-limit", "3000", "--batch", "100", "--optimizer", "adam", "--seed", "4", "--no-download"];
+        Assert.Equal(0, AppRunner.Run([.. common, "--epochs", "2", "--save", tmp.File("straight.gnet")]).ExitCode);
+        Assert.Equal(0, AppRunner.Run([.. common, "--epochs", "1", "--checkpoint", tmp.File("c.gnck")]).ExitCode);
+        var resumed = AppRunner.Run("train", "--data", Mnist, "--resume", tmp.File("c.gnck"), "--epochs", "2",
+            "--threads", "2", "--save", tmp.File("resumed.gnet"), "--metrics", tmp.File("m.json"), "--no-download");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("resuming", resumed.Output);
+        Assert.Equal(File.ReadAllBytes(tmp.File("straight.gnet")), File.ReadAllBytes(tmp.File("resumed.gnet")));
+        using var json = JsonDocument.Parse(File.ReadAllText(tmp.File("m.json")));
+        Assert.Equal(2, json.RootElement.GetProperty("epochs").GetArrayLength()); // the epoch before the checkpoint is kept
+    }
+
+    [MnistDataFact]
+    public void Resume_rejects_a_damaged_checkpoint_with_exit_2()
+    {
+        using var tmp = new TempDirectory();
+        File.WriteAllBytes(tmp.File("c.gnck"), "GNCK\u0001\0\0\0garbage-garbage"u8.ToArray());
+        var result = AppRunner.Run("train", "--data", Mnist, "--resume", tmp.File("c.gnck"), "--no-download");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("Cannot resume: c.gnck: damaged or truncated", result.Error);
+    }
+
+    [FashionMnistFact]
+    public void Fashion_mnist_predictions_name_the_clothes()
+    {
+        using var tmp = new TempDirectory();
+        var train = AppRunner.Run("train", "--data", SharedData.FashionMnistDirectory, "--train-limit", "2000", "--epochs", "1", "--save", tmp.File("f.gnet"));
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Contains("T-shirt/top, Trouser", train.Output);
+        var predict = AppRunner.Run("predict", "--model", tmp.File("f.gnet"), "--index", "0", "--data", SharedData.FashionMnistDirectory);
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        Assert.Contains("true label 9 (Ankle boot)", predict.Output);
+    }
+
+    /// <summary>The real thing: a separate process gets SIGINT mid-run, checkpoints, exits 130; the resumed run matches a straight one.</summary>
+    [MnistDataFact]
+    public void Sigint_checkpoints_and_exits_130_and_the_resumed_run_matches()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+        using var tmp = new TempDirectory();
+        string[] common = ["train", "--data", Mnist, "--train-limit", "3000", "--epochs", "12", "--batch", "50", "--seed", "9", "--no-download"];
+        Assert.Equal(0, AppRunner.Run([.. common, "--save", tmp.File("straight.gnet")]).ExitCode);
+
+        string app = Path.Combine(AppContext.BaseDirectory, "gennet-mnist.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in (string[])["exec", app, .. common, "--checkpoint", tmp.File("c.gnck"), "--save", tmp.File("partial.gnet")])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        string errors = "";
+        var stderr = Task.Run(() => errors = process.StandardError.ReadToEnd());
+        string? line;
+        while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("epoch 1/", StringComparison.Ordinal))
+        {
+        }
+        Assert.NotNull(line);
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+        process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000));
+        stderr.Wait();
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {errors}");
+        Assert.Contains("checkpoint saved to", errors);
+
+        var resumed = AppRunner.Run("train", "--data", Mnist, "--resume", tmp.File("c.gnck"), "--save", tmp.File("resumed.gnet"), "--no-download");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(File.ReadAllBytes(tmp.File("straight.gnet")), File.ReadAllBytes(tmp.File("resumed.gnet")));
+    }
+}

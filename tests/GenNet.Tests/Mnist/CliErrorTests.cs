@@ -1,0 +1,107 @@
+using GenNet.Tests.Data;
+
+namespace GenNet.Tests.Mnist;
+
+/// <summary>Bad command lines: System.CommandLine's parse errors exit 1; our own range checks exit 2; never a stack trace.</summary>
+public class CliErrorTests
+{
+    [Theory]
+    [InlineData("--epochs", "0", "--epochs must be between 1 and 100000")]
+    [InlineData("--batch", "0", "--batch must be between 1 and 60000")]
+    [InlineData("--batch", "60001", "--batch must be between 1 and 60000")]
+    [InlineData("--lr", "-1", "--lr must be a finite number greater than 0")]
+    [InlineData("--lr", "NaN", "--lr must be a finite number greater than 0")]
+    [InlineData("--lr", "Infinity", "--lr must be a finite number greater than 0")]
+    [InlineData("--lr-decay", "1.5", "--lr-decay must be greater than 0 and at most 1")]
+    [InlineData("--threads", "0", "--threads must be between 1 and")]
+    [InlineData("--threads", "100000", "--threads must be between 1 and")]
+    [InlineData("--plot", "plot.txt", "--plot writes a PNG image")]
+    [InlineData("--save", "/nonexistent-gennet-dir/model.gnet", "the directory /nonexistent-gennet-dir does not exist")]
+    [InlineData("--resume", "/nonexistent-gennet-dir/run.gnck", "--resume: no checkpoint at")]
+    public void Out_of_range_values_exit_2_with_a_clear_message(string option, string value, string message)
+    {
+        var result = AppRunner.Run("train", option, value, "--no-download", "--data", "/nonexistent-gennet-data");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(message, result.Error);
+        Assert.StartsWith("error: ", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Theory]
+    [InlineData("--epochs", "abc")]
+    [InlineData("--optimizer", "lbfgs")]
+    [InlineData("--arch", "resnet")]
+    [InlineData("--no-such-option", "1")]
+    public void Parse_errors_exit_1_with_the_parser_message(string option, string value)
+    {
+        var result = AppRunner.Run("train", option, value);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(option == "--no-such-option" ? "--no-such-option" : value, result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public void Options_without_a_command_mean_train()
+    {
+        var result = AppRunner.Run("--epochs", "0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--epochs must be", result.Error);
+    }
+
+    [Fact]
+    public void Missing_data_without_download_says_where_to_put_the_files()
+    {
+        using var empty = new TempDirectory();
+        var result = AppRunner.Run("train", "--data", empty.Path, "--no-download");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(empty.Path, result.Error);
+        Assert.Contains("train-images-idx3-ubyte", result.Error);
+        Assert.Contains("--data", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public void Evaluate_needs_a_model()
+    {
+        var result = AppRunner.Run("evaluate");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--model", result.Error);
+    }
+
+    [Fact]
+    public void Evaluate_on_a_missing_model_file_says_so()
+    {
+        using var dir = new TempDirectory();
+        var result = AppRunner.Run("evaluate", "--model", dir.File("none.gnet"), "--data", dir.Path, "--no-download");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("Cannot load the model: no file at", result.Error);
+    }
+
+    [Fact]
+    public void Evaluate_on_a_file_that_is_not_a_model_says_so()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("notes.gnet"), "these are not weights");
+        var result = AppRunner.Run("evaluate", "--model", dir.File("notes.gnet"), "--no-download");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("not a GenNet model file", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public void Evaluate_on_a_damaged_model_reports_the_checksum()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("model.gnet");
+        using (var net = new GenNet.Models.MnistMlp(1, seed: 3))
+        {
+            GenNet.Serialization.ModelFile.Save(net, path);
+        }
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+        var result = AppRunner.Run("predict", "--model", path, "--index", "0", "--no-download");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("checksum mismatch", result.Error);
+    }
+}
