@@ -28,6 +28,7 @@ namespace GenNet.Serialization;
 /// sampler: epoch int32, position int32, in-epoch byte, rng s0..s3 4×uint64, spare gaussian float32, has-spare byte   46
 /// trainer: epochs completed int32, step in epoch int32, samples in epoch int32, loss sum float64,
 ///          epoch seconds float64, total steps int64                                                                 36
+/// training rng: present byte, then (when 1) s0..s3 4×uint64, spare gaussian float32, has-spare byte   1 or 38
 /// metadata string              4 + M
 /// CRC-32 (zlib) of every byte before it   4
 /// </code>
@@ -65,6 +66,8 @@ public sealed class Checkpoint
     public required SamplerState Sampler { get; init; }
     /// <summary><see cref="Trainer.State"/>.</summary>
     public required TrainerState Trainer { get; init; }
+    /// <summary><see cref="INetwork.TrainingRng"/>'s state (dropout masks), or null for a network without one.</summary>
+    public RngState? TrainingRng { get; init; }
     /// <summary>Free-form text for the application (empty when none).</summary>
     public string Metadata { get; init; } = "";
 
@@ -88,6 +91,7 @@ public sealed class Checkpoint
             OptimizerState = optimizer.State.ToArray(),
             Sampler = sampler.GetState(),
             Trainer = trainer.State,
+            TrainingRng = network.TrainingRng?.Save(),
             Metadata = metadata,
         };
     }
@@ -131,8 +135,22 @@ public sealed class Checkpoint
         {
             throw new InvalidDataException($"The checkpoint's trainer state {Trainer} is not valid.");
         }
+        if (TrainingRng.HasValue != (network.TrainingRng is not null))
+        {
+            throw new InvalidDataException(TrainingRng.HasValue
+                ? "The checkpoint holds a training generator (dropout) but the network has none."
+                : "The network draws dropout masks but the checkpoint holds no training generator state.");
+        }
+        if (TrainingRng is { } masks && (masks.S0 | masks.S1 | masks.S2 | masks.S3) == 0)
+        {
+            throw new InvalidDataException($"The checkpoint's training generator state {masks} is not valid.");
+        }
         sampler.Restore(Sampler);
         trainer.Restore(Trainer);
+        if (TrainingRng is { } state)
+        {
+            network.TrainingRng!.Restore(state);
+        }
         optimizer.LearningRate = LearningRate;
         optimizer.RestoreSteps(OptimizerSteps);
         OptimizerState.CopyTo(optimizer.State);
@@ -206,18 +224,18 @@ public sealed class Checkpoint
         w.Write(Sampler.Epoch);
         w.Write(Sampler.Position);
         w.Write(Sampler.InEpoch);
-        w.Write(Sampler.Rng.S0);
-        w.Write(Sampler.Rng.S1);
-        w.Write(Sampler.Rng.S2);
-        w.Write(Sampler.Rng.S3);
-        w.Write(Sampler.Rng.SpareGaussian);
-        w.Write(Sampler.Rng.HasSpareGaussian);
+        WriteRng(w, Sampler.Rng);
         w.Write(Trainer.EpochsCompleted);
         w.Write(Trainer.StepInEpoch);
         w.Write(Trainer.SamplesInEpoch);
         w.Write(Trainer.LossSum);
         w.Write(Trainer.EpochSeconds);
         w.Write(Trainer.TotalSteps);
+        w.Write(TrainingRng.HasValue);
+        if (TrainingRng is { } rng)
+        {
+            WriteRng(w, rng);
+        }
         WriteString(w, Metadata);
         w.Flush();
         uint crc = Crc32.Compute(stream.GetBuffer().AsSpan(0, (int)stream.Length));
@@ -256,9 +274,9 @@ public sealed class Checkpoint
         float learningRate = r.Single();
         long steps = r.Int64();
         float[] state = r.Floats();
-        var sampler = new SamplerState(r.Int32(), r.Int32(), r.Bool(),
-            new RngState(r.UInt64(), r.UInt64(), r.UInt64(), r.UInt64(), r.Single(), r.Bool()));
+        var sampler = new SamplerState(r.Int32(), r.Int32(), r.Bool(), ReadRng(ref r));
         var trainer = new TrainerState(r.Int32(), r.Int32(), r.Int32(), r.Double(), r.Double(), r.Int64());
+        RngState? trainingRng = r.Bool() ? ReadRng(ref r) : null;
         string metadata = r.String();
         if (!r.AtEnd)
         {
@@ -272,9 +290,21 @@ public sealed class Checkpoint
         {
             Architecture = architecture, ArchitectureHash = hash, Parameters = parameters, OptimizerName = optimizerName,
             LearningRate = learningRate, OptimizerSteps = steps, OptimizerState = state, Sampler = sampler, Trainer = trainer,
-            Metadata = metadata,
+            TrainingRng = trainingRng, Metadata = metadata,
         };
     }
+
+    private static void WriteRng(BinaryWriter w, RngState rng)
+    {
+        w.Write(rng.S0);
+        w.Write(rng.S1);
+        w.Write(rng.S2);
+        w.Write(rng.S3);
+        w.Write(rng.SpareGaussian);
+        w.Write(rng.HasSpareGaussian);
+    }
+
+    private static RngState ReadRng(ref Reader r) => new(r.UInt64(), r.UInt64(), r.UInt64(), r.UInt64(), r.Single(), r.Bool());
 
     private static void WriteString(BinaryWriter w, string value)
     {
