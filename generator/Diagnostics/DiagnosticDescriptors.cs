@@ -85,8 +85,8 @@ internal static class DiagnosticDescriptors
         "Invalid dropout rate",
         "Dropout rate must be greater than 0 and less than 1, but is {0}");
 
-    /// <summary>GNN0014: "Network class '{0}' is too large: {1} exceeds the 2^31 − 1 floats one arena can hold".</summary>
+    /// <summary>GNN0014: "Network class '{0}' is too large: {1} exceeds the 2,147,483,575 floats one arena can hold".</summary>
     public static readonly DiagnosticDescriptor TooLarge = Error("GNN0014",
         "Network too large",
-        "Network class '{0}' is too large: {1} exceeds the 2^31 − 1 floats one arena can hold");
+        "Network class '{0}' is too large: {1} exceeds the 2,147,483,575 floats one arena can hold");
 }

@@ -13,6 +13,12 @@ internal readonly record struct DeclaredDense(int Units, ActivationKind Activati
 /// <summary>Pure: declared layers → sizes, arena offsets and the architecture fingerprint.</summary>
 internal static class LayoutPlanner
 {
+    /// <summary>
+    /// Most floats one runtime arena holds: .NET's largest array (Array.MaxLength, 2,147,483,591 elements) less the
+    /// 16 floats of alignment padding GenNet.Arena adds.
+    /// </summary>
+    public const long MaxArenaLength = 2_147_483_575;
+
     /// <summary>The parameter count of a declaration, in 64 bits so an overflow can be reported rather than wrap.</summary>
     public static long CountParameters(int inputSize, IReadOnlyList<DeclaredDense> layers)
     {

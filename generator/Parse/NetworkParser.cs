@@ -98,9 +98,9 @@ internal static class NetworkParser
 
         long parameters = LayoutPlanner.CountParameters(inputSize, declared);
         long perRow = LayoutPlanner.CountActivationsPerRow(declared);
-        if (parameters > int.MaxValue || perRow > int.MaxValue)
+        if (parameters > LayoutPlanner.MaxArenaLength || perRow > LayoutPlanner.MaxArenaLength)
         {
-            string what = parameters > int.MaxValue ? $"{parameters} parameters" : $"{perRow} activations per sample";
+            string what = parameters > LayoutPlanner.MaxArenaLength ? $"{parameters} parameters" : $"{perRow} activations per sample";
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TooLarge, classLocation, name, what));
             return new Result(null, diagnostics.ToImmutable());
         }

@@ -137,6 +137,13 @@ public class DiagnosticsTests
         """);
 
     [Fact]
+    public void GNN0014_just_above_the_largest_arena() => Verify("""
+        using GenNet;
+        [Input(2147483600)] [Dense(1, bias: false)] [MeanSquaredError]
+        public partial class {|GNN0014:Net|} { }
+        """);
+
+    [Fact]
     public void GNN0015_dropout_not_between_dense_layers() => Verify("""
         using GenNet;
         [Input(4)] [{|GNN0015:Dropout(0.5f)|}] [Dense(3)] [Dense(2)] [SoftmaxCrossEntropy]
