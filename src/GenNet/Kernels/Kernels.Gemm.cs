@@ -43,6 +43,22 @@ public static unsafe partial class Kernels
         Accumulate,
     }
 
+    /// <summary>
+    /// How a full Vector512 tile leaves its registers: into the tile scratch for <see cref="Epilogue"/>, or straight into C
+    /// when the epilogue is a lane-wise op whose bits do not depend on the vector width (+=, + bias, ReLU).
+    /// </summary>
+    private enum TileStore : byte
+    {
+        /// <summary>tile = acc (row stride 32); <see cref="Epilogue"/> writes C.</summary>
+        Scratch,
+        /// <summary>C += acc.</summary>
+        Accumulate,
+        /// <summary>C = acc, or acc + bias.</summary>
+        Linear,
+        /// <summary>C = max(0, acc), or max(0, acc + bias), exactly as <see cref="SimdHelpers.Relu(Vector512{float})"/>.</summary>
+        Relu,
+    }
+
     /// <summary>One GEMM call, described by raw pointers into spans the caller keeps pinned until it returns.</summary>
     private struct GemmJob
     {
@@ -131,6 +147,13 @@ public static unsafe partial class Kernels
             return;
         }
 
+        // Full 8×32 tiles store from registers when the epilogue allows it: going through the scratch cost a store and a
+        // reload of every accumulator (zmm stores read back as ymm halves), ≈ 15% of a K = 128 weight-gradient tile.
+        TileStore direct = SimdHelpers.Width != 512 || narrow ? TileStore.Scratch :
+            g->Store == GemmStore.Accumulate ? TileStore.Accumulate :
+            g->Activation == Activation.None ? TileStore.Linear :
+            g->Activation == Activation.ReLU ? TileStore.Relu : TileStore.Scratch;
+
         int lastRow = (r1 - 1) * mr;
         int lastRows = g->M - lastRow;
         if (lastRows < mr)
@@ -171,10 +194,15 @@ public static unsafe partial class Kernels
                     rs = g->ARowStride;
                     cs = g->AColStride;
                 }
+                if (direct != TileStore.Scratch && rows == mr && cols == nr)
+                {
+                    Tile512(a, rs, cs, b, ldb, k, g->C + i * g->Ldc + j, g->Ldc, bias, direct);
+                    continue;
+                }
                 switch (SimdHelpers.Width)
                 {
                     case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, k, tile); break;
-                    case 512: Tile512(a, rs, cs, b, ldb, k, tile); break;
+                    case 512: Tile512(a, rs, cs, b, ldb, k, tile, 32, null, TileStore.Scratch); break;
                     case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, k, tile); break;
                     case 256: Tile256(a, rs, cs, b, ldb, k, tile); break;
                     case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, k, tile); break;
@@ -355,8 +383,11 @@ public static unsafe partial class Kernels
         c0.Store(row);
     }
 
-    /// <summary>tile[8×32] = A[8×K]·panel[K×32] with 16 Vector512 accumulators.</summary>
-    private static void Tile512(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* tile)
+    /// <summary>
+    /// acc[8×32] = A[8×K]·B[K×32] with 16 Vector512 accumulators, then each row stored to <paramref name="c"/> (row stride
+    /// <paramref name="ldc"/>) as <paramref name="store"/> says.
+    /// </summary>
+    private static void Tile512(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* c, nint ldc, float* bias, TileStore store)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -397,14 +428,49 @@ public static unsafe partial class Kernels
             a4 += cs;
             b += ldb;
         }
-        c00.Store(tile); c01.Store(tile + 16);
-        c10.Store(tile + 32); c11.Store(tile + 48);
-        c20.Store(tile + 64); c21.Store(tile + 80);
-        c30.Store(tile + 96); c31.Store(tile + 112);
-        c40.Store(tile + 128); c41.Store(tile + 144);
-        c50.Store(tile + 160); c51.Store(tile + 176);
-        c60.Store(tile + 192); c61.Store(tile + 208);
-        c70.Store(tile + 224); c71.Store(tile + 240);
+        Vector512<float> bias0 = default, bias1 = default;
+        if (bias != null)
+        {
+            bias0 = Vector512.Load(bias);
+            bias1 = Vector512.Load(bias + 16);
+        }
+        bool hasBias = bias != null;
+        StoreRow512(c, c00, c01, bias0, bias1, hasBias, store);
+        StoreRow512(c + ldc, c10, c11, bias0, bias1, hasBias, store);
+        StoreRow512(c + 2 * ldc, c20, c21, bias0, bias1, hasBias, store);
+        StoreRow512(c + 3 * ldc, c30, c31, bias0, bias1, hasBias, store);
+        c += 4 * ldc;
+        StoreRow512(c, c40, c41, bias0, bias1, hasBias, store);
+        StoreRow512(c + ldc, c50, c51, bias0, bias1, hasBias, store);
+        StoreRow512(c + 2 * ldc, c60, c61, bias0, bias1, hasBias, store);
+        StoreRow512(c + 3 * ldc, c70, c71, bias0, bias1, hasBias, store);
+    }
+
+    /// <summary>One 32-float row of a Vector512 tile: the same lane-wise operations, in the same order, as <see cref="Epilogue"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow512(float* c, Vector512<float> lo, Vector512<float> hi, Vector512<float> bias0, Vector512<float> bias1,
+        bool hasBias, TileStore store)
+    {
+        if (store == TileStore.Accumulate)
+        {
+            lo = Vector512.Load(c) + lo;
+            hi = Vector512.Load(c + 16) + hi;
+        }
+        else if (store != TileStore.Scratch)
+        {
+            if (hasBias)
+            {
+                lo += bias0;
+                hi += bias1;
+            }
+            if (store == TileStore.Relu)
+            {
+                lo = SimdHelpers.Relu(lo);
+                hi = SimdHelpers.Relu(hi);
+            }
+        }
+        lo.Store(c);
+        hi.Store(c + 16);
     }
 
     /// <summary>tile[6×16] = A[6×K]·panel[K×16] with 12 Vector256 accumulators.</summary>
