@@ -52,8 +52,8 @@ internal static class Compare
         double cpuPerEpoch = (process.TotalProcessorTime - cpuBefore).TotalSeconds / epochs;
         int correct = net.Evaluate(test.Pixels, test.Labels, test.Count);
 
-        // Single-image forward over the test images, one at a time (one thread: a single image is too small to split).
-        using var single = new MnistMlp(1, seed: 1);
+        // Single-image forward over the test images, one at a time, on a network built with the same thread count.
+        using var single = new MnistMlp(1, seed: 1, threads: threads);
         var probabilities = new float[BenchData.Classes];
         const int images = 2000;
         var forwardMicros = new List<double>();
