@@ -48,9 +48,8 @@ public class PredictBenchmarks
     private MnistMlp _net2 = null!;
     private TutorialNetwork _tutorial = null!;
 
-    /// <summary>maxBatchSize the network was built with: Predict works in chunks of it.</summary>
-    [Params(128, 256)]
-    public int Chunk { get; set; }
+    /// <summary>maxBatchSize the networks are built with: Predict works in chunks of it (128, as in training).</summary>
+    private const int Chunk = BenchData.BatchSize;
 
     [GlobalSetup]
     public void Setup()
