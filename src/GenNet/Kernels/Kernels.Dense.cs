@@ -136,6 +136,27 @@ public static unsafe partial class Kernels
     {
         int o = 0;
         // An accumulating op: the tail goes scalar rather than overlapping (an overlap would add twice).
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Four column vectors at once: each column is still one chain of adds in increasing b, but four chains are in
+            // flight, so the loop runs at the adder's throughput instead of its latency (≈ 4× for 128 × 512).
+            for (; o <= outputs - 4 * Vector512<float>.Count; o += 4 * Vector512<float>.Count)
+            {
+                Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                float* row = dz + o;
+                for (int b = 0; b < batch; b++, row += outputs)
+                {
+                    s0 += Vector512.Load(row);
+                    s1 += Vector512.Load(row + 16);
+                    s2 += Vector512.Load(row + 32);
+                    s3 += Vector512.Load(row + 48);
+                }
+                (Vector512.Load(db + o) + s0).Store(db + o);
+                (Vector512.Load(db + o + 16) + s1).Store(db + o + 16);
+                (Vector512.Load(db + o + 32) + s2).Store(db + o + 32);
+                (Vector512.Load(db + o + 48) + s3).Store(db + o + 48);
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             for (; o <= outputs - Vector256<float>.Count; o += Vector256<float>.Count)

@@ -9,13 +9,15 @@ namespace GenNet;
 //
 // Shape: the result is cut into tiles of MR rows × 2 vectors (8×32 for Vector512, 6×16 for Vector256, 6×8 for
 // Vector128), each computed by a register-blocked micro-kernel holding 16 or 12 accumulators; a result at most one
-// vector wide (the 10 logits) takes one-vector tiles instead. For each column block the K×NR panel of B is packed
-// once into a contiguous, 64-byte aligned, zero-padded per-thread scratch. Packing does not buy speed here: reading
-// the W panel in place measured within 0.5% at 128×784×512 (Zen 4's prefetchers follow the 2 KiB stride). It buys
-// simplicity: column tails need no masking (padding lanes compute zeros the epilogue never stores), and dz·wᵀ runs
-// on the same micro-kernel because its panel is packed transposed. A is read in place through a row and a column
-// stride, which is how one micro-kernel serves x·w (A = x), xᵀ·dz (A = x read transposed) and dz·wᵀ; a short last
-// row block is copied into a zero-padded MR-row scratch first.
+// vector wide (the 10 logits) takes one-vector tiles instead. A full column block of an untransposed B (w in x·w,
+// dz in xᵀ·dz) is read in place through its row stride: packing it cost a copy of all of W per call (1.6 MB for
+// 784×512, ≈ 5% of a batch-128 forward) and bought no speed, Zen 4's prefetchers follow the 2 KiB stride. Only wᵀ
+// (for dz·wᵀ, packed transposed so it runs on the same micro-kernel) and a short last column block (zero-padded, so
+// column tails need no masking: padding lanes compute zeros the epilogue never stores) go through the per-thread,
+// 64-byte aligned scratch. A is read in place through a row and a column stride, which is how one micro-kernel
+// serves x·w (A = x), xᵀ·dz (A = x read transposed) and dz·wᵀ; a short last row block is copied into a zero-padded
+// MR-row scratch first. A result with fewer rows than one tile (single-sample Forward) skips tiles altogether: see
+// RowsPart.
 //
 // Determinism: every C element is acc = fma(a_k, b_k, acc) for k = 0…K−1 from acc = 0, then the epilogue, in the same
 // instruction sequence whatever tile, part or thread it falls in; so any split gives the same bits.
@@ -33,12 +35,31 @@ public static unsafe partial class Kernels
     /// <summary>M·N·K below which waking workers costs more than it saves (≈ 20 µs of single-thread work).</summary>
     private const long ParallelMinWork = 1L << 20;
 
+    /// <summary>Floats of B (256 Ki = 1 MB) from which a result shorter than a tile is split over the pool's threads.</summary>
+    private const long RowsParallelMinFloats = 1L << 18;
+
     private enum GemmStore : byte
     {
         /// <summary>C = act(acc + bias).</summary>
         Overwrite,
         /// <summary>C += acc.</summary>
         Accumulate,
+    }
+
+    /// <summary>
+    /// How a full Vector512 tile leaves its registers: into the tile scratch for <see cref="Epilogue"/>, or straight into C
+    /// when the epilogue is a lane-wise op whose bits do not depend on the vector width (+=, + bias, ReLU).
+    /// </summary>
+    private enum TileStore : byte
+    {
+        /// <summary>tile = acc (row stride 32); <see cref="Epilogue"/> writes C.</summary>
+        Scratch,
+        /// <summary>C += acc.</summary>
+        Accumulate,
+        /// <summary>C = acc, or acc + bias.</summary>
+        Linear,
+        /// <summary>C = max(0, acc), or max(0, acc + bias), exactly as <see cref="SimdHelpers.Relu(Vector512{float})"/>.</summary>
+        Relu,
     }
 
     /// <summary>One GEMM call, described by raw pointers into spans the caller keeps pinned until it returns.</summary>
@@ -73,7 +94,10 @@ public static unsafe partial class Kernels
             return;
         }
         int parts = workers?.ThreadCount ?? 1;
-        if ((long)job->M * job->N * job->K < ParallelMinWork)
+        // A result shorter than a tile is bound by reading B, not by FMAs: split it once B outgrows one core's L2 share
+        // (W1 of MNIST, 1.6 MB: each of 2 threads then reads 0.8 MB, which stays in its own 1 MB L2 between calls).
+        bool rowsWorthSplitting = job->M < TileRows && !job->BTransposed && (long)job->N * job->K >= RowsParallelMinFloats;
+        if ((long)job->M * job->N * job->K < ParallelMinWork && !rowsWorthSplitting)
         {
             parts = 1;
         }
@@ -123,6 +147,19 @@ public static unsafe partial class Kernels
         float* aTail = panel + (nint)k * nr;
         float* tile = stackalloc float[MaxTileFloats];
 
+        if (g->M < mr && !g->BTransposed)
+        {
+            RowsPart(g, c0, c1, nr, panel, tile);
+            return;
+        }
+
+        // Full 8×32 tiles store from registers when the epilogue allows it: going through the scratch cost a store and a
+        // reload of every accumulator (zmm stores read back as ymm halves), ≈ 15% of a K = 128 weight-gradient tile.
+        TileStore direct = SimdHelpers.Width != 512 || narrow ? TileStore.Scratch :
+            g->Store == GemmStore.Accumulate ? TileStore.Accumulate :
+            g->Activation == Activation.None ? TileStore.Linear :
+            g->Activation == Activation.ReLU ? TileStore.Relu : TileStore.Scratch;
+
         int lastRow = (r1 - 1) * mr;
         int lastRows = g->M - lastRow;
         if (lastRows < mr)
@@ -134,9 +171,17 @@ public static unsafe partial class Kernels
         {
             int j = cb * nr;
             int cols = Math.Min(nr, g->N - j);
+            // A full column block of an untransposed B is read where it lies; only wᵀ and a short last block are packed.
+            float* b = panel;
+            nint ldb = nr;
             if (g->BTransposed)
             {
                 PackPanelTransposed(panel, g, j, cols, nr);
+            }
+            else if (cols == nr)
+            {
+                b = g->B + j;
+                ldb = g->Ldb;
             }
             else
             {
@@ -155,22 +200,200 @@ public static unsafe partial class Kernels
                     rs = g->ARowStride;
                     cs = g->AColStride;
                 }
+                if (direct != TileStore.Scratch && rows == mr && cols == nr)
+                {
+                    Tile512(a, rs, cs, b, ldb, k, g->C + i * g->Ldc + j, g->Ldc, bias, direct);
+                    continue;
+                }
                 switch (SimdHelpers.Width)
                 {
-                    case 512 when narrow: Tile512Narrow(a, rs, cs, panel, k, tile); break;
-                    case 512: Tile512(a, rs, cs, panel, k, tile); break;
-                    case 256 when narrow: Tile256Narrow(a, rs, cs, panel, k, tile); break;
-                    case 256: Tile256(a, rs, cs, panel, k, tile); break;
-                    case 128 when narrow: Tile128Narrow(a, rs, cs, panel, k, tile); break;
-                    default: Tile128(a, rs, cs, panel, k, tile); break;
+                    case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, k, tile); break;
+                    case 512: Tile512(a, rs, cs, b, ldb, k, tile, 32, null, TileStore.Scratch); break;
+                    case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, k, tile); break;
+                    case 256: Tile256(a, rs, cs, b, ldb, k, tile); break;
+                    case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, k, tile); break;
+                    default: Tile128(a, rs, cs, b, ldb, k, tile); break;
                 }
                 Epilogue(g, g->C + i * g->Ldc + j, tile, nr, rows, cols, bias);
             }
         }
     }
 
-    /// <summary>tile[8×32] = A[8×K]·panel[K×32] with 16 Vector512 accumulators.</summary>
-    private static void Tile512(float* a, nint rs, nint cs, float* b, int k, float* tile)
+    /// <summary>
+    /// Column blocks <paramref name="c0"/>…<paramref name="c1"/> of a result with fewer rows than one tile (single-sample
+    /// Forward): one row at a time, B read in place. A tile would spend 7 of every 8 FMAs on padding rows and pack all
+    /// of W (1.6 MB for 784×512) per call; here each row streams W once, 1 KiB of each row of W per k step. Every
+    /// element is still fma(a_k, b_k, acc) over increasing k from 0, and each column block goes through
+    /// <see cref="Epilogue"/> exactly as in a tile, so the bits equal the tiled path's.
+    /// </summary>
+    private static void RowsPart(GemmJob* g, int c0, int c1, int nr, float* panel, float* tile)
+    {
+        int vector = SimdHelpers.Width / 32;
+        // Columns per pass: 16 accumulators of the 32 zmm registers, 8 of the 16 ymm/xmm ones; a whole number of blocks.
+        int passCols = (SimdHelpers.Width == 512 ? 16 : 8) * vector;
+        int blocksPerPass = passCols / nr;
+        int k = g->K;
+        for (int i = 0; i < g->M; i++)
+        {
+            float* a = g->A + i * g->ARowStride;
+            nint cs = g->AColStride;
+            float* c = g->C + i * g->Ldc;
+            int cb = c0;
+            for (; cb + blocksPerPass <= c1 && (cb + blocksPerPass) * nr <= g->N; cb += blocksPerPass)
+            {
+                int j = cb * nr;
+                switch (SimdHelpers.Width)
+                {
+                    case 512: Row512(a, cs, g->B + j, g->Ldb, k, tile); break;
+                    case 256: Row256(a, cs, g->B + j, g->Ldb, k, tile); break;
+                    default: Row128(a, cs, g->B + j, g->Ldb, k, tile); break;
+                }
+                for (int q = 0; q < blocksPerPass; q++)
+                {
+                    Epilogue(g, c + j + q * nr, tile + q * nr, nr, 1, nr, g->Bias == null ? null : g->Bias + j + q * nr);
+                }
+            }
+            for (; cb < c1; cb++)
+            {
+                int j = cb * nr;
+                int cols = Math.Min(nr, g->N - j);
+                float* b = g->B + j;
+                nint ldb = g->Ldb;
+                if (cols < nr)
+                {
+                    PackPanel(panel, g, j, cols, nr);
+                    b = panel;
+                    ldb = nr;
+                }
+                for (int v = 0; v < nr; v += vector)
+                {
+                    switch (SimdHelpers.Width)
+                    {
+                        case 512: Row512Single(a, cs, b + v, ldb, k, tile + v); break;
+                        case 256: Row256Single(a, cs, b + v, ldb, k, tile + v); break;
+                        default: Row128Single(a, cs, b + v, ldb, k, tile + v); break;
+                    }
+                }
+                Epilogue(g, c + j, tile, nr, 1, cols, g->Bias == null ? null : g->Bias + j);
+            }
+        }
+    }
+
+    /// <summary>row[256] = a[1×K]·B[K×256] (B row stride ldb) with 16 Vector512 accumulators.</summary>
+    private static void Row512(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        Vector512<float> c8 = default, c9 = default, c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default;
+        for (; k > 0; k--)
+        {
+            Vector512<float> av = Vector512.Create(*a);
+            c0 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b), c0);
+            c1 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 16), c1);
+            c2 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 32), c2);
+            c3 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 48), c3);
+            c4 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 64), c4);
+            c5 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 80), c5);
+            c6 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 96), c6);
+            c7 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 112), c7);
+            c8 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 128), c8);
+            c9 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 144), c9);
+            c10 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 160), c10);
+            c11 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 176), c11);
+            c12 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 192), c12);
+            c13 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 208), c13);
+            c14 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 224), c14);
+            c15 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b + 240), c15);
+            a += cs;
+            b += ldb;
+        }
+        c0.Store(row); c1.Store(row + 16); c2.Store(row + 32); c3.Store(row + 48);
+        c4.Store(row + 64); c5.Store(row + 80); c6.Store(row + 96); c7.Store(row + 112);
+        c8.Store(row + 128); c9.Store(row + 144); c10.Store(row + 160); c11.Store(row + 176);
+        c12.Store(row + 192); c13.Store(row + 208); c14.Store(row + 224); c15.Store(row + 240);
+    }
+
+    /// <summary>row[64] = a[1×K]·B[K×64] (B row stride ldb) with 8 Vector256 accumulators.</summary>
+    private static void Row256(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (; k > 0; k--)
+        {
+            Vector256<float> av = Vector256.Create(*a);
+            c0 = SimdHelpers.MultiplyAdd(av, Vector256.Load(b), c0);
+            c1 = SimdHelpers.MultiplyAdd(av, Vector256.Load(b + 8), c1);
+            c2 = SimdHelpers.MultiplyAdd(av, Vector256.Load(b + 16), c2);
+            c3 = SimdHelpers.MultiplyAdd(av, Vector256.Load(b + 24), c3);
+            c4 = SimdHelpers.MultiplyAdd(av, Vector256.Load(b + 32), c4);
+            c5 = SimdHelpers.MultiplyAdd(av, Vector256.Load(b + 40), c5);
+            c6 = SimdHelpers.MultiplyAdd(av, Vector256.Load(b + 48), c6);
+            c7 = SimdHelpers.MultiplyAdd(av, Vector256.Load(b + 56), c7);
+            a += cs;
+            b += ldb;
+        }
+        c0.Store(row); c1.Store(row + 8); c2.Store(row + 16); c3.Store(row + 24);
+        c4.Store(row + 32); c5.Store(row + 40); c6.Store(row + 48); c7.Store(row + 56);
+    }
+
+    /// <summary>row[32] = a[1×K]·B[K×32] (B row stride ldb) with 8 Vector128 accumulators.</summary>
+    private static void Row128(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    {
+        Vector128<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (; k > 0; k--)
+        {
+            Vector128<float> av = Vector128.Create(*a);
+            c0 = SimdHelpers.MultiplyAdd(av, Vector128.Load(b), c0);
+            c1 = SimdHelpers.MultiplyAdd(av, Vector128.Load(b + 4), c1);
+            c2 = SimdHelpers.MultiplyAdd(av, Vector128.Load(b + 8), c2);
+            c3 = SimdHelpers.MultiplyAdd(av, Vector128.Load(b + 12), c3);
+            c4 = SimdHelpers.MultiplyAdd(av, Vector128.Load(b + 16), c4);
+            c5 = SimdHelpers.MultiplyAdd(av, Vector128.Load(b + 20), c5);
+            c6 = SimdHelpers.MultiplyAdd(av, Vector128.Load(b + 24), c6);
+            c7 = SimdHelpers.MultiplyAdd(av, Vector128.Load(b + 28), c7);
+            a += cs;
+            b += ldb;
+        }
+        c0.Store(row); c1.Store(row + 4); c2.Store(row + 8); c3.Store(row + 12);
+        c4.Store(row + 16); c5.Store(row + 20); c6.Store(row + 24); c7.Store(row + 28);
+    }
+
+    /// <summary>row[16] = a[1×K]·B[K×16]: one vector, for the blocks left over after whole passes.</summary>
+    private static void Row512Single(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    {
+        Vector512<float> c0 = default;
+        for (; k > 0; k--, a += cs, b += ldb)
+        {
+            c0 = SimdHelpers.MultiplyAdd(Vector512.Create(*a), Vector512.Load(b), c0);
+        }
+        c0.Store(row);
+    }
+
+    /// <summary>row[8] = a[1×K]·B[K×8]: one vector, for the blocks left over after whole passes.</summary>
+    private static void Row256Single(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    {
+        Vector256<float> c0 = default;
+        for (; k > 0; k--, a += cs, b += ldb)
+        {
+            c0 = SimdHelpers.MultiplyAdd(Vector256.Create(*a), Vector256.Load(b), c0);
+        }
+        c0.Store(row);
+    }
+
+    /// <summary>row[4] = a[1×K]·B[K×4]: one vector, for the blocks left over after whole passes.</summary>
+    private static void Row128Single(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    {
+        Vector128<float> c0 = default;
+        for (; k > 0; k--, a += cs, b += ldb)
+        {
+            c0 = SimdHelpers.MultiplyAdd(Vector128.Create(*a), Vector128.Load(b), c0);
+        }
+        c0.Store(row);
+    }
+
+    /// <summary>
+    /// acc[8×32] = A[8×K]·B[K×32] with 16 Vector512 accumulators, then each row stored to <paramref name="c"/> (row stride
+    /// <paramref name="ldc"/>) as <paramref name="store"/> says.
+    /// </summary>
+    private static void Tile512(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* c, nint ldc, float* bias, TileStore store)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -181,8 +404,8 @@ public static unsafe partial class Kernels
         nint rs3 = rs2 + rs;
         for (; k > 0; k--)
         {
-            Vector512<float> b0 = Vector512.LoadAligned(b);
-            Vector512<float> b1 = Vector512.LoadAligned(b + 16);
+            Vector512<float> b0 = Vector512.Load(b);
+            Vector512<float> b1 = Vector512.Load(b + 16);
             Vector512<float> av = Vector512.Create(a0[0]);
             c00 = SimdHelpers.MultiplyAdd(av, b0, c00);
             c01 = SimdHelpers.MultiplyAdd(av, b1, c01);
@@ -209,20 +432,55 @@ public static unsafe partial class Kernels
             c71 = SimdHelpers.MultiplyAdd(av, b1, c71);
             a0 += cs;
             a4 += cs;
-            b += 32;
+            b += ldb;
         }
-        c00.Store(tile); c01.Store(tile + 16);
-        c10.Store(tile + 32); c11.Store(tile + 48);
-        c20.Store(tile + 64); c21.Store(tile + 80);
-        c30.Store(tile + 96); c31.Store(tile + 112);
-        c40.Store(tile + 128); c41.Store(tile + 144);
-        c50.Store(tile + 160); c51.Store(tile + 176);
-        c60.Store(tile + 192); c61.Store(tile + 208);
-        c70.Store(tile + 224); c71.Store(tile + 240);
+        Vector512<float> bias0 = default, bias1 = default;
+        if (bias != null)
+        {
+            bias0 = Vector512.Load(bias);
+            bias1 = Vector512.Load(bias + 16);
+        }
+        bool hasBias = bias != null;
+        StoreRow512(c, c00, c01, bias0, bias1, hasBias, store);
+        StoreRow512(c + ldc, c10, c11, bias0, bias1, hasBias, store);
+        StoreRow512(c + 2 * ldc, c20, c21, bias0, bias1, hasBias, store);
+        StoreRow512(c + 3 * ldc, c30, c31, bias0, bias1, hasBias, store);
+        c += 4 * ldc;
+        StoreRow512(c, c40, c41, bias0, bias1, hasBias, store);
+        StoreRow512(c + ldc, c50, c51, bias0, bias1, hasBias, store);
+        StoreRow512(c + 2 * ldc, c60, c61, bias0, bias1, hasBias, store);
+        StoreRow512(c + 3 * ldc, c70, c71, bias0, bias1, hasBias, store);
+    }
+
+    /// <summary>One 32-float row of a Vector512 tile: the same lane-wise operations, in the same order, as <see cref="Epilogue"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow512(float* c, Vector512<float> lo, Vector512<float> hi, Vector512<float> bias0, Vector512<float> bias1,
+        bool hasBias, TileStore store)
+    {
+        if (store == TileStore.Accumulate)
+        {
+            lo = Vector512.Load(c) + lo;
+            hi = Vector512.Load(c + 16) + hi;
+        }
+        else if (store != TileStore.Scratch)
+        {
+            if (hasBias)
+            {
+                lo += bias0;
+                hi += bias1;
+            }
+            if (store == TileStore.Relu)
+            {
+                lo = SimdHelpers.Relu(lo);
+                hi = SimdHelpers.Relu(hi);
+            }
+        }
+        lo.Store(c);
+        hi.Store(c + 16);
     }
 
     /// <summary>tile[6×16] = A[6×K]·panel[K×16] with 12 Vector256 accumulators.</summary>
-    private static void Tile256(float* a, nint rs, nint cs, float* b, int k, float* tile)
+    private static void Tile256(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* tile)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -231,8 +489,8 @@ public static unsafe partial class Kernels
         nint rs2 = rs + rs;
         for (; k > 0; k--)
         {
-            Vector256<float> b0 = Vector256.LoadAligned(b);
-            Vector256<float> b1 = Vector256.LoadAligned(b + 8);
+            Vector256<float> b0 = Vector256.Load(b);
+            Vector256<float> b1 = Vector256.Load(b + 8);
             Vector256<float> av = Vector256.Create(a0[0]);
             c00 = SimdHelpers.MultiplyAdd(av, b0, c00);
             c01 = SimdHelpers.MultiplyAdd(av, b1, c01);
@@ -253,7 +511,7 @@ public static unsafe partial class Kernels
             c51 = SimdHelpers.MultiplyAdd(av, b1, c51);
             a0 += cs;
             a3 += cs;
-            b += 16;
+            b += ldb;
         }
         c00.Store(tile); c01.Store(tile + 8);
         c10.Store(tile + 16); c11.Store(tile + 24);
@@ -264,7 +522,7 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>tile[6×8] = A[6×K]·panel[K×8] with 12 Vector128 accumulators.</summary>
-    private static void Tile128(float* a, nint rs, nint cs, float* b, int k, float* tile)
+    private static void Tile128(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* tile)
     {
         Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector128<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -273,8 +531,8 @@ public static unsafe partial class Kernels
         nint rs2 = rs + rs;
         for (; k > 0; k--)
         {
-            Vector128<float> b0 = Vector128.LoadAligned(b);
-            Vector128<float> b1 = Vector128.LoadAligned(b + 4);
+            Vector128<float> b0 = Vector128.Load(b);
+            Vector128<float> b1 = Vector128.Load(b + 4);
             Vector128<float> av = Vector128.Create(a0[0]);
             c00 = SimdHelpers.MultiplyAdd(av, b0, c00);
             c01 = SimdHelpers.MultiplyAdd(av, b1, c01);
@@ -295,7 +553,7 @@ public static unsafe partial class Kernels
             c51 = SimdHelpers.MultiplyAdd(av, b1, c51);
             a0 += cs;
             a3 += cs;
-            b += 8;
+            b += ldb;
         }
         c00.Store(tile); c01.Store(tile + 4);
         c10.Store(tile + 8); c11.Store(tile + 12);
@@ -306,7 +564,7 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>tile[8×16] = A[8×K]·panel[K×16] with 8 Vector512 accumulators (results one vector wide).</summary>
-    private static void Tile512Narrow(float* a, nint rs, nint cs, float* b, int k, float* tile)
+    private static void Tile512Narrow(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* tile)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
         Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
@@ -316,7 +574,7 @@ public static unsafe partial class Kernels
         nint rs3 = rs2 + rs;
         for (; k > 0; k--)
         {
-            Vector512<float> b0 = Vector512.LoadAligned(b);
+            Vector512<float> b0 = Vector512.Load(b);
             c0 = SimdHelpers.MultiplyAdd(Vector512.Create(a0[0]), b0, c0);
             c1 = SimdHelpers.MultiplyAdd(Vector512.Create(a0[rs]), b0, c1);
             c2 = SimdHelpers.MultiplyAdd(Vector512.Create(a0[rs2]), b0, c2);
@@ -327,14 +585,14 @@ public static unsafe partial class Kernels
             c7 = SimdHelpers.MultiplyAdd(Vector512.Create(a4[rs3]), b0, c7);
             a0 += cs;
             a4 += cs;
-            b += 16;
+            b += ldb;
         }
         c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
         c4.Store(tile + 64); c5.Store(tile + 80); c6.Store(tile + 96); c7.Store(tile + 112);
     }
 
     /// <summary>tile[6×8] = A[6×K]·panel[K×8] with 6 Vector256 accumulators (results one vector wide).</summary>
-    private static void Tile256Narrow(float* a, nint rs, nint cs, float* b, int k, float* tile)
+    private static void Tile256Narrow(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* tile)
     {
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         float* a0 = a;
@@ -342,7 +600,7 @@ public static unsafe partial class Kernels
         nint rs2 = rs + rs;
         for (; k > 0; k--)
         {
-            Vector256<float> b0 = Vector256.LoadAligned(b);
+            Vector256<float> b0 = Vector256.Load(b);
             c0 = SimdHelpers.MultiplyAdd(Vector256.Create(a0[0]), b0, c0);
             c1 = SimdHelpers.MultiplyAdd(Vector256.Create(a0[rs]), b0, c1);
             c2 = SimdHelpers.MultiplyAdd(Vector256.Create(a0[rs2]), b0, c2);
@@ -351,14 +609,14 @@ public static unsafe partial class Kernels
             c5 = SimdHelpers.MultiplyAdd(Vector256.Create(a3[rs2]), b0, c5);
             a0 += cs;
             a3 += cs;
-            b += 8;
+            b += ldb;
         }
         c0.Store(tile); c1.Store(tile + 8); c2.Store(tile + 16);
         c3.Store(tile + 24); c4.Store(tile + 32); c5.Store(tile + 40);
     }
 
     /// <summary>tile[6×4] = A[6×K]·panel[K×4] with 6 Vector128 accumulators (results one vector wide).</summary>
-    private static void Tile128Narrow(float* a, nint rs, nint cs, float* b, int k, float* tile)
+    private static void Tile128Narrow(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* tile)
     {
         Vector128<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         float* a0 = a;
@@ -366,7 +624,7 @@ public static unsafe partial class Kernels
         nint rs2 = rs + rs;
         for (; k > 0; k--)
         {
-            Vector128<float> b0 = Vector128.LoadAligned(b);
+            Vector128<float> b0 = Vector128.Load(b);
             c0 = SimdHelpers.MultiplyAdd(Vector128.Create(a0[0]), b0, c0);
             c1 = SimdHelpers.MultiplyAdd(Vector128.Create(a0[rs]), b0, c1);
             c2 = SimdHelpers.MultiplyAdd(Vector128.Create(a0[rs2]), b0, c2);
@@ -375,7 +633,7 @@ public static unsafe partial class Kernels
             c5 = SimdHelpers.MultiplyAdd(Vector128.Create(a3[rs2]), b0, c5);
             a0 += cs;
             a3 += cs;
-            b += 4;
+            b += ldb;
         }
         c0.Store(tile); c1.Store(tile + 4); c2.Store(tile + 8);
         c3.Store(tile + 12); c4.Store(tile + 16); c5.Store(tile + 20);
@@ -501,7 +759,56 @@ public static unsafe partial class Kernels
             }
             return;
         }
-        for (int k = g->K; k > 0; k--, src += ldb, panel += nr)
+        // A short block (the 10 logits, the 10-wide dz of layer 2): whole vectors with the lanes past `cols` zeroed, for
+        // every row whose vectors end inside B; the scalar loop cost ≈ 4 µs per 512×10 call, a fifth of the L2 forward.
+        int rowsLeft = g->K;
+        float* end = g->B + (nint)(g->K - 1) * ldb + g->N;
+        switch (SimdHelpers.Width)
+        {
+            case 512:
+            {
+                Vector512<float> keep0 = Vector512.LessThan(Vector512<float>.Indices, Vector512.Create((float)cols));
+                Vector512<float> keep1 = Vector512.LessThan(Vector512<float>.Indices, Vector512.Create((float)(cols - 16)));
+                for (; rowsLeft > 0 && src + nr <= end; rowsLeft--, src += ldb, panel += nr)
+                {
+                    (Vector512.Load(src) & keep0).StoreAligned(panel);
+                    if (nr == 32)
+                    {
+                        (Vector512.Load(src + 16) & keep1).StoreAligned(panel + 16);
+                    }
+                }
+                break;
+            }
+            case 256:
+            {
+                Vector256<float> keep0 = Vector256.LessThan(Vector256<float>.Indices, Vector256.Create((float)cols));
+                Vector256<float> keep1 = Vector256.LessThan(Vector256<float>.Indices, Vector256.Create((float)(cols - 8)));
+                for (; rowsLeft > 0 && src + nr <= end; rowsLeft--, src += ldb, panel += nr)
+                {
+                    (Vector256.Load(src) & keep0).StoreAligned(panel);
+                    if (nr == 16)
+                    {
+                        (Vector256.Load(src + 8) & keep1).StoreAligned(panel + 8);
+                    }
+                }
+                break;
+            }
+            default:
+            {
+                Vector128<float> keep0 = Vector128.LessThan(Vector128<float>.Indices, Vector128.Create((float)cols));
+                Vector128<float> keep1 = Vector128.LessThan(Vector128<float>.Indices, Vector128.Create((float)(cols - 4)));
+                for (; rowsLeft > 0 && src + nr <= end; rowsLeft--, src += ldb, panel += nr)
+                {
+                    (Vector128.Load(src) & keep0).StoreAligned(panel);
+                    if (nr == 8)
+                    {
+                        (Vector128.Load(src + 4) & keep1).StoreAligned(panel + 4);
+                    }
+                }
+                break;
+            }
+        }
+        for (; rowsLeft > 0; rowsLeft--, src += ldb, panel += nr)
         {
             int c = 0;
             for (; c < cols; c++)

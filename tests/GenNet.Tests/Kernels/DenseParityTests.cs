@@ -59,6 +59,36 @@ public class DenseParityTests(ITestOutputHelper output)
         CheckForward(4, 5, 0, Activation.None, true, 5);
     }
 
+    /// <summary>
+    /// Fewer rows than a tile take the one-row path (W read in place); every row must still carry the bits the tiled path
+    /// gives the same row inside a larger batch, for every column tail and epilogue.
+    /// </summary>
+    [Theory]
+    [InlineData(Activation.Sigmoid)]
+    [InlineData(Activation.ReLU)]
+    [InlineData(Activation.Tanh)]
+    public void DenseForward_short_batches_match_the_rows_of_a_full_batch_bit_for_bit(Activation activation)
+    {
+        const int full = 24;
+        int seed = 9000;
+        foreach (int inputs in new[] { 1, 7, 33, 784 })
+        {
+            foreach (int outputs in new[] { 1, 10, 16, 17, 31, 33, 64, 100, 257, 512, 531 })
+            {
+                float[] x = Uniform(full * inputs, seed++), w = Uniform(inputs * outputs, seed++), bias = Uniform(outputs, seed++);
+                float[] batched = new float[full * outputs];
+                GenNet.Kernels.DenseForward(batched, x, w, bias, full, inputs, outputs, activation, 0.01f);
+                for (int rows = 1; rows < 8; rows++)
+                {
+                    float[] shortBatch = Filled(rows * outputs, float.NaN);
+                    GenNet.Kernels.DenseForward(shortBatch, x.AsSpan(0, rows * inputs), w, bias, rows, inputs, outputs, activation, 0.01f);
+                    Assert.True(BitIdentical(batched.AsSpan(0, rows * outputs), shortBatch),
+                        $"B={rows} I={inputs} O={outputs} {activation}: differs from the first rows of B={full}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void DenseBackwardParameters_matches_reference_on_odd_sizes()
     {

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using GenNet.Models;
+
+namespace GenNet.Benchmarks;
+
+/// <summary>
+/// <c>--breakdown</c>: the cost of each call a batch-128 training step makes, one thread, as the generated code makes
+/// them, measured in process CPU time (steadier than the wall clock on a shared machine) over ~0.3 s per line.
+/// The lines add up to about one TrainStep; the GEMM lines also show GFLOP/s and % of the FMA peak given with
+/// <c>--peak</c> (GFLOP/s per core, default 117: Zen 4, 2×256-bit FMA at 3.65 GHz).
+/// </summary>
+internal static class Breakdown
+{
+    public static int Run(string[] args)
+    {
+        double peak = 117;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--peak")
+            {
+                peak = double.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+        }
+        const int B = BenchData.BatchSize, I = 784, H = 512, O = 10;
+        float[] x = BenchData.Train.Pixels.AsSpan(0, B * I).ToArray();
+        int[] labels = BenchData.Train.Labels.AsSpan(0, B).ToArray();
+        using var net = new MnistMlp(B, seed: 1);
+        var optimizer = new RmsProp(MnistMlp.ParameterCount);
+        // Realistic activations: one real step fills them.
+        net.TrainStep(x, labels, B, optimizer);
+        Span<float> p = net.Parameters;
+        float[] w1 = p.Slice(0, I * H).ToArray(), b1 = p.Slice(I * H, H).ToArray();
+        float[] w2 = p.Slice(I * H + H, H * O).ToArray(), b2 = p.Slice(I * H + H + H * O, O).ToArray();
+        float[] a1 = new float[B * H], a2 = new float[B * O], da1 = new float[B * H], da2 = new float[B * O];
+        float[] gradients = new float[MnistMlp.ParameterCount];
+        float[] parameters = p.ToArray();
+        Kernels.DenseForward(a1, x, w1, b1, B, I, H, Activation.ReLU, 0f);
+        Kernels.DenseForward(a2, a1, w2, b2, B, H, O, Activation.None, 0f);
+        Kernels.SoftmaxCrossEntropy(da2, a2, labels, B, O, 1f / B);
+        float[] da1Source = new float[B * H];
+        Kernels.DenseBackwardInput(da1Source, da2, w2, B, H, O);
+
+        var rows = new List<(string Name, double Micros, double Flops)>
+        {
+            Measure("L1 forward x·W1+b1, ReLU (128×784×512)", 2.0 * B * I * H, () => Kernels.DenseForward(a1, x, w1, b1, B, I, H, Activation.ReLU, 0f)),
+            Measure("L2 forward a1·W2+b2 (128×512×10)", 2.0 * B * H * O, () => Kernels.DenseForward(a2, a1, w2, b2, B, H, O, Activation.None, 0f)),
+            Measure("softmax + cross-entropy (128×10)", 0, () => Kernels.SoftmaxCrossEntropy(da2, a2, labels, B, O, 1f / B)),
+            Measure("gradient clear (407,050 floats)", 0, () => gradients.AsSpan().Clear()),
+            Measure("L2 dW2 += a1ᵀ·dz2, db2 (512×10, k 128)", 2.0 * B * H * O,
+                () => Kernels.DenseBackwardParameters(gradients.AsSpan(I * H + H, H * O), gradients.AsSpan(I * H + H + H * O, O), a1, da2, B, H, O)),
+            Measure("L2 dA1 = dz2·W2ᵀ (128×512, k 10)", 2.0 * B * H * O, () => Kernels.DenseBackwardInput(da1, da2, w2, B, H, O)),
+            Measure("ReLU backward (128×512)", 0, () => { da1Source.CopyTo(da1, 0); Kernels.ActivationBackward(da1, a1, Activation.ReLU, 0f); }),
+            Measure("  (copy that restores dA1 for the line above)", 0, () => da1Source.CopyTo(da1, 0)),
+            Measure("L1 dW1 += xᵀ·dz1, db1 (784×512, k 128)", 2.0 * B * I * H,
+                () => Kernels.DenseBackwardParameters(gradients.AsSpan(0, I * H), gradients.AsSpan(I * H, H), x, da1, B, I, H)),
+            Measure("RMSprop step (407,050 parameters)", 0, () => optimizer.Step(parameters, gradients)),
+            Measure("TrainStep (all of the above, generated)", BenchData.Flops.Train * B, () => net.TrainStep(x, labels, B, optimizer)),
+        };
+        float[] x1 = x.AsSpan(0, I).ToArray(), h1 = new float[H], z1 = new float[O], p1 = new float[O];
+        using var single = new MnistMlp(1, seed: 1);
+        var forwardRows = new List<(string Name, double Micros, double Flops)>
+        {
+            Measure("one image: L1 forward (1×784×512, reads all 1.6 MB of W1)", 2.0 * I * H, () => Kernels.DenseForward(h1, x1, w1, b1, 1, I, H, Activation.ReLU, 0f)),
+            Measure("one image: L2 forward (1×512×10)", 2.0 * H * O, () => Kernels.DenseForward(z1, h1, w2, b2, 1, H, O, Activation.None, 0f)),
+            Measure("one image: softmax (10)", 0, () => Kernels.Softmax(p1, z1, 1, O)),
+            Measure("Forward, one image (generated)", BenchData.Flops.Forward, () => single.Forward(x1, p1)),
+        };
+        rows.AddRange(forwardRows);
+        double parts = rows.Take(rows.Count - forwardRows.Count).Where(r => !r.Name.StartsWith("TrainStep", StringComparison.Ordinal) && !r.Name.StartsWith("  (", StringComparison.Ordinal))
+            .Sum(r => r.Micros) - rows.Single(r => r.Name.StartsWith("  (", StringComparison.Ordinal)).Micros;
+        Console.WriteLine($"| call | µs per call (CPU) | GFLOP/s | % of {peak:F0} GFLOP/s peak |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        foreach (var (name, micros, flops) in rows)
+        {
+            string rate = flops > 0 ? (flops / micros / 1e3).ToString("F1", CultureInfo.InvariantCulture) : "";
+            string share = flops > 0 ? (flops / micros / 1e3 / peak * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {micros:F1} | {rate} | {share} |"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| sum of the training-step parts (ReLU line net of its copy) | {parts:F1} | | |"));
+        return 0;
+    }
+
+    private static (string, double, double) Measure(string name, double flops, Action body)
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            body();
+        }
+        using var process = Process.GetCurrentProcess();
+        double best = double.MaxValue;
+        for (int round = 0; round < 5; round++)
+        {
+            // Calibrate the count to ~60 ms, then take the best of five rounds.
+            int count = 0;
+            process.Refresh();
+            TimeSpan start = process.TotalProcessorTime;
+            long wall = Stopwatch.GetTimestamp();
+            do
+            {
+                body();
+                count++;
+            }
+            while (Stopwatch.GetElapsedTime(wall).TotalMilliseconds < 60);
+            process.Refresh();
+            best = Math.Min(best, (process.TotalProcessorTime - start).TotalMicroseconds / count);
+        }
+        return (name, best, flops);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using GenNet.Data;
+using GenNet.Models;
+
+namespace GenNet.Benchmarks;
+
+/// <summary>
+/// The GenNet side of benchmarks/compare-pytorch.sh: the same three measurements benchmarks/pytorch_epoch.py makes,
+/// printed as one JSON line. One warm-up round (JIT tiering, page faults) precedes every measurement; each figure is
+/// the median of its repeats, and the minimum is printed next to it.
+/// </summary>
+internal static class Compare
+{
+    public static int Run(string[] args)
+    {
+        int threads = 1, epochs = 3, predictChunk = 128;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--epochs": epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--predict-chunk": predictChunk = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default:
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: --compare [--threads N] [--epochs E] [--predict-chunk C]");
+                    return 2;
+            }
+        }
+
+        LabeledImages train = BenchData.Train, test = BenchData.Test;
+
+        // Training: RMSprop (Keras defaults), batch 128, shuffled each epoch, the batch copy included.
+        using var net = new MnistMlp(BenchData.BatchSize, seed: 1, threads: threads);
+        var optimizer = new RmsProp(MnistMlp.ParameterCount);
+        var sampler = new BatchSampler(train, BenchData.BatchSize, new Rng(7));
+        EpochBenchmarks.RunEpoch(net, sampler, optimizer);
+        var epochSeconds = new double[epochs];
+        // CPU time of the process next to wall time: on a shared machine the wall clock also counts time slices other
+        // processes took, the CPU time mostly does not (their cache pollution it does).
+        using var process = Process.GetCurrentProcess();
+        TimeSpan cpuBefore = process.TotalProcessorTime;
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (int e = 0; e < epochs; e++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            EpochBenchmarks.RunEpoch(net, sampler, optimizer);
+            epochSeconds[e] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        long allocatedPerEpoch = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / epochs;
+        process.Refresh();
+        double cpuPerEpoch = (process.TotalProcessorTime - cpuBefore).TotalSeconds / epochs;
+        int correct = net.Evaluate(test.Pixels, test.Labels, test.Count);
+
+        // Single-image forward over the test images, one at a time, on a network built with the same thread count.
+        using var single = new MnistMlp(1, seed: 1, threads: threads);
+        var probabilities = new float[BenchData.Classes];
+        const int images = 2000;
+        var forwardMicros = new List<double>();
+        for (int round = 0; round < 6; round++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < images; i++)
+            {
+                single.Forward(test.Image(i), probabilities);
+            }
+            double micros = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / images;
+            if (round > 0)
+            {
+                forwardMicros.Add(micros);
+            }
+        }
+
+        // Batched inference: Predict on the 10,000 test images.
+        using var batched = new MnistMlp(predictChunk, seed: 1, threads: threads);
+        var outputs = new float[test.Count * BenchData.Classes];
+        var predictSeconds = new List<double>();
+        for (int round = 0; round < 11; round++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            batched.Predict(test.Pixels, outputs, test.Count);
+            double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            if (round > 0)
+            {
+                predictSeconds.Add(seconds);
+            }
+        }
+
+        double epochMedian = Median(epochSeconds), predictMedian = Median(predictSeconds);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"impl\":\"gennet\",\"threads\":{threads},\"epoch_s\":{epochMedian:F4},\"epoch_s_min\":{epochSeconds.Min():F4}," +
+            $"\"epoch_cpu_s\":{cpuPerEpoch:F4},\"epoch_gflops\":{BenchData.Flops.Train * train.Count / epochMedian / 1e9:F1},\"alloc_bytes_per_epoch\":{allocatedPerEpoch}," +
+            $"\"test_accuracy\":{(double)correct / test.Count:F4},\"forward_us\":{Median(forwardMicros):F2},\"forward_us_min\":{forwardMicros.Min():F2}," +
+            $"\"predict_images_per_s\":{test.Count / predictMedian:F0},\"predict_images_per_s_max\":{test.Count / predictSeconds.Min():F0}," +
+            $"\"data\":\"{BenchData.Source}\"}}"));
+        return 0;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        int n = sorted.Count;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""PyTorch side of compare-pytorch.sh: the reference MNIST model (784-512 ReLU-10, softmax cross-entropy), timed the
+way `GenNet.Benchmarks --compare` times GenNet, printed as one JSON line.
+
+  * epoch: RMSprop (lr 1e-3, rho 0.9, eps 1e-7), batch 128, 60,000 training images held in memory, reshuffled each
+    epoch, the batch gather included; one warm-up epoch, then the median (and minimum) of --epochs epochs;
+  * forward: one test image at a time under inference_mode (softmax included), microseconds per image;
+  * predict: the 10,000 test images as one batch (softmax included), images per second.
+
+Usage: pytorch_epoch.py --threads N [--epochs E] [--data DIR]
+"""
+import argparse
+import gzip
+import json
+import os
+import statistics
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def read_idx(directory, name):
+    for path in (os.path.join(directory, name), os.path.join(directory, name + ".gz")):
+        if os.path.exists(path):
+            opener = gzip.open if path.endswith(".gz") else open
+            with opener(path, "rb") as f:
+                data = f.read()
+            dims = data[3]
+            shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+            return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+    raise FileNotFoundError(f"{name}(.gz) not found in {directory}")
+
+
+def load(directory):
+    def images(name):
+        return torch.from_numpy(read_idx(directory, name).reshape(-1, 784).astype(np.float32) / 255.0)
+
+    def labels(name):
+        return torch.from_numpy(read_idx(directory, name).astype(np.int64))
+
+    return (images("train-images-idx3-ubyte"), labels("train-labels-idx1-ubyte"),
+            images("t10k-images-idx3-ubyte"), labels("t10k-labels-idx1-ubyte"))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist"))
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(1)
+    x_train, y_train, x_test, y_test = load(args.data)
+    model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
+    optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    n, batch = x_train.shape[0], 128
+
+    def epoch():
+        order = torch.randperm(n)
+        for start in range(0, n, batch):
+            index = order[start:start + batch]
+            optimizer.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(x_train[index]), y_train[index])
+            loss.backward()
+            optimizer.step()
+
+    epoch()  # warm-up: allocator, OpenMP pool, page faults
+    epoch_seconds = []
+    for _ in range(args.epochs):
+        t0 = time.perf_counter()
+        epoch()
+        epoch_seconds.append(time.perf_counter() - t0)
+
+    with torch.inference_mode():
+        accuracy = (model(x_test).argmax(1) == y_test).float().mean().item()
+
+        images = 2000
+        forward_us = []
+        for round_ in range(6):
+            t0 = time.perf_counter()
+            for i in range(images):
+                torch.softmax(model(x_test[i:i + 1]), 1)
+            if round_ > 0:
+                forward_us.append((time.perf_counter() - t0) / images * 1e6)
+
+        predict_seconds = []
+        for round_ in range(11):
+            t0 = time.perf_counter()
+            torch.softmax(model(x_test), 1)
+            if round_ > 0:
+                predict_seconds.append(time.perf_counter() - t0)
+
+    train_flops = 2 * (2.0 * (784 * 512 + 512 * 10)) + 2.0 * 512 * 10
+    epoch_median = statistics.median(epoch_seconds)
+    predict_median = statistics.median(predict_seconds)
+    print(json.dumps({
+        "impl": "pytorch",
+        "threads": args.threads,
+        "epoch_s": round(epoch_median, 4),
+        "epoch_s_min": round(min(epoch_seconds), 4),
+        "epoch_gflops": round(train_flops * n / epoch_median / 1e9, 1),
+        "test_accuracy": round(accuracy, 4),
+        "forward_us": round(statistics.median(forward_us), 2),
+        "forward_us_min": round(min(forward_us), 2),
+        "predict_images_per_s": round(x_test.shape[0] / predict_median),
+        "predict_images_per_s_max": round(x_test.shape[0] / min(predict_seconds)),
+        "torch": torch.__version__,
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
+    }))
+
+
+if __name__ == "__main__":
+    main()
