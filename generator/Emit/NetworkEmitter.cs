@@ -153,6 +153,10 @@ internal static class NetworkEmitter
             {
                 w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"maxBatchSize × {ActivationsPerRow} activations must fit in one arena (at most {int.MaxValue / ActivationsPerRow}).\");");
             }
+            using (w.Block($"if (maxBatchSize > {TypeNames.Kernels}.MaxReductionLength)"))
+            {
+                w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"maxBatchSize must be at most {{({TypeNames.Kernels}.MaxReductionLength)}}: the weight gradients sum over the batch.\");");
+            }
             w.Line("_maxBatchSize = maxBatchSize;");
             w.Line("_parameters = new(ParameterCount);");
             w.Line("_gradients = new(ParameterCount);");

@@ -16,11 +16,12 @@ public static unsafe partial class Kernels
     /// with fused multiply-adds in increasing i and adding the bias last.
     /// <para>An optional <see cref="WorkerPool"/> (last argument) splits the batch rows or output columns; null runs on the caller.</para>
     /// </remarks>
-    /// <exception cref="ArgumentException">A span is shorter than its shape needs, or a size is negative.</exception>
+    /// <exception cref="ArgumentException">A span is shorter than its shape needs, a size is negative, or the length
+    /// summed over exceeds <see cref="MaxReductionLength"/>.</exception>
     public static void DenseForward(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
         int batch, int inputs, int outputs, Activation activation, float alpha, WorkerPool? workers = null)
     {
-        CheckSizes(batch, inputs, outputs, workers);
+        CheckSizes(batch, inputs, outputs, reduction: inputs, nameof(inputs), workers);
         Guard.Rows(y.Length, batch, outputs, nameof(y));
         Guard.Rows(x.Length, batch, inputs, nameof(x));
         Guard.Rows(w.Length, inputs, outputs, nameof(w));
@@ -58,11 +59,12 @@ public static unsafe partial class Kernels
     /// its column blocks, so there is no cross-thread reduction.
     /// <para>An optional <see cref="WorkerPool"/> (last argument) splits the rows or column blocks of dw; null runs on the caller.</para>
     /// </remarks>
-    /// <exception cref="ArgumentException">A span is shorter than its shape needs, or a size is negative.</exception>
+    /// <exception cref="ArgumentException">A span is shorter than its shape needs, a size is negative, or the length
+    /// summed over exceeds <see cref="MaxReductionLength"/>.</exception>
     public static void DenseBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
         int batch, int inputs, int outputs, WorkerPool? workers = null)
     {
-        CheckSizes(batch, inputs, outputs, workers);
+        CheckSizes(batch, inputs, outputs, reduction: batch, nameof(batch), workers);
         Guard.Rows(dw.Length, inputs, outputs, nameof(dw));
         if (!db.IsEmpty)
         {
@@ -102,11 +104,12 @@ public static unsafe partial class Kernels
     /// wᵀ is packed a panel at a time, so this runs on the same micro-kernel as the forward pass.
     /// <para>An optional <see cref="WorkerPool"/> (last argument) splits the batch rows or input columns; null runs on the caller.</para>
     /// </remarks>
-    /// <exception cref="ArgumentException">A span is shorter than its shape needs, or a size is negative.</exception>
+    /// <exception cref="ArgumentException">A span is shorter than its shape needs, a size is negative, or the length
+    /// summed over exceeds <see cref="MaxReductionLength"/>.</exception>
     public static void DenseBackwardInput(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, int batch, int inputs, int outputs,
         WorkerPool? workers = null)
     {
-        CheckSizes(batch, inputs, outputs, workers);
+        CheckSizes(batch, inputs, outputs, reduction: outputs, nameof(outputs), workers);
         Guard.Rows(dx.Length, batch, inputs, nameof(dx));
         Guard.Rows(dz.Length, batch, outputs, nameof(dz));
         Guard.Rows(w.Length, inputs, outputs, nameof(w));
@@ -189,8 +192,20 @@ public static unsafe partial class Kernels
         }
     }
 
-    private static void CheckSizes(int batch, int inputs, int outputs, WorkerPool? workers)
+    /// <summary>
+    /// Longest sum one dense kernel computes (inputs for the forward pass, batch for the weight gradient, outputs for
+    /// the input gradient): 2²⁰. The GEMM packs a K-long panel per thread, so this bounds that scratch to
+    /// 2²⁰ × 40 floats (160 MiB) and keeps every offset within 32 bits.
+    /// </summary>
+    public const int MaxReductionLength = 1 << 20;
+
+    private static void CheckSizes(int batch, int inputs, int outputs, int reduction, string reductionName, WorkerPool? workers)
     {
+        if (reduction > MaxReductionLength)
+        {
+            throw new ArgumentOutOfRangeException(reductionName, reduction,
+                $"{reductionName} is the length these kernels sum over; it must be at most {MaxReductionLength}.");
+        }
         if (workers is not null)
         {
             ObjectDisposedException.ThrowIf(workers.IsDisposed, workers);

@@ -35,7 +35,7 @@ public class MnistDownloaderTests
 
     private static (int, byte[]) Slow(byte[] body)
     {
-        Thread.Sleep(1500);
+        Thread.Sleep(4000); // well past the 1 s timeout below, even on a loaded machine
         return (200, body);
     }
 
@@ -116,14 +116,14 @@ public class MnistDownloaderTests
         {
             Mirrors = [server.Mirror("slow"), server.Mirror("good")],
             Checksums = s_checksums,
-            RequestTimeout = TimeSpan.FromMilliseconds(200),
+            RequestTimeout = TimeSpan.FromSeconds(1),
             Log = new StringWriter(),
         };
 
         var downloaded = await downloader.DownloadMissingAsync(dir.Path);
 
         Assert.Equal(4, downloaded.Count);
-        Assert.Contains("timed out after 0.2 s", downloader.Log.ToString());
+        Assert.Contains("timed out after 1 s", downloader.Log.ToString());
         Assert.Equal(s_files.Keys.Order(StringComparer.Ordinal), dir.Names());
     }
 

@@ -24,10 +24,7 @@ public class AllocationTests
             net.Evaluate(x, y, 8, out _);
         }
 
-        Work(); // first calls may JIT-compile and tier up
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 2000; i++) Work();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.Measure(Work, repeat: 2000));
     }
 
     [Fact]
@@ -48,9 +45,6 @@ public class AllocationTests
             net.Evaluate(x, y, 32);
         }
 
-        Work();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++) Work();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.Measure(Work, repeat: 50));
     }
 }

@@ -127,6 +127,7 @@ public class GeneratedNetworkTests
         int[] labels = new int[4];
         Assert.Throws<ArgumentOutOfRangeException>(() => new TinyReluNet(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new MnistMlp(int.MaxValue / 100));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TinyReluNet(global::GenNet.Kernels.MaxReductionLength + 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => net.ComputeGradients(x, labels, 0));
         var tooMany = Assert.Throws<ArgumentOutOfRangeException>(() => net.ComputeGradients(new float[5 * 5], new int[5], 5));
         Assert.Contains("between 1 and 4", tooMany.Message);

@@ -14,18 +14,11 @@ public class OptimizerBehaviourTests
         Optimizer opt = OptimizerCases.Create(name, n, 1e-3f);
         float[] p = OptimizerCases.Random(rng, n);
         float[] g = OptimizerCases.Random(rng, n, 1e-3f);
-        for (int i = 0; i < 50; i++)
-        {
-            opt.Step(p, g); // warm up (tiering)
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5000; i++)
+        long allocated = Allocations.Measure(() =>
         {
             opt.Step(p, g);
             opt.LearningRate = 1e-3f; // schedules set it between steps
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }, repeat: 5000);
 
         Assert.Equal(0, allocated);
     }

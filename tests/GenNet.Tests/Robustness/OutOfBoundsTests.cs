@@ -91,18 +91,11 @@ public class OutOfBoundsTests
     }
 
     /// <summary>
-    /// HOLE (in src/GenNet/Kernels, not fixed here): a valid call whose reduction length K is so large that the
-    /// packing scratch K × (NR + MR) floats passes int.MaxValue throws <see cref="OverflowException"/> from
-    /// <c>GemmScratch.Get</c>'s <c>checked((int)floats + 16)</c>, an exception no kernel documents. K is
-    /// <c>inputs</c> for DenseForward, <c>batch</c> for DenseBackwardParameters and <c>outputs</c> for
-    /// DenseBackwardInput; the threshold is K &gt; int.MaxValue / (NR + MR): 89,478,485 on the Vector512 path (narrow
-    /// tile, 16 + 8), 153,391,689 on Vector256 (8 + 6), 214,748,364 on Vector128 (4 + 6), lower still for wide
-    /// tiles. Below it, such a call pins a scratch of up to 8 GiB per thread that is never released. Fix (in
-    /// Kernels): block the GEMM over K (a KC of 256–512 floats, the micro-kernel continuing from the tile's partial
-    /// sums, which keeps every sum in the same order), or at least reject K above the limit in CheckSizes with an
-    /// ArgumentOutOfRangeException naming the size. Skipped because it fails today; un-skip with the fix.
+    /// A valid call whose reduction length K (inputs for DenseForward, batch for DenseBackwardParameters, outputs for
+    /// DenseBackwardInput) would need a packing scratch of K × (NR + MR) floats beyond what one array holds must fail
+    /// with a documented ArgumentException, not an OverflowException: the kernels cap K at MaxReductionLength.
     /// </summary>
-    [Fact(Skip = "Known hole in Kernels.Gemm (OverflowException for K > int.MaxValue / (NR + MR)); see the doc comment and docs/errors.md.")]
+    [Fact]
     public void A_huge_reduction_length_throws_a_documented_exception_or_computes()
     {
         if (!GuardedMemory.IsSupported) return;
