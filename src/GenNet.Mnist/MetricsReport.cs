@@ -18,11 +18,15 @@ public sealed record TrainConfig
     public string DataDirectory { get; init; } = "";
     /// <summary>Trained on the first this-many training images only; null for all.</summary>
     public int? TrainLimit { get; init; }
+    /// <summary>Training images held out (the last ones) as the validation set; 0 for none.</summary>
+    public int Validation { get; init; }
+    /// <summary>Patience of early stopping on the validation loss, or null for none.</summary>
+    public int? EarlyStopping { get; init; }
 }
 
 /// <summary>One epoch's numbers, as written to the metrics file.</summary>
 public sealed record EpochRecord(int Epoch, int Steps, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy,
-    float LearningRate, double Seconds, double SamplesPerSecond);
+    float LearningRate, double Seconds, double SamplesPerSecond, double? ValidationLoss = null, double? ValidationAccuracy = null);
 
 /// <summary>The machine a run was measured on.</summary>
 public sealed record MachineInfo(int LogicalCores, string CpuModel, string Os, string Runtime);

@@ -19,4 +19,6 @@ internal sealed record TrainArgs
     public string? Resume { get; init; }
     public bool NoDownload { get; init; }
     public int? TrainLimit { get; init; }
+    public int Validation { get; init; }
+    public int? EarlyStopping { get; init; }
 }

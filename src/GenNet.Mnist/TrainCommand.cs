@@ -40,13 +40,24 @@ internal static class TrainCommand
                 Arch = a.Arch, Epochs = a.Epochs ?? DefaultEpochs, Batch = a.Batch, Optimizer = a.Optimizer.ToLowerInvariant(),
                 LearningRate = a.LearningRate ?? Optimizers.Create(a.Optimizer, 1).LearningRate,
                 LearningRateDecay = a.LearningRateDecay, Seed = a.Seed, Threads = a.Threads, DataDirectory = dataDirectory,
-                TrainLimit = a.TrainLimit,
+                TrainLimit = a.TrainLimit, Validation = a.Validation, EarlyStopping = a.EarlyStopping,
             };
         Networks.Entry entry = Networks.ByName(config.Arch) ?? throw new UserException($"The checkpoint names an unknown network '{config.Arch}'.");
         config = config with { Architecture = entry.Architecture };
 
         MnistDataset data = DataLocator.Load(dataDirectory, !a.NoDownload, ui.Output, interrupt);
         LabeledImages train = config.TrainLimit is int limit && limit < data.Train.Count ? Head(data.Train, limit) : data.Train;
+        LabeledImages? validationSet = null;
+        if (config.Validation > 0)
+        {
+            if (config.Validation >= train.Count)
+            {
+                throw new UserException($"--validation {config.Validation} leaves no training images (there are {train.Count}).");
+            }
+            // The last images are held out, so the split does not depend on the seed.
+            validationSet = Range(train, train.Count - config.Validation, config.Validation);
+            train = Head(train, train.Count - config.Validation);
+        }
         if (config.Batch > train.Count)
         {
             throw new UserException($"--batch {config.Batch} is larger than the {train.Count} training images.");
@@ -67,6 +78,8 @@ internal static class TrainCommand
             TestSet = data.Test,
             AccuracySet = train,
             LearningRateSchedule = decay == 1f ? null : epoch => baseRate * MathF.Pow(decay, epoch - 1),
+            ValidationSet = validationSet,
+            EarlyStopping = config.EarlyStopping is int patience ? new EarlyStopping(network.ParameterCount, patience) : null,
         };
         var history = new List<EpochRecord>(resumed?.History ?? []);
         double secondsBefore = resumed?.SecondsBefore ?? 0;
@@ -84,7 +97,8 @@ internal static class TrainCommand
 
         trainer.EpochCompleted = m =>
         {
-            var record = new EpochRecord(m.Epoch, m.Steps, m.TrainLoss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy, m.LearningRate, m.Seconds, m.SamplesPerSecond);
+            var record = new EpochRecord(m.Epoch, m.Steps, m.TrainLoss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy, m.LearningRate, m.Seconds, m.SamplesPerSecond,
+                double.IsNaN(m.ValidationLoss) ? null : m.ValidationLoss, double.IsNaN(m.ValidationAccuracy) ? null : m.ValidationAccuracy);
             history.Add(record);
             ui.Line(Ui.EpochLine(record, config.Epochs));
             // The parameters were checked finite just before this callback: the saved model is always a good one.
@@ -133,6 +147,13 @@ internal static class TrainCommand
                     ui.Error.WriteLine($"Interrupted in epoch {result.Epoch} after step {result.Step}. No --checkpoint was given, so the run cannot be resumed.");
                 }
                 return ExitCodes.Interrupted;
+            case TrainingStatus.EarlyStopped:
+                ui.Line($"early stopping after epoch {result.Epoch}: {result.Message}");
+                if (save is not null)
+                {
+                    ModelFile.Save(network, save); // the restored best epoch, not the last one written
+                }
+                break;
         }
 
         int correct = network.Evaluate(data.Test.Pixels, data.Test.Labels, data.Test.Count, out float testLoss);
@@ -259,6 +280,18 @@ internal static class TrainCommand
         {
             throw new UserException($"--threads must be between 1 and {maxThreads} (4 × the {Environment.ProcessorCount} logical cores; got {a.Threads}).");
         }
+        if (a.Validation < 0)
+        {
+            throw new UserException($"--validation must be at least 0 (got {a.Validation}).");
+        }
+        if (a.EarlyStopping is int patience && patience < 1)
+        {
+            throw new UserException($"--early-stopping must be at least 1 epoch (got {patience}).");
+        }
+        if (a.EarlyStopping is not null && a.Validation == 0)
+        {
+            throw new UserException("--early-stopping watches the validation loss: give --validation N too.");
+        }
         if (a.TrainLimit is int limit && limit < 1)
         {
             throw new UserException($"--train-limit must be at least 1 (got {limit}).");
@@ -310,6 +343,10 @@ internal static class TrainCommand
         File.WriteAllText(temp, text);
         File.Move(temp, path, overwrite: true);
     }
+
+    private static LabeledImages Range(LabeledImages images, int start, int count) =>
+        new(images.Pixels.AsSpan(start * images.Features, count * images.Features).ToArray(), images.Labels.AsSpan(start, count).ToArray(),
+            images.Rows, images.Columns, images.ClassCount);
 
     private static LabeledImages Head(LabeledImages images, int count) =>
         new(images.Pixels.AsSpan(0, count * images.Features).ToArray(), images.Labels.AsSpan(0, count).ToArray(), images.Rows, images.Columns, images.ClassCount);

@@ -78,6 +78,7 @@ internal sealed class Ui
 
     public static string EpochLine(EpochRecord e, int epochs) =>
         $"epoch {e.Epoch}/{epochs}  train loss {e.TrainLoss:F4}  train acc {100 * e.TrainAccuracy:F2}%  " +
+        (e.ValidationLoss is double vl ? $"val loss {vl:F4}  val acc {100 * e.ValidationAccuracy:F2}%  " : "") +
         $"test loss {e.TestLoss:F4}  test acc {100 * e.TestAccuracy:F2}%  lr {e.LearningRate:G3}  {e.Seconds:F1} s  ({e.SamplesPerSecond:N0} samples/s)";
 
     public static readonly IFormatProvider Inv = System.Globalization.CultureInfo.InvariantCulture;

@@ -10,6 +10,8 @@ namespace GenNet.Training;
 /// <param name="LearningRate">The optimizer's learning rate during the epoch.</param>
 /// <param name="Seconds">Wall time of the epoch, its evaluations included.</param>
 /// <param name="SamplesPerSecond">Training samples per second of step time (evaluations excluded).</param>
+/// <param name="ValidationLoss">Mean cross-entropy on <see cref="Trainer.ValidationSet"/> after the epoch, or NaN without one.</param>
+/// <param name="ValidationAccuracy">Accuracy on <see cref="Trainer.ValidationSet"/> after the epoch, or NaN without one.</param>
 public readonly record struct EpochMetrics(
     int Epoch, int Steps, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy,
-    float LearningRate, double Seconds, double SamplesPerSecond);
+    float LearningRate, double Seconds, double SamplesPerSecond, double ValidationLoss = double.NaN, double ValidationAccuracy = double.NaN);

@@ -53,6 +53,15 @@ public sealed class Trainer
     public int AccuracySamples { get; init; } = 10_000;
     /// <summary>Learning rate for each epoch (1-based), applied before its first step; null keeps the optimizer's.</summary>
     public Func<int, float>? LearningRateSchedule { get; init; }
+
+    /// <summary>Held-out images evaluated after every epoch (loss and accuracy in <see cref="EpochMetrics"/>).</summary>
+    public LabeledImages? ValidationSet { get; init; }
+
+    /// <summary>
+    /// Stops the run when the validation loss stops improving and puts back the best epoch's parameters; needs
+    /// <see cref="ValidationSet"/>. Its patience count is not part of checkpoints: a resumed run starts it afresh.
+    /// </summary>
+    public EarlyStopping? EarlyStopping { get; init; }
     /// <summary>Called after every step (keep it cheap; it runs inside the loop).</summary>
     public Action<StepProgress>? StepCompleted { get; set; }
     /// <summary>Called after every epoch's evaluation.</summary>
@@ -83,6 +92,10 @@ public sealed class Trainer
     public TrainingResult Run(int epochs, CancellationToken cancellationToken = default)
     {
         Guard.PositiveCount(epochs);
+        if (EarlyStopping is not null && ValidationSet is null)
+        {
+            throw new InvalidOperationException("Early stopping watches the validation loss: set ValidationSet too.");
+        }
         long allocationStart = GC.GetAllocatedBytesForCurrentThread();
         long callbackBytes = 0;
         try
@@ -157,16 +170,28 @@ public sealed class Trainer
                 int correct = _network.Evaluate(test.Pixels, test.Labels, test.Count, out float meanLoss);
                 (testLoss, testAccuracy) = (meanLoss, (double)correct / test.Count);
             }
+            double validationLoss = double.NaN, validationAccuracy = double.NaN;
+            if (ValidationSet is { } validation)
+            {
+                int correct = _network.Evaluate(validation.Pixels, validation.Labels, validation.Count, out float meanLoss);
+                (validationLoss, validationAccuracy) = (meanLoss, (double)correct / validation.Count);
+            }
             double seconds = secondsBefore + Stopwatch.GetElapsedTime(start).TotalSeconds;
             var metrics = new EpochMetrics(epoch, s.StepInEpoch, s.SamplesInEpoch == 0 ? double.NaN : s.LossSum / s.SamplesInEpoch,
                 trainAccuracy, testLoss, testAccuracy, _optimizer.LearningRate, seconds,
-                stepSeconds > 0 ? s.SamplesInEpoch / stepSeconds : 0);
+                stepSeconds > 0 ? s.SamplesInEpoch / stepSeconds : 0, validationLoss, validationAccuracy);
             _state = new TrainerState(epoch, 0, 0, 0, 0, s.TotalSteps);
             if (EpochCompleted is { } onEpoch)
             {
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 onEpoch(metrics);
                 callbackBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+            if (EarlyStopping is { } stopping && stopping.Observe(epoch, validationLoss, _network.Parameters))
+            {
+                stopping.RestoreBest(_network.Parameters);
+                return new TrainingResult(TrainingStatus.EarlyStopped, epoch, 0,
+                    $"the validation loss has not improved for {stopping.Patience} epoch(s); kept epoch {stopping.BestEpoch} (validation loss {stopping.BestLoss:G4})");
             }
         }
         return new TrainingResult(TrainingStatus.Completed, _state.EpochsCompleted, 0, "");

@@ -9,4 +9,6 @@ public enum TrainingStatus
     Cancelled,
     /// <summary>A batch loss or a parameter became NaN or infinite; the parameters are unusable.</summary>
     NonFinite,
+    /// <summary><see cref="Trainer.EarlyStopping"/> stopped the run; the best epoch's parameters were put back.</summary>
+    EarlyStopped,
 }

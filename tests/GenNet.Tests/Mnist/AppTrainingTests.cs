@@ -51,6 +51,19 @@ public class AppTrainingTests
     }
 
     [MnistDataFact]
+    public void Validation_split_is_reported_every_epoch_and_early_stopping_keeps_the_best_epoch()
+    {
+        using var tmp = new TempDirectory();
+        var result = AppRunner.Run("train", "--data", Mnist, "--train-limit", "3000", "--validation", "1000", "--early-stopping", "1",
+            "--epochs", "30", "--optimizer", "adam", "--lr", "0.01", "--threads", "2", "--no-download", "--save", tmp.File("best.gnet"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("2,000 training", result.Output);
+        Assert.Contains("val loss", result.Output);
+        Assert.Contains("early stopping after epoch", result.Output);
+        Assert.True(File.Exists(tmp.File("best.gnet")));
+    }
+
+    [MnistDataFact]
     public void Divergence_exits_3_and_leaves_the_previous_model_file_alone()
     {
         using var tmp = new TempDirectory();

@@ -18,6 +18,8 @@ public class CliErrorTests
     [InlineData("--plot", "plot.txt", "--plot writes a PNG image")]
     [InlineData("--save", "/nonexistent-gennet-dir/model.gnet", "the directory /nonexistent-gennet-dir does not exist")]
     [InlineData("--resume", "/nonexistent-gennet-dir/run.gnck", "--resume: no checkpoint at")]
+    [InlineData("--validation", "-1", "--validation must be at least 0")]
+    [InlineData("--early-stopping", "3", "--early-stopping watches the validation loss: give --validation N too")]
     public void Out_of_range_values_exit_2_with_a_clear_message(string option, string value, string message)
     {
         var result = AppRunner.Run("train", option, value, "--no-download", "--data", "/nonexistent-gennet-data");
