@@ -192,7 +192,7 @@ internal static class TrainCommand
                 AllocatedBytesByProgressDisplay = trainer.CallbackAllocatedBytes,
                 Resumed = resume is not null,
             };
-            WriteAtomically(metricsPath, JsonSerializer.Serialize(report, AppJsonContext.Default.MetricsReport));
+            AtomicFile.Write(metricsPath, file => JsonSerializer.Serialize(file, report, AppJsonContext.Default.MetricsReport));
             ui.Line($"metrics written to {metricsPath}");
         }
         return ExitCodes.Ok;
@@ -335,13 +335,6 @@ internal static class TrainCommand
             throw new UserException($"{option} {path}: cannot write in {directory} ({e.Message}).");
         }
         return full;
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        string temp = path + $".tmp-{Guid.NewGuid():N}";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
     }
 
     private static LabeledImages Range(LabeledImages images, int start, int count) =>

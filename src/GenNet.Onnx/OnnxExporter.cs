@@ -52,24 +52,7 @@ public static class OnnxExporter
         ArgumentException.ThrowIfNullOrEmpty(path);
         ReadOnlyMemory<byte> model = Serialize(network);
 
-        string fullPath = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                file.Write(model.Span);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+        GenNet.Serialization.AtomicFile.Write(path, file => file.Write(model.Span));
     }
 
     /// <summary>Writes <paramref name="network"/> as an ONNX model to <paramref name="destination"/>.</summary>

@@ -163,31 +163,7 @@ public sealed class Checkpoint
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes = checkpoint.Serialize();
-        string target = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(target)!, $"{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
-            {
-                file.Write(bytes);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, target, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-            throw;
-        }
+        AtomicFile.Write(path, file => file.Write(bytes));
     }
 
     /// <summary>Reads and checks the checkpoint at <paramref name="path"/>.</summary>

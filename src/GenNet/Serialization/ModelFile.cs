@@ -67,67 +67,21 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string target = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(target)
-            ?? throw new ArgumentException($"'{path}' is a root directory, not a file name.", nameof(path));
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is null)
+        {
+            throw new ArgumentException($"'{path}' is a root directory, not a file name.", nameof(path));
+        }
         byte[] architecture = Encoding.UTF8.GetBytes(net.Architecture ?? throw new ArgumentException("The network's Architecture is null.", nameof(net)));
         if (architecture.Length > MaxArchitectureBytes)
         {
             throw new ArgumentException($"The architecture string is {architecture.Length} UTF-8 bytes; model files hold at most {MaxArchitectureBytes}.", nameof(net));
         }
-
-        string temp = Path.Combine(directory, $"{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
-        try
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
-            {
-                Stream stream = wrap(file); // not disposed here: the identity wrapper is the file itself
-                WriteBody(stream, net, architecture);
-                stream.Flush();
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, target, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-        DirectorySync.TryFlush(directory);
-        DeleteStaleTemporaryFiles(directory, Path.GetFileName(target));
-    }
-
-    /// <summary>How old a leftover temporary file must be before a save deletes it (younger ones may be in use).</summary>
-    internal static readonly TimeSpan StaleTemporaryFileAge = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// Deletes <c>&lt;fileName&gt;.tmp-&lt;32 hex&gt;</c> files in <paramref name="directory"/> last written over
-    /// <see cref="StaleTemporaryFileAge"/> ago: what a save killed before its rename leaves. Best effort.
-    /// </summary>
-    private static void DeleteStaleTemporaryFiles(string directory, string fileName)
-    {
-        string prefix = fileName + ".tmp-";
-        DateTime cutoff = DateTime.UtcNow - StaleTemporaryFileAge;
-        try
-        {
-            foreach (string candidate in Directory.EnumerateFiles(directory, prefix + "*"))
-            {
-                string name = Path.GetFileName(candidate);
-                if (name.Length == prefix.Length + 32
-                    && name.StartsWith(prefix, StringComparison.Ordinal)
-                    && !name.AsSpan(prefix.Length).ContainsAnyExcept("0123456789abcdef")
-                    && File.GetLastWriteTimeUtc(candidate) < cutoff)
-                {
-                    TryDelete(candidate);
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+            Stream stream = wrap(file); // not disposed here: the identity wrapper is the file itself
+            WriteBody(stream, net, architecture);
+            stream.Flush();
+        });
     }
 
     /// <summary>
@@ -333,19 +287,5 @@ public static class ModelFile
             total += read;
         }
         return total;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

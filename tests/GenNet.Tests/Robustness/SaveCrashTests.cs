@@ -92,7 +92,7 @@ public class SaveCrashTests(ITestOutputHelper output)
         {
             File.WriteAllBytes(path, [1, 2, 3]);
         }
-        DateTime old = DateTime.UtcNow - ModelFile.StaleTemporaryFileAge - TimeSpan.FromSeconds(5);
+        DateTime old = DateTime.UtcNow - AtomicFile.StaleTemporaryFileAge - TimeSpan.FromSeconds(5);
         foreach (string path in (string[])[stale, otherTarget, notOurs])
         {
             File.SetLastWriteTimeUtc(path, old);
