@@ -19,10 +19,12 @@ internal static class DenseEmitter
     }
 
     /// <summary>
-    /// From dA_n (the gradient with respect to the layer's output): dZ_n = dA_n ⊙ act′ in place, then
-    /// dW_n += x_nᵀ·dZ_n, db_n += Σ_rows dZ_n and, unless this is the first layer, dA_(n−1) = dZ_n·W_nᵀ.
+    /// From dA_n (the gradient with respect to the layer's output): dZ_n = dA_n ⊙ act′, then dW_n = x_nᵀ·dZ_n,
+    /// db_n = Σ_rows dZ_n and, unless this is the first layer, dA_(n−1) = dZ_n·W_nᵀ. Every kernel overwrites its output.
+    /// act′ of layer n − 1 is fused into that last product unless dropout sits between the two layers (then the mask
+    /// comes first and the derivative is its own pass), and the last layer's act′ is always its own pass.
     /// </summary>
-    public static void EmitBackward(SourceWriter w, DenseLayerSpec layer, DenseLayerSpec? previous)
+    public static void EmitBackward(SourceWriter w, DenseLayerSpec layer, DenseLayerSpec? previous, bool isLast)
     {
         int n = layer.Number;
         w.Line($"// Layer {n}: Dense {layer.Inputs} → {layer.Outputs}{ActivationSuffix(layer)}.");
@@ -31,20 +33,33 @@ internal static class DenseEmitter
             w.Line($"// Dropout: dA{n} = dD{n} ⊙ m{n}");
             w.Line($"{TypeNames.Kernels}.DropoutBackward(DA{n}(rows), M{n}(rows));");
         }
-        if (layer.Activation != ActivationKind.None)
+        if (layer.Activation != ActivationKind.None && !DerivativeFusedIntoNext(layer, isLast))
         {
             w.Line($"// dZ{n} = dA{n} ⊙ {DerivativeMath(layer)} (in place, from the layer's output a{n})");
             w.Line($"{TypeNames.Kernels}.ActivationBackward(DA{n}(rows), A{n}(rows), {Activation(layer)}, {Literals.Float(layer.Alpha)});");
         }
         string dz = $"DA{n}(rows)";
-        w.Line($"// dW{n} += {InputName(layer, previous)}ᵀ·dZ{n}{(layer.HasBias ? $", db{n} += Σ_rows dZ{n}" : "")}");
-        w.Line($"{TypeNames.Kernels}.DenseBackwardParameters(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {BackwardInput(layer, previous)}, {dz}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, _workers);");
-        if (n > 1)
+        w.Line($"// dW{n} = {InputName(layer, previous)}ᵀ·dZ{n}{(layer.HasBias ? $", db{n} = Σ_rows dZ{n}" : "")}");
+        w.Line($"{TypeNames.Kernels}.DenseBackwardParameters(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {BackwardInput(layer, previous)}, {dz}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, _workers, accumulate: false);");
+        if (previous is null)
         {
-            w.Line($"// d{(previous!.HasDropout ? "D" : "A")}{n - 1} = dZ{n}·W{n}ᵀ");
+            return;
+        }
+        if (previous.Activation != ActivationKind.None && DerivativeFusedIntoNext(previous, isLast: false))
+        {
+            w.Line($"// dZ{n - 1} = (dZ{n}·W{n}ᵀ) ⊙ {DerivativeMath(previous)}: layer {n - 1}'s derivative fused into the product");
+            w.Line($"{TypeNames.Kernels}.DenseBackwardInput(DA{n - 1}(rows), {dz}, W{n}, A{n - 1}(rows), rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, {Activation(previous)}, {Literals.Float(previous.Alpha)}, _workers);");
+        }
+        else
+        {
+            w.Line($"// d{(previous.HasDropout ? "D" : "A")}{n - 1} = dZ{n}·W{n}ᵀ");
             w.Line($"{TypeNames.Kernels}.DenseBackwardInput(DA{n - 1}(rows), {dz}, W{n}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, _workers);");
         }
     }
+
+    // A layer's act′ rides on the next layer's input-gradient product when there is a next layer and no dropout mask
+    // has to be applied first.
+    private static bool DerivativeFusedIntoNext(DenseLayerSpec layer, bool isLast) => !isLast && !layer.HasDropout;
 
     // The previous layer's output, after dropout while training.
     private static string ForwardInput(DenseLayerSpec layer, DenseLayerSpec? previous) =>

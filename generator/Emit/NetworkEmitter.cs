@@ -63,7 +63,7 @@ internal static class NetworkEmitter
             }
         }
         w.Line("//");
-        w.Line("// Kernel contract: parameter gradients accumulate (+=), activation gradients overwrite (=).");
+        w.Line("// Gradients: each backward kernel overwrites (=) its slice, once per step, so the gradient arena needs no clearing pass.");
         w.Line("#nullable enable");
         w.Line();
     }
@@ -257,10 +257,9 @@ internal static class NetworkEmitter
         w.Line($"// Backward pass: the loss head has written dA{spec.LastLayer.Number}; the layers in reverse order.");
         using (w.Block($"private void RunBackward({TypeNames.ReadOnlySpan} x, int rows)"))
         {
-            w.Line("_gradients.Span.Clear();");
             for (int k = spec.Layers.Count - 1; k >= 0; k--)
             {
-                DenseEmitter.EmitBackward(w, spec.Layers[k], k > 0 ? spec.Layers[k - 1] : null);
+                DenseEmitter.EmitBackward(w, spec.Layers[k], k > 0 ? spec.Layers[k - 1] : null, isLast: k == spec.Layers.Count - 1);
             }
         }
     }

@@ -26,9 +26,10 @@ public static partial class Kernels
             }
         }
 
-        /// <summary>dw[I×O] += xᵀ·dz; db[O] += Σ_b dz[b,·] (skipped when <paramref name="db"/> is empty).</summary>
+        /// <summary>dw[I×O] += xᵀ·dz; db[O] += Σ_b dz[b,·] (skipped when <paramref name="db"/> is empty); = instead of +=
+        /// when <paramref name="accumulate"/> is false.</summary>
         public static void DenseBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
-            int batch, int inputs, int outputs)
+            int batch, int inputs, int outputs, bool accumulate = true)
         {
             for (int i = 0; i < inputs; i++)
             {
@@ -39,7 +40,7 @@ public static partial class Kernels
                     {
                         sum += x[b * inputs + i] * dz[b * outputs + o];
                     }
-                    dw[i * outputs + o] += sum;
+                    dw[i * outputs + o] = accumulate ? dw[i * outputs + o] + sum : sum;
                 }
             }
             if (!db.IsEmpty)
@@ -51,13 +52,18 @@ public static partial class Kernels
                     {
                         sum += dz[b * outputs + o];
                     }
-                    db[o] += sum;
+                    db[o] = accumulate ? db[o] + sum : sum;
                 }
             }
         }
 
         /// <summary>dx[B×I] = dz[B×O]·wᵀ (overwrites dx).</summary>
         public static void DenseBackwardInput(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, int batch, int inputs, int outputs)
+            => DenseBackwardInput(dx, dz, w, default, batch, inputs, outputs, Activation.None, 0f);
+
+        /// <summary>dx[B×I] = (dz[B×O]·wᵀ) ⊙ act′(y[B×I]), act′ from the previous layer's output y.</summary>
+        public static void DenseBackwardInput(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, ReadOnlySpan<float> y,
+            int batch, int inputs, int outputs, Activation activation, float alpha)
         {
             for (int b = 0; b < batch; b++)
             {
@@ -68,7 +74,7 @@ public static partial class Kernels
                     {
                         sum += dz[b * outputs + o] * w[i * outputs + o];
                     }
-                    dx[b * inputs + i] = sum;
+                    dx[b * inputs + i] = activation == Activation.None ? sum : sum * Derivative(y[b * inputs + i], activation, alpha);
                 }
             }
         }

@@ -110,6 +110,109 @@ public class DenseParityTests(ITestOutputHelper output)
     public void DenseBackwardParameters_matches_reference_at_mnist_sizes(int batch, int inputs, int outputs)
         => CheckBackwardParameters(batch, inputs, outputs, withBias: true, seed: 7);
 
+    /// <summary>accumulate: false must overwrite every element (the arena is never cleared): start from NaN.</summary>
+    [Fact]
+    public void DenseBackwardParameters_overwrite_matches_reference_on_odd_sizes()
+    {
+        int seed = 300;
+        foreach (int batch in OddSizes)
+        {
+            foreach (int inputs in OddSizes)
+            {
+                foreach (int outputs in OddSizes)
+                {
+                    CheckBackwardParametersOverwrite(batch, inputs, outputs, seed++);
+                }
+            }
+        }
+        CheckBackwardParametersOverwrite(128, 784, 512, seed++);
+        CheckBackwardParametersOverwrite(128, 512, 10, seed++);
+    }
+
+    public static TheoryData<Activation> Activations() => [.. Enum.GetValues<Activation>()];
+
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void DenseBackwardInput_with_fused_derivative_matches_reference_on_odd_sizes(Activation activation)
+    {
+        int seed = 7000;
+        foreach (int batch in OddSizes)
+        {
+            foreach (int inputs in OddSizes)
+            {
+                foreach (int outputs in OddSizes)
+                {
+                    CheckBackwardInputFused(batch, inputs, outputs, activation, seed++);
+                }
+            }
+        }
+        CheckBackwardInputFused(128, 512, 10, activation, seed++);
+        CheckBackwardInputFused(128, 784, 512, activation, seed++);
+    }
+
+    /// <summary>The fused derivative is the same multiply ActivationBackward does, so the two routes agree bit for bit,
+    /// on every thread count.</summary>
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void DenseBackwardInput_with_fused_derivative_equals_the_separate_pass_bit_for_bit(Activation activation)
+    {
+        const float alpha = 0.03f;
+        int seed = 8000;
+        using var pool = new WorkerPool(2);
+        foreach ((int batch, int inputs, int outputs) in new[] { (1, 1, 1), (7, 33, 9), (9, 17, 31), (128, 512, 10), (33, 784, 45), (600, 129, 77) })
+        {
+            float[] dz = Uniform(batch * outputs, seed++), w = Uniform(inputs * outputs, seed++), y = Uniform(batch * inputs, seed++, 0f, 1f);
+            y[0] = 0f; // the ReLU family's boundary
+            float[] separate = new float[batch * inputs];
+            GenNet.Kernels.DenseBackwardInput(separate, dz, w, batch, inputs, outputs);
+            GenNet.Kernels.ActivationBackward(separate, y, activation, alpha);
+            foreach (WorkerPool? workers in new[] { null, pool })
+            {
+                float[] fused = Filled(batch * inputs, float.NaN);
+                GenNet.Kernels.DenseBackwardInput(fused, dz, w, y, batch, inputs, outputs, activation, alpha, workers);
+                Assert.True(BitIdentical(separate, fused), $"B={batch} I={inputs} O={outputs} {activation} threads={workers?.ThreadCount ?? 1}");
+            }
+        }
+    }
+
+    /// <summary>The one-row path skips zero inputs (and the rows of W they would read); mostly-zero inputs, like MNIST
+    /// pixels, must still give the bits of the tiled path and the reference's values.</summary>
+    [Theory]
+    [InlineData(Activation.ReLU)]
+    [InlineData(Activation.None)]
+    public void DenseForward_short_batches_with_mostly_zero_inputs_match_a_full_batch_bit_for_bit(Activation activation)
+    {
+        const int full = 16;
+        int seed = 9500;
+        foreach (int inputs in new[] { 1, 7, 33, 784 })
+        {
+            foreach (int outputs in new[] { 1, 10, 17, 33, 257, 512 })
+            {
+                float[] x = Uniform(full * inputs, seed++), w = Uniform(inputs * outputs, seed++), bias = Uniform(outputs, seed++);
+                var random = new Random(seed++);
+                for (int k = 0; k < x.Length; k++)
+                {
+                    if (random.NextDouble() < 0.8)
+                    {
+                        x[k] = random.Next(2) == 0 ? 0f : -0f;
+                    }
+                }
+                x.AsSpan(0, inputs).Clear(); // one all-zero row: the sum is the bias alone
+                float[] batched = new float[full * outputs], expected = new float[full * outputs];
+                GenNet.Kernels.DenseForward(batched, x, w, bias, full, inputs, outputs, activation, 0f);
+                GenNet.Kernels.Reference.DenseForward(expected, x, w, bias, full, inputs, outputs, activation, 0f);
+                AssertDenseClose(expected, batched, ForwardMagnitude(x, w, bias, full, inputs, outputs), $"I={inputs} O={outputs}");
+                for (int rows = 1; rows < 8; rows++)
+                {
+                    float[] shortBatch = Filled(rows * outputs, float.NaN);
+                    GenNet.Kernels.DenseForward(shortBatch, x.AsSpan(0, rows * inputs), w, bias, rows, inputs, outputs, activation, 0f);
+                    Assert.True(BitIdentical(batched.AsSpan(0, rows * outputs), shortBatch),
+                        $"B={rows} I={inputs} O={outputs} {activation}: differs from the first rows of B={full}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void DenseBackwardInput_matches_reference_on_odd_sizes()
     {
@@ -161,6 +264,34 @@ public class DenseParityTests(ITestOutputHelper output)
         {
             AssertDenseClose(expectedDb, actualDb, BiasGradientMagnitude(db0, dz, batch, outputs), context + " (db)");
         }
+    }
+
+    private static void CheckBackwardParametersOverwrite(int batch, int inputs, int outputs, int seed)
+    {
+        float[] x = Uniform(batch * inputs, seed);
+        float[] dz = Uniform(batch * outputs, seed + 1);
+        float[] expectedDw = new float[inputs * outputs], expectedDb = new float[outputs];
+        float[] actualDw = Filled(inputs * outputs, float.NaN), actualDb = Filled(outputs, float.NaN);
+        GenNet.Kernels.Reference.DenseBackwardParameters(expectedDw, expectedDb, x, dz, batch, inputs, outputs, accumulate: false);
+        GenNet.Kernels.DenseBackwardParameters(actualDw, actualDb, x, dz, batch, inputs, outputs, accumulate: false);
+        string context = $"DenseBackwardParameters (overwrite) B={batch} I={inputs} O={outputs}";
+        AssertDenseClose(expectedDw, actualDw, WeightGradientMagnitude(new float[inputs * outputs], x, dz, batch, inputs, outputs), context + " (dw)");
+        AssertDenseClose(expectedDb, actualDb, BiasGradientMagnitude(new float[outputs], dz, batch, outputs), context + " (db)");
+    }
+
+    private static void CheckBackwardInputFused(int batch, int inputs, int outputs, Activation activation, int seed)
+    {
+        const float alpha = 0.03f;
+        float[] dz = Uniform(batch * outputs, seed);
+        float[] w = Uniform(inputs * outputs, seed + 1);
+        float[] y = Uniform(batch * inputs, seed + 2);
+        float[] expected = new float[batch * inputs];
+        float[] actual = Filled(batch * inputs, float.NaN);
+        GenNet.Kernels.Reference.DenseBackwardInput(expected, dz, w, y, batch, inputs, outputs, activation, alpha);
+        GenNet.Kernels.DenseBackwardInput(actual, dz, w, y, batch, inputs, outputs, activation, alpha);
+        // |act′(y)| ≤ 1 for y in [−1, 1] except Tanh/Sigmoid's small factors, so the plain magnitude bounds the error.
+        AssertDenseClose(expected, actual, InputGradientMagnitude(dz, w, batch, inputs, outputs),
+            $"DenseBackwardInput (fused {activation}) B={batch} I={inputs} O={outputs}");
     }
 
     private static void CheckBackwardInput(int batch, int inputs, int outputs, int seed)

@@ -24,12 +24,15 @@ public class WorkerPoolTests
 
         (float[] Y, float[] Dw, float[] Db, float[] Dx) Run(WorkerPool? pool)
         {
-            float[] y = new float[batch * outputs], dx = new float[batch * inputs];
+            float[] y = new float[batch * outputs], dx = new float[batch * inputs], dxFused = new float[batch * inputs];
             float[] dw = (float[])dw0.Clone(), db = (float[])db0.Clone();
+            float[] dwSet = Filled(inputs * outputs, float.NaN), dbSet = Filled(outputs, float.NaN);
             GenNet.Kernels.DenseForward(y, x, w, bias, batch, inputs, outputs, Activation.Sigmoid, 0f, pool);
             GenNet.Kernels.DenseBackwardParameters(dw, db, x, dz, batch, inputs, outputs, pool);
+            GenNet.Kernels.DenseBackwardParameters(dwSet, dbSet, x, dz, batch, inputs, outputs, pool, accumulate: false);
             GenNet.Kernels.DenseBackwardInput(dx, dz, w, batch, inputs, outputs, pool);
-            return (y, dw, db, dx);
+            GenNet.Kernels.DenseBackwardInput(dxFused, dz, w, x, batch, inputs, outputs, Activation.ReLU, 0f, pool);
+            return (y, [.. dw, .. dwSet], [.. db, .. dbSet], [.. dx, .. dxFused]);
         }
 
         var single = Run(null);

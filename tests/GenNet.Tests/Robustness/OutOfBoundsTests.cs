@@ -121,7 +121,9 @@ public class OutOfBoundsTests
         GenNet.Kernels.DenseForward(y.Span, x.Span, w.Span, [], batch, inputs, outputs, activation, 0.1f, workers);
         GenNet.Kernels.DenseBackwardParameters(dw.Span, db.Span, x.Span, dz.Span, batch, inputs, outputs, workers);
         GenNet.Kernels.DenseBackwardParameters(dw.Span, [], x.Span, dz.Span, batch, inputs, outputs, workers);
+        GenNet.Kernels.DenseBackwardParameters(dw.Span, db.Span, x.Span, dz.Span, batch, inputs, outputs, workers, accumulate: false);
         GenNet.Kernels.DenseBackwardInput(dx.Span, dz.Span, w.Span, batch, inputs, outputs, workers);
+        GenNet.Kernels.DenseBackwardInput(dx.Span, dz.Span, w.Span, x.Span, batch, inputs, outputs, activation, 0.1f, workers);
         // The element-wise backward on the same exact spans.
         GenNet.Kernels.ActivationBackward(dz.Span, y.Span, activation, 0.1f);
     }
