@@ -5,10 +5,11 @@ using GenNet.Models;
 namespace GenNet.Benchmarks;
 
 /// <summary>
-/// <c>--breakdown</c>: the cost of each call a batch-128 training step makes, one thread, as the generated code makes
-/// them, measured in process CPU time (steadier than the wall clock on a shared machine) over ~0.3 s per line.
-/// The lines add up to about one TrainStep; the GEMM lines also show GFLOP/s and % of the FMA peak given with
-/// <c>--peak</c> (GFLOP/s per core, default 117: Zen 4, 2×256-bit FMA at 3.65 GHz).
+/// <c>--breakdown [--threads N] [--peak G]</c>: the cost of each call a batch-128 training step makes, as the generated
+/// code makes them, measured in process CPU time on one thread (steadier than the wall clock on a shared machine) or in
+/// wall-clock time with N threads, best of five ~60 ms rounds per line. The lines add up to about one TrainStep; the
+/// GEMM lines also show GFLOP/s and % of the FMA peak (<c>--peak</c>: GFLOP/s per core, default 117: Zen 4,
+/// 2×256-bit FMA at 3.65 GHz; multiplied by N).
 /// </summary>
 internal static class Breakdown
 {
@@ -49,44 +50,46 @@ internal static class Breakdown
         Kernels.DenseForward(a1, x, w1, b1, B, I, H, Activation.ReLU, 0f);
         Kernels.DenseForward(a2, a1, w2, b2, B, H, O, Activation.None, 0f);
         Kernels.SoftmaxCrossEntropy(da2, a2, labels, B, O, 1f / B);
-        float[] da1Source = new float[B * H];
-        Kernels.DenseBackwardInput(da1Source, da2, w2, B, H, O);
+        Kernels.DenseBackwardInput(da1, da2, w2, a1, B, H, O, Activation.ReLU, 0f);
+        float[] x1 = BenchData.Test.Image(0).ToArray(), h1 = new float[H], z1 = new float[O], p1 = new float[O];
+        float[] dense1 = x1.Select((v, i) => v != 0f ? v : 0.001f * (1 + i % 7)).ToArray();
 
+        // The calls TrainStep makes, in its order, with the generated code's arguments.
         var rows = new List<(string Name, double Micros, double Flops)>
         {
             Measure("L1 forward x·W1+b1, ReLU (128×784×512)", 2.0 * B * I * H, () => Kernels.DenseForward(a1, x, w1, b1, B, I, H, Activation.ReLU, 0f, pool)),
             Measure("L2 forward a1·W2+b2 (128×512×10)", 2.0 * B * H * O, () => Kernels.DenseForward(a2, a1, w2, b2, B, H, O, Activation.None, 0f, pool)),
             Measure("softmax + cross-entropy (128×10)", 0, () => Kernels.SoftmaxCrossEntropy(da2, a2, labels, B, O, 1f / B)),
-            Measure("gradient clear (407,050 floats)", 0, () => gradients.AsSpan().Clear()),
-            Measure("L2 dW2 += a1ᵀ·dz2, db2 (512×10, k 128)", 2.0 * B * H * O,
-                () => Kernels.DenseBackwardParameters(gradients.AsSpan(I * H + H, H * O), gradients.AsSpan(I * H + H + H * O, O), a1, da2, B, H, O, pool)),
-            Measure("L2 dA1 = dz2·W2ᵀ (128×512, k 10)", 2.0 * B * H * O, () => Kernels.DenseBackwardInput(da1, da2, w2, B, H, O, pool)),
-            Measure("ReLU backward (128×512)", 0, () => { da1Source.CopyTo(da1, 0); Kernels.ActivationBackward(da1, a1, Activation.ReLU, 0f); }),
-            Measure("  (copy that restores dA1 for the line above)", 0, () => da1Source.CopyTo(da1, 0)),
-            Measure("L1 dW1 += xᵀ·dz1, db1 (784×512, k 128)", 2.0 * B * I * H,
-                () => Kernels.DenseBackwardParameters(gradients.AsSpan(0, I * H), gradients.AsSpan(I * H, H), x, da1, B, I, H, pool)),
+            Measure("L2 dW2 = a1ᵀ·dz2, db2 (512×10, k 128)", 2.0 * B * H * O,
+                () => Kernels.DenseBackwardParameters(gradients.AsSpan(I * H + H, H * O), gradients.AsSpan(I * H + H + H * O, O), a1, da2, B, H, O, pool, accumulate: false)),
+            Measure("L2 dz1 = (dz2·W2ᵀ) ⊙ [a1 > 0] (128×512, k 10)", 2.0 * B * H * O, () => Kernels.DenseBackwardInput(da1, da2, w2, a1, B, H, O, Activation.ReLU, 0f, pool)),
+            Measure("L1 dW1 = xᵀ·dz1, db1 (784×512, k 128)", 2.0 * B * I * H,
+                () => Kernels.DenseBackwardParameters(gradients.AsSpan(0, I * H), gradients.AsSpan(I * H, H), x, da1, B, I, H, pool, accumulate: false)),
             Measure("RMSprop step (407,050 parameters)", 0, () => optimizer.Step(parameters, gradients)),
-            Measure("batch gather: BatchSampler.TryNextBatch (128 shuffled images)", 0, () =>
+            Measure("TrainStep (all of the above, generated)", BenchData.Flops.Train * B, () => net.TrainStep(x, labels, B, optimizer)),
+            Measure("batch gather: BatchSampler.TryNextBatch (128 shuffled images, outside TrainStep)", 0, () =>
             {
                 if (!sampler.TryNextBatch(out _, out _, out _))
                 {
                     sampler.TryNextBatch(out _, out _, out _);
                 }
             }),
-            Measure("TrainStep (all of the above, generated)", BenchData.Flops.Train * B, () => net.TrainStep(x, labels, B, optimizer)),
         };
-        float[] x1 = x.AsSpan(0, I).ToArray(), h1 = new float[H], z1 = new float[O], p1 = new float[O];
         using var single = new MnistMlp(1, seed: 1, threads: threads);
+        // One sample's forward skips zero inputs (Kernels.Gemm.cs, RowsPart): the MNIST line depends on the image's zeros,
+        // the dense line (zeros replaced by small values) reads all of W1 and is the figure for dense inputs.
+        int nonZero = x1.Count(v => v != 0f);
         var forwardRows = new List<(string Name, double Micros, double Flops)>
         {
-            Measure("one image: L1 forward (1×784×512, reads all 1.6 MB of W1)", 2.0 * I * H, () => Kernels.DenseForward(h1, x1, w1, b1, 1, I, H, Activation.ReLU, 0f, pool)),
-            Measure("one image: L2 forward (1×512×10)", 2.0 * H * O, () => Kernels.DenseForward(z1, h1, w2, b2, 1, H, O, Activation.None, 0f, pool)),
-            Measure("one image: softmax (10)", 0, () => Kernels.Softmax(p1, z1, 1, O)),
-            Measure("Forward, one image (generated)", BenchData.Flops.Forward, () => single.Forward(x1, p1)),
+            Measure($"one image, dense input: L1 forward (1×784×512, reads all 1.6 MB of W1)", 2.0 * I * H, () => Kernels.DenseForward(h1, dense1, w1, b1, 1, I, H, Activation.ReLU, 0f, pool)),
+            Measure($"one image, dense input: Forward (generated)", BenchData.Flops.Forward, () => single.Forward(dense1, p1)),
+            Measure($"one MNIST test image ({nonZero} of 784 pixels non-zero): L1 forward", 0, () => Kernels.DenseForward(h1, x1, w1, b1, 1, I, H, Activation.ReLU, 0f, pool)),
+            Measure("one MNIST test image: L2 forward (1×512×10)", 2.0 * H * O, () => Kernels.DenseForward(z1, h1, w2, b2, 1, H, O, Activation.None, 0f, pool)),
+            Measure("one MNIST test image: softmax (10)", 0, () => Kernels.Softmax(p1, z1, 1, O)),
+            Measure("one MNIST test image: Forward (generated)", 0, () => single.Forward(x1, p1)),
         };
+        double parts = rows.Where(r => !r.Name.StartsWith("TrainStep", StringComparison.Ordinal) && !r.Name.StartsWith("batch gather", StringComparison.Ordinal)).Sum(r => r.Micros);
         rows.AddRange(forwardRows);
-        double parts = rows.Take(rows.Count - forwardRows.Count).Where(r => !r.Name.StartsWith("TrainStep", StringComparison.Ordinal) && !r.Name.StartsWith("  (", StringComparison.Ordinal))
-            .Sum(r => r.Micros) - rows.Single(r => r.Name.StartsWith("  (", StringComparison.Ordinal)).Micros;
         Console.WriteLine($"| call | µs per call ({(s_wallClock ? $"wall clock, {threads} threads" : "CPU")}) | GFLOP/s | % of {peak:F0} GFLOP/s peak |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
         foreach (var (name, micros, flops) in rows)
@@ -95,7 +98,7 @@ internal static class Breakdown
             string share = flops > 0 ? (flops / micros / 1e3 / peak * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {micros:F1} | {rate} | {share} |"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| sum of the training-step parts (ReLU line net of its copy) | {parts:F1} | | |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| sum of the TrainStep parts | {parts:F1} | | |"));
         return 0;
     }
 
