@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace GenNet.Data;
 
 /// <summary>
@@ -11,12 +13,22 @@ namespace GenNet.Data;
 /// next epoch. Every sample appears exactly once per epoch.</para>
 /// <para>When <c>Count</c> is not a multiple of the batch size, the epoch's last batch is smaller (its size comes
 /// back in <c>count</c>, and the spans are that long); with <c>dropLast</c> it is skipped instead.</para>
+/// <para>The copy is bound by memory latency (each row is a random ~3 KB read out of a set far larger than the
+/// caches), so on x86 it asks for the rows a few places ahead with software prefetches.</para>
 /// <para>Because each epoch's permutation is a function of the generator's state before its shuffle alone,
 /// <see cref="GetState"/> / <see cref="Restore"/> resume mid-epoch exactly. That holds when nothing else draws from
 /// the same <see cref="Rng"/> between epochs, so give the sampler its own generator.</para>
 /// </remarks>
 public sealed class BatchSampler
 {
+    /// <summary>How many rows ahead of the one being copied <see cref="Gather"/> prefetches.</summary>
+    /// <remarks>
+    /// Measured on MNIST (Zen 4, batch 128): anything from 2 to 16 rows roughly halves the copy in isolation, and 2 to
+    /// 8 did equally well inside a training epoch (~86 → ~58 µs a batch there, where the weights have pushed the batch
+    /// buffer and the page translations out of the caches). 4 sits in the middle.
+    /// </remarks>
+    private const int PrefetchDistance = 4;
+
     private readonly LabeledImages _data;
     private readonly Rng _rng;
     private readonly int[] _order;
@@ -101,19 +113,10 @@ public sealed class BatchSampler
             return false;
         }
 
-        int features = _data.Features;
-        ReadOnlySpan<float> pixels = _data.Pixels;
-        ReadOnlySpan<int> allLabels = _data.Labels;
-        ReadOnlySpan<int> indices = _order.AsSpan(_position, count);
-        for (int i = 0; i < indices.Length; i++)
-        {
-            int sample = indices[i];
-            pixels.Slice(sample * features, features).CopyTo(_inputs.AsSpan(i * features, features));
-            _labels[i] = allLabels[sample];
-        }
+        Gather(_order.AsSpan(_position, count));
         _position += count;
 
-        inputs = _inputs.AsSpan(0, count * features);
+        inputs = _inputs.AsSpan(0, count * _data.Features);
         labels = _labels.AsSpan(0, count);
         return true;
     }
@@ -142,6 +145,53 @@ public sealed class BatchSampler
             Shuffle();
         }
         (_epoch, _position, _inEpoch) = (state.Epoch, state.Position, state.InEpoch);
+    }
+
+    /// <summary>Copies the rows and labels of <paramref name="indices"/> into the front of the batch buffers.</summary>
+    /// <remarks>
+    /// Each row lands in a random place of a set much larger than the caches, and the hardware prefetcher only catches
+    /// on within a row, so a plain copy waits on DRAM latency for every row (~7 GB/s). Before copying row i, this
+    /// requests every cache line of row i + <see cref="PrefetchDistance"/> into L2 (<c>prefetcht1</c>; into L1 with
+    /// <c>prefetcht0</c> measured almost no gain, presumably because L1's fewer miss buffers fill up), so several rows'
+    /// misses overlap: about twice as fast. A prefetch is only a hint and never faults; the copy itself is the ordinary checked one.
+    /// </remarks>
+    private unsafe void Gather(ReadOnlySpan<int> indices)
+    {
+        int features = _data.Features;
+        float[] pixels = _data.Pixels;
+        int[] allLabels = _data.Labels;
+        fixed (float* rows = pixels)
+        {
+            if (Sse.IsSupported)
+            {
+                for (int i = 0; i < Math.Min(PrefetchDistance, indices.Length); i++)
+                {
+                    PrefetchRow(rows + (nint)indices[i] * features, features);
+                }
+            }
+            for (int i = 0; i < indices.Length; i++)
+            {
+                if (Sse.IsSupported && i + PrefetchDistance < indices.Length)
+                {
+                    PrefetchRow(rows + (nint)indices[i + PrefetchDistance] * features, features);
+                }
+                int sample = indices[i];
+                pixels.AsSpan(sample * features, features).CopyTo(_inputs.AsSpan(i * features, features));
+                _labels[i] = allLabels[sample];
+            }
+        }
+    }
+
+    /// <summary>Asks for every cache line that <c>row[0..features)</c> touches to be brought into L2.</summary>
+    private static unsafe void PrefetchRow(float* row, int features)
+    {
+        // From the line holding the first float to the one holding the last: rows need not start on a line.
+        const nuint Line = 64;
+        nuint last = (nuint)(row + features) - 1;
+        for (nuint line = (nuint)row & ~(Line - 1); line <= last; line += Line)
+        {
+            Sse.Prefetch1((void*)line);
+        }
     }
 
     private void BeginEpoch()

@@ -81,6 +81,49 @@ public class BatchSamplerTests
         }
     }
 
+    /// <summary>
+    /// The gather prefetches rows ahead by whole cache lines, so check it against a plain copy on row lengths that
+    /// are no multiple of a line (7 and 33 floats), odd counts, a last short batch, and batches shorter than the
+    /// prefetch distance.
+    /// </summary>
+    [Theory]
+    [InlineData(7, 101, 10, false)]
+    [InlineData(33, 37, 6, false)]
+    [InlineData(33, 37, 6, true)]
+    [InlineData(7, 9, 2, false)]
+    [InlineData(33, 5, 1, false)]
+    [InlineData(7, 11, 64, false)]
+    [InlineData(784, 21, 8, false)]
+    public void Batches_equal_a_plain_copy_of_the_rows_in_Order(int features, int count, int batchSize, bool dropLast)
+    {
+        var rng = new Rng(5);
+        var pixels = new float[count * features];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = rng.NextGaussian();
+        }
+        int[] classes = Enumerable.Range(0, count).Select(_ => rng.NextInt(10)).ToArray();
+        var data = new LabeledImages(pixels, classes, 1, features);
+        var sampler = new BatchSampler(data, batchSize, new Rng(6), dropLast);
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            int batches = 0;
+            while (sampler.TryNextBatch(out var inputs, out var labels, out int n))
+            {
+                ReadOnlySpan<int> rows = sampler.Order.Slice(sampler.Position - n, n);
+                var expected = new float[n * features];
+                for (int i = 0; i < n; i++)
+                {
+                    Array.Copy(pixels, rows[i] * features, expected, i * features, features);
+                    Assert.Equal(classes[rows[i]], labels[i]);
+                }
+                Assert.True(inputs.SequenceEqual(expected));
+                batches++;
+            }
+            Assert.Equal(sampler.BatchesPerEpoch, batches);
+        }
+    }
+
     [Fact]
     public void An_epoch_allocates_nothing()
     {
