@@ -139,7 +139,7 @@ internal static class LossEmitter
         {
             w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
             w.Line($"float loss = ComputeGradients(inputs, {targetName}, count);");
-            w.Line("optimizer.Step(_parameters.Span, _gradients.Span);");
+            w.Line("optimizer.Step(_parameters.Span, _gradients.Span, _workers);");
             w.Line("return loss;");
         }
     }

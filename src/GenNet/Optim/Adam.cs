@@ -25,6 +25,9 @@ public sealed class Adam : Optimizer
     public const float DefaultEpsilon = 1e-8f;
 
     private readonly float[] _state;
+    // The current step's coefficients, set once by BeginStep.
+    private float _stepSize;
+    private float _invSqrtBc2;
 
     /// <summary>Creates Adam for an arena of <paramref name="parameterCount"/> floats.</summary>
     /// <param name="parameterCount">Length of the parameter and gradient arenas; at least 1.</param>
@@ -63,11 +66,14 @@ public sealed class Adam : Optimizer
     public override Span<float> State => _state;
 
     /// <inheritdoc/>
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
+    protected override void BeginStep()
+        => (_stepSize, _invSqrtBc2) = AdamUpdate.Coefficients(LearningRate, Beta1, Beta2, Steps);
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int start)
     {
-        var (stepSize, invSqrtBc2) = AdamUpdate.Coefficients(LearningRate, Beta1, Beta2, Steps);
-        int n = ParameterCount;
-        AdamUpdate.Run(parameters, gradients, _state.AsSpan(0, n), _state.AsSpan(n, n),
-            Beta1, Beta2, Epsilon, stepSize, invSqrtBc2, decay: 1f);
+        int n = parameters.Length;
+        AdamUpdate.Run(parameters, gradients, _state.AsSpan(start, n), _state.AsSpan(ParameterCount + start, n),
+            Beta1, Beta2, Epsilon, _stepSize, _invSqrtBc2, decay: 1f);
     }
 }

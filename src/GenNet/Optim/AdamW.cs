@@ -18,6 +18,10 @@ public sealed class AdamW : Optimizer
     public const float DefaultWeightDecay = 0.01f;
 
     private readonly float[] _state;
+    // The current step's coefficients, set once by BeginStep.
+    private float _stepSize;
+    private float _invSqrtBc2;
+    private float _decay;
 
     /// <summary>Creates AdamW for an arena of <paramref name="parameterCount"/> floats.</summary>
     /// <param name="parameterCount">Length of the parameter and gradient arenas; at least 1.</param>
@@ -62,13 +66,18 @@ public sealed class AdamW : Optimizer
     public override Span<float> State => _state;
 
     /// <inheritdoc/>
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
+    protected override void BeginStep()
     {
         float lr = LearningRate;
-        var (stepSize, invSqrtBc2) = AdamUpdate.Coefficients(lr, Beta1, Beta2, Steps);
-        float decay = (float)(1.0 - ((double)lr * WeightDecay));
-        int n = ParameterCount;
-        AdamUpdate.Run(parameters, gradients, _state.AsSpan(0, n), _state.AsSpan(n, n),
-            Beta1, Beta2, Epsilon, stepSize, invSqrtBc2, decay);
+        (_stepSize, _invSqrtBc2) = AdamUpdate.Coefficients(lr, Beta1, Beta2, Steps);
+        _decay = (float)(1.0 - ((double)lr * WeightDecay));
+    }
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int start)
+    {
+        int n = parameters.Length;
+        AdamUpdate.Run(parameters, gradients, _state.AsSpan(start, n), _state.AsSpan(ParameterCount + start, n),
+            Beta1, Beta2, Epsilon, _stepSize, _invSqrtBc2, _decay);
     }
 }

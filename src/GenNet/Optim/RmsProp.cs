@@ -23,6 +23,7 @@ public sealed class RmsProp : Optimizer
     public const float DefaultEpsilon = 1e-7f;
 
     private readonly float[] _meanSquare;
+    private float _negLr; // −lr of the current step, set once by BeginStep
 
     /// <summary>Creates RMSprop for an arena of <paramref name="parameterCount"/> floats.</summary>
     /// <param name="parameterCount">Length of the parameter and gradient arenas; at least 1.</param>
@@ -54,13 +55,16 @@ public sealed class RmsProp : Optimizer
     public override Span<float> State => _meanSquare;
 
     /// <inheritdoc/>
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
+    protected override void BeginStep() => _negLr = -LearningRate;
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int start)
     {
         int n = parameters.Length;
-        float rho = Rho, oneMinusRho = 1f - Rho, eps = Epsilon, negLr = -LearningRate;
+        float rho = Rho, oneMinusRho = 1f - Rho, eps = Epsilon, negLr = _negLr;
         ref float p = ref MemoryMarshal.GetReference(parameters);
         ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float s = ref MemoryMarshal.GetReference(_meanSquare.AsSpan());
+        ref float s = ref MemoryMarshal.GetReference(_meanSquare.AsSpan(start, n));
         int i = 0;
         if (UseVectors(n))
         {

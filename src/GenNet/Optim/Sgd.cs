@@ -22,6 +22,7 @@ public sealed class Sgd : Optimizer
     public const float DefaultLearningRate = 0.01f;
 
     private readonly float[] _velocity;
+    private float _negLr; // −lr of the current step, set once by BeginStep
 
     /// <summary>Creates SGD for an arena of <paramref name="parameterCount"/> floats.</summary>
     /// <param name="parameterCount">Length of the parameter and gradient arenas; at least 1.</param>
@@ -61,19 +62,22 @@ public sealed class Sgd : Optimizer
     public override Span<float> State => _velocity;
 
     /// <inheritdoc/>
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
+    protected override void BeginStep() => _negLr = -LearningRate;
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int start)
     {
         if (Momentum == 0f)
         {
-            UpdatePlain(parameters, gradients, -LearningRate);
+            UpdatePlain(parameters, gradients, _negLr);
         }
         else if (Nesterov)
         {
-            UpdateMomentum<NesterovStep>(parameters, gradients, _velocity, Momentum, -LearningRate);
+            UpdateMomentum<NesterovStep>(parameters, gradients, _velocity.AsSpan(start, parameters.Length), Momentum, _negLr);
         }
         else
         {
-            UpdateMomentum<HeavyBallStep>(parameters, gradients, _velocity, Momentum, -LearningRate);
+            UpdateMomentum<HeavyBallStep>(parameters, gradients, _velocity.AsSpan(start, parameters.Length), Momentum, _negLr);
         }
     }
 

@@ -69,7 +69,7 @@ public unsafe class KernelAllocationTests
     }
 
     /// <summary>Σ over the caller and every worker of <see cref="GC.GetAllocatedBytesForCurrentThread"/>.</summary>
-    private static long AllocatedOnEveryThread(WorkerPool pool)
+    internal static long AllocatedOnEveryThread(WorkerPool pool)
     {
         long* counts = stackalloc long[pool.ThreadCount];
         pool.Run(&ReadAllocatedBytes, counts, pool.ThreadCount);

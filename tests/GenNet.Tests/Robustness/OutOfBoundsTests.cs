@@ -47,10 +47,31 @@ public class OutOfBoundsTests
     }
 
     [Fact]
+    public void Threaded_optimizers_stay_inside_exactly_sized_spans()
+    {
+        if (!GuardedMemory.IsSupported) return;
+        using var pool = new WorkerPool(3);
+        // Long enough to be split into 2 and into 3 parts, with a last part that ends off the 64-float grid.
+        foreach (bool after in (bool[])[true, false])
+        {
+            foreach (int n in (int[])[2 * Optimizer.MinFloatsPerPart + 1, 3 * Optimizer.MinFloatsPerPart + 63])
+            {
+                using var p = GuardedMemory.Allocate(n, after);
+                using var g = GuardedMemory.Allocate(n, after);
+                foreach (Optimizer optimizer in Optimizers(n))
+                {
+                    optimizer.Step(p.Span, g.Span, pool);
+                }
+            }
+        }
+    }
+
+    private static Optimizer[] Optimizers(int n) => [new Sgd(n), new Sgd(n, momentum: 0.9f, nesterov: true), new RmsProp(n), new Adam(n), new AdamW(n)];
+
+    [Fact]
     public void Elementwise_kernels_and_optimizers_stay_inside_exactly_sized_spans()
     {
         if (!GuardedMemory.IsSupported) return;
-        Optimizer[] Optimizers(int n) => [new Sgd(n), new Sgd(n, momentum: 0.9f, nesterov: true), new RmsProp(n), new Adam(n), new AdamW(n)];
         foreach (bool after in (bool[])[true, false])
         {
             for (int n = 0; n <= 70; n++)
