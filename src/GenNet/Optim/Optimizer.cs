@@ -74,7 +74,7 @@ public abstract unsafe class Optimizer
     /// nothing is changed then.
     /// </exception>
     /// <exception cref="ObjectDisposedException"><paramref name="workers"/> is disposed; nothing is changed then.</exception>
-    /// <exception cref="InvalidOperationException"><paramref name="workers"/> is running another call on another thread.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="workers"/> is running another call on another thread; nothing is changed then.</exception>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, WorkerPool? workers)
     {
         if (parameters.Length != ParameterCount || gradients.Length != ParameterCount)
@@ -101,7 +101,16 @@ public abstract unsafe class Optimizer
         {
             // The job lives on this stack frame (so the step allocates nothing) until Run returns, after every part.
             var job = new StepJob { Optimizer = this, Parameters = p, Gradients = g, Length = ParameterCount };
-            workers!.Run(&StepPart, Unsafe.AsPointer(ref job), parts);
+            try
+            {
+                workers!.Run(&StepPart, Unsafe.AsPointer(ref job), parts);
+            }
+            catch (InvalidOperationException)
+            {
+                // The pool refused the call (busy on another thread) before any part ran: undo the count too.
+                Steps--;
+                throw;
+            }
         }
     }
 

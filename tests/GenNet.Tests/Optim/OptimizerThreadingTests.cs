@@ -118,6 +118,49 @@ public class OptimizerThreadingTests
         Assert.All(optimizer.State.ToArray(), s => Assert.Equal(0f, s));
     }
 
+    /// <summary>A pool busy with another thread's kernel refuses the step before any part runs: the step count,
+    /// the parameters and the state stay as they were.</summary>
+    [Fact]
+    public void A_pool_busy_on_another_thread_throws_and_changes_nothing()
+    {
+        const int n = 100_003;
+        using var pool = new WorkerPool(2);
+        var optimizer = new RmsProp(n);
+        float[] p = OptimizerCases.Random(new Random(2), n), g = OptimizerCases.Random(new Random(3), n);
+        using var stop = new CancellationTokenSource();
+        // A dedicated thread, not the thread pool: parallel tests can starve the pool for longer than the deadline.
+        var busy = new Thread(() =>
+        {
+            float[] x = new float[256 * 784], w = new float[784 * 512], y = new float[256 * 512];
+            while (!stop.IsCancellationRequested)
+            {
+                GenNet.Kernels.DenseForward(y, x, w, [], 256, 784, 512, Activation.None, 0f, pool);
+            }
+        }) { IsBackground = true };
+        busy.Start();
+        bool refused = false;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!refused && DateTime.UtcNow < deadline)
+        {
+            long steps = optimizer.Steps;
+            float[] before = (float[])p.Clone(), state = optimizer.State.ToArray();
+            try
+            {
+                optimizer.Step(p, g, pool);
+            }
+            catch (InvalidOperationException)
+            {
+                refused = true;
+                Assert.Equal(steps, optimizer.Steps);
+                OptimizerCases.AssertSameBits(before, p);
+                OptimizerCases.AssertSameBits(state, optimizer.State.ToArray());
+            }
+        }
+        stop.Cancel();
+        busy.Join();
+        Assert.True(refused, "the pool never refused a concurrent step within 30 s");
+    }
+
     [Fact]
     public void Wrong_lengths_throw_with_a_pool_too()
     {
