@@ -32,7 +32,9 @@ public static unsafe partial class Kernels
     /// <summary>The largest tile, in floats: 8 rows × 32 columns.</summary>
     private const int MaxTileFloats = 8 * 32;
 
-    /// <summary>M·N·K below which waking workers costs more than it saves (≈ 20 µs of single-thread work).</summary>
+    /// <summary>M·N·K below which splitting costs more than it saves: 2¹⁸ is ≈ 5 µs of one thread's work, and a worker
+    /// that is still spinning (as it is inside a training step) takes ≈ 1 µs to start. The 128×512×10 products of layer 2
+    /// (655k) split.</summary>
     private const long ParallelMinWork = 1L << 18;
 
     /// <summary>Floats of B (256 Ki = 1 MB) from which a result shorter than a tile is split over the pool's threads.</summary>
@@ -195,36 +197,48 @@ public static unsafe partial class Kernels
             {
                 PackPanel(panel, g, j, cols, nr);
             }
-            float* bias = g->Bias == null ? null : g->Bias + j;
             for (int rb = r0; rb < r1; rb++)
             {
-                int i = rb * mr;
-                int rows = Math.Min(mr, g->M - i);
-                float* a = aTail;
-                nint rs = 1, cs = mr;
-                if (rows == mr)
-                {
-                    a = g->A + i * g->ARowStride;
-                    rs = g->ARowStride;
-                    cs = g->AColStride;
-                }
-                if (direct != TileStore.Scratch && rows == mr && cols == nr)
-                {
-                    Tile512(a, rs, cs, b, ldb, k, g->C + i * g->Ldc + j, g->Ldc, bias, direct, g);
-                    continue;
-                }
-                switch (SimdHelpers.Width)
-                {
-                    case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, k, tile); break;
-                    case 512: Tile512(a, rs, cs, b, ldb, k, tile, 32, null, TileStore.Scratch, g); break;
-                    case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, k, tile); break;
-                    case 256: Tile256(a, rs, cs, b, ldb, k, tile); break;
-                    case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, k, tile); break;
-                    default: Tile128(a, rs, cs, b, ldb, k, tile); break;
-                }
-                Epilogue(g, g->C + i * g->Ldc + j, tile, nr, rows, cols, bias);
+                TileAt(g, rb * mr, j, cols, b, ldb, aTail, tile, direct, narrow, nr, mr);
             }
         }
+    }
+
+    /// <summary>
+    /// The tile of C at row <paramref name="i"/>, column <paramref name="j"/> (<paramref name="cols"/> wide) from the
+    /// column block <paramref name="b"/> (row stride <paramref name="ldb"/>): a full 8×32 tile straight from registers
+    /// when <paramref name="direct"/> allows, anything else through the scratch and <see cref="Epilogue"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileAt(GemmJob* g, int i, int j, int cols, float* b, nint ldb, float* aTail, float* tile,
+        TileStore direct, bool narrow, int nr, int mr)
+    {
+        int k = g->K;
+        int rows = Math.Min(mr, g->M - i);
+        float* a = aTail;
+        nint rs = 1, cs = mr;
+        if (rows == mr)
+        {
+            a = g->A + i * g->ARowStride;
+            rs = g->ARowStride;
+            cs = g->AColStride;
+        }
+        float* bias = g->Bias == null ? null : g->Bias + j;
+        if (direct != TileStore.Scratch && rows == mr && cols == nr)
+        {
+            Tile512(a, rs, cs, b, ldb, k, g->C + i * g->Ldc + j, g->Ldc, bias, direct, g);
+            return;
+        }
+        switch (SimdHelpers.Width)
+        {
+            case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, k, tile); break;
+            case 512: Tile512(a, rs, cs, b, ldb, k, tile, 32, null, TileStore.Scratch, g); break;
+            case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, k, tile); break;
+            case 256: Tile256(a, rs, cs, b, ldb, k, tile); break;
+            case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, k, tile); break;
+            default: Tile128(a, rs, cs, b, ldb, k, tile); break;
+        }
+        Epilogue(g, g->C + i * g->Ldc + j, tile, nr, rows, cols, bias);
     }
 
     /// <summary>
