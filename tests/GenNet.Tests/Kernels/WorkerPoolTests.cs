@@ -55,6 +55,38 @@ public class WorkerPoolTests
         AssertDenseClose(expected, single.Y, ForwardMagnitude(x, w, bias, batch, inputs, outputs), "threaded DenseForward");
     }
 
+    /// <summary>A one-row forward splits over the pool only when its non-zero inputs select enough of W; either way
+    /// the bits are those of one thread.</summary>
+    [Theory]
+    [InlineData(0.95)] // ≈ 205 non-zero of 4099: 62k floats of W to read, below the split threshold
+    [InlineData(0.30)] // ≈ 2870 non-zero: 864k floats, split
+    [InlineData(0.0)]
+    public void One_row_forward_gives_the_same_bits_whether_or_not_its_sparsity_lets_it_split(double zeroShare)
+    {
+        const int inputs = 4099, outputs = 301;
+        float[] x = Uniform(inputs, 11), w = Uniform(inputs * outputs, 12), bias = Uniform(outputs, 13);
+        var random = new Random(14);
+        for (int k = 0; k < inputs; k++)
+        {
+            if (random.NextDouble() < zeroShare)
+            {
+                x[k] = 0f;
+            }
+        }
+        float[] single = new float[outputs];
+        GenNet.Kernels.DenseForward(single, x, w, bias, 1, inputs, outputs, Activation.ReLU, 0f);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            using var pool = new WorkerPool(threads);
+            float[] threaded = Filled(outputs, float.NaN);
+            GenNet.Kernels.DenseForward(threaded, x, w, bias, 1, inputs, outputs, Activation.ReLU, 0f, pool);
+            Assert.True(BitIdentical(single, threaded), $"{threads} threads, {zeroShare:P0} zeros");
+        }
+        float[] expected = new float[outputs];
+        GenNet.Kernels.Reference.DenseForward(expected, x, w, bias, 1, inputs, outputs, Activation.ReLU, 0f);
+        AssertDenseClose(expected, single, ForwardMagnitude(x, w, bias, 1, inputs, outputs), "one-row forward");
+    }
+
     [Fact]
     public void Pool_rejects_fewer_than_one_thread_and_use_after_dispose()
     {
