@@ -71,9 +71,9 @@ internal static class Breakdown
             Measure("TrainStep (all of the above, generated)", BenchData.Flops.Train * B, () => net.TrainStep(x, labels, B, optimizer)),
             Measure("batch gather: BatchSampler.TryNextBatch (128 shuffled images, outside TrainStep)", 0, () =>
             {
-                if (!sampler.TryNextBatch(out _, out _, out _))
+                if (!sampler.TryNextBatch(out _, out _, out _, pool))
                 {
-                    sampler.TryNextBatch(out _, out _, out _);
+                    sampler.TryNextBatch(out _, out _, out _, pool);
                 }
             }),
         };

@@ -90,7 +90,7 @@ public class EpochBenchmarks
     public static float RunEpoch(MnistMlp net, BatchSampler sampler, Optimizer optimizer)
     {
         float loss = 0f;
-        while (sampler.TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count))
+        while (sampler.TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count, net.Workers))
         {
             loss = net.TrainStep(inputs, labels, count, optimizer);
         }

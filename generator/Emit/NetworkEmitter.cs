@@ -198,6 +198,8 @@ internal static class NetworkEmitter
         w.Line("public int MaxBatchSize => _maxBatchSize;");
         w.Line("/// <summary>Threads each layer's matrix products are split over.</summary>");
         w.Line("public int Threads => _workers?.ThreadCount ?? 1;");
+        w.Line("/// <summary>The worker threads the kernels split over (null with one thread); the batch sampler can share them.</summary>");
+        w.Line($"public {TypeNames.WorkerPool}? Workers => _workers;");
         w.Line(spec.HasDropout
             ? "/// <summary>The generator of the dropout masks (its state belongs in checkpoints).</summary>"
             : "/// <summary>Null: training this network draws no random numbers.</summary>");

@@ -94,7 +94,24 @@ public sealed class BatchSampler
     /// <param name="count">Samples in this batch: <see cref="BatchSize"/>, or fewer for the last batch of an epoch.</param>
     /// <returns><c>false</c> (with empty spans) once the epoch is exhausted.</returns>
     public bool TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count)
+        => TryNextBatch(out inputs, out labels, out count, null);
+
+    /// <summary>
+    /// <see cref="TryNextBatch(out ReadOnlySpan{float}, out ReadOnlySpan{int}, out int)"/>, with the copy split over
+    /// <paramref name="workers"/> (the network's own <see cref="INetwork.Workers"/>) when the batch is large enough.
+    /// </summary>
+    /// <remarks>
+    /// Splitting halves the copy's time, and each thread then holds the rows it copied in its own cache. With one
+    /// thread copying the whole batch, the other read all of it (400 KB for MNIST) from the first core's cache in the
+    /// first layer's product.
+    /// </remarks>
+    /// <exception cref="ObjectDisposedException"><paramref name="workers"/> is disposed.</exception>
+    public bool TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count, WorkerPool? workers)
     {
+        if (workers is not null)
+        {
+            ObjectDisposedException.ThrowIf(workers.IsDisposed, workers);
+        }
         if (!_inEpoch)
         {
             BeginEpoch();
@@ -113,7 +130,7 @@ public sealed class BatchSampler
             return false;
         }
 
-        Gather(_order.AsSpan(_position, count));
+        Gather(_order.AsSpan(_position, count), workers);
         _position += count;
 
         inputs = _inputs.AsSpan(0, count * _data.Features);
@@ -153,32 +170,70 @@ public sealed class BatchSampler
     /// on within a row, so a plain copy waits on DRAM latency for every row (~7 GB/s). Before copying row i, this
     /// requests every cache line of row i + <see cref="PrefetchDistance"/> into L2 (<c>prefetcht1</c>; into L1 with
     /// <c>prefetcht0</c> measured almost no gain, presumably because L1's fewer miss buffers fill up), so several rows'
-    /// misses overlap: about twice as fast. A prefetch is only a hint and never faults; the copy itself is the ordinary checked one.
+    /// misses overlap: about twice as fast. A prefetch is only a hint and never faults. The copy goes through pointers
+    /// (the parts run on other threads): every index comes from this sampler's own permutation of 0…Count−1, and
+    /// <see cref="LabeledImages"/> holds exactly Count × Features pixels, so every row read is in bounds.
     /// </remarks>
-    private unsafe void Gather(ReadOnlySpan<int> indices)
+    private unsafe void Gather(ReadOnlySpan<int> indices, WorkerPool? workers)
     {
         int features = _data.Features;
-        float[] pixels = _data.Pixels;
         int[] allLabels = _data.Labels;
-        fixed (float* rows = pixels)
+        for (int i = 0; i < indices.Length; i++)
         {
-            if (Sse.IsSupported)
+            _labels[i] = allLabels[indices[i]];
+        }
+        // Below ≈ 16k floats (64 KB) a copy takes a few µs, about what handing half of it to a worker costs.
+        int parts = workers is null || (long)indices.Length * features < ParallelMinFloats ? 1 : Math.Min(workers.ThreadCount, indices.Length);
+        fixed (float* source = _data.Pixels)
+        fixed (float* destination = _inputs)
+        fixed (int* order = indices)
+        {
+            var job = new GatherJob { Source = source, Destination = destination, Indices = order, Count = indices.Length, Features = features };
+            if (parts == 1)
             {
-                for (int i = 0; i < Math.Min(PrefetchDistance, indices.Length); i++)
-                {
-                    PrefetchRow(rows + (nint)indices[i] * features, features);
-                }
+                GatherPart(&job, 0, 1);
             }
-            for (int i = 0; i < indices.Length; i++)
+            else
             {
-                if (Sse.IsSupported && i + PrefetchDistance < indices.Length)
-                {
-                    PrefetchRow(rows + (nint)indices[i + PrefetchDistance] * features, features);
-                }
-                int sample = indices[i];
-                pixels.AsSpan(sample * features, features).CopyTo(_inputs.AsSpan(i * features, features));
-                _labels[i] = allLabels[sample];
+                workers!.Run(&GatherPart, &job, parts);
             }
+        }
+    }
+
+    private const long ParallelMinFloats = 1 << 14;
+
+    /// <summary>One batch copy, described by pointers into arrays the caller keeps pinned until it returns.</summary>
+    private unsafe struct GatherJob
+    {
+        public float* Source;
+        public float* Destination;
+        public int* Indices;
+        public int Count;
+        public int Features;
+    }
+
+    /// <summary>Copies part <paramref name="part"/> of <paramref name="parts"/> of the batch's rows (a contiguous range).</summary>
+    private static unsafe void GatherPart(void* state, int part, int parts)
+    {
+        GatherJob* job = (GatherJob*)state;
+        int features = job->Features;
+        int first = (int)((long)job->Count * part / parts), end = (int)((long)job->Count * (part + 1) / parts);
+        int* indices = job->Indices;
+        if (Sse.IsSupported)
+        {
+            for (int i = first; i < Math.Min(first + PrefetchDistance, end); i++)
+            {
+                PrefetchRow(job->Source + (nint)indices[i] * features, features);
+            }
+        }
+        for (int i = first; i < end; i++)
+        {
+            if (Sse.IsSupported && i + PrefetchDistance < end)
+            {
+                PrefetchRow(job->Source + (nint)indices[i + PrefetchDistance] * features, features);
+            }
+            new ReadOnlySpan<float>(job->Source + (nint)indices[i] * features, features)
+                .CopyTo(new Span<float>(job->Destination + (nint)i * features, features));
         }
     }
 

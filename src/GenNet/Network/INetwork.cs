@@ -21,6 +21,12 @@ public interface INetwork : IDisposable
     int MaxBatchSize { get; }
     /// <summary>Threads each layer's matrix products are split over (1 unless the constructor was given more).</summary>
     int Threads { get; }
+    /// <summary>
+    /// The worker threads the network's kernels split over, or null when it runs on one thread. Hand it to
+    /// <see cref="Data.BatchSampler.TryNextBatch(out ReadOnlySpan{float}, out ReadOnlySpan{int}, out int, WorkerPool?)"/>
+    /// so the batch copy splits over the same threads (a second pool would fight this one for the cores).
+    /// </summary>
+    WorkerPool? Workers => null;
     /// <summary>Canonical text of the declared layers, e.g. <c>Input(784) Dense(512,ReLU) Dense(10) SoftmaxCrossEntropy</c>.</summary>
     string Architecture { get; }
     /// <summary>64-bit FNV-1a hash of <see cref="Architecture"/>, computed at build time; model files carry it.</summary>

@@ -129,7 +129,7 @@ public sealed class Trainer
                     _state = s with { EpochSeconds = secondsBefore + Stopwatch.GetElapsedTime(start).TotalSeconds };
                     return new TrainingResult(TrainingStatus.Cancelled, epoch, s.StepInEpoch, "");
                 }
-                if (!_sampler.TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count))
+                if (!_sampler.TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count, _network.Workers))
                 {
                     break;
                 }
