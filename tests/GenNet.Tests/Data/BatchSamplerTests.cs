@@ -94,8 +94,13 @@ public class BatchSamplerTests
     [InlineData(33, 5, 1, false)]
     [InlineData(7, 11, 64, false)]
     [InlineData(784, 21, 8, false)]
-    public void Batches_equal_a_plain_copy_of_the_rows_in_Order(int features, int count, int batchSize, bool dropLast)
+    [InlineData(784, 301, 64, false, 2)] // 64 × 784 floats: the copy splits over the pool
+    [InlineData(784, 301, 64, false, 3)]
+    [InlineData(513, 97, 40, true, 2)]
+    [InlineData(7, 101, 10, false, 2)] // too small to split: runs on the caller
+    public void Batches_equal_a_plain_copy_of_the_rows_in_Order(int features, int count, int batchSize, bool dropLast, int threads = 1)
     {
+        using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
         var rng = new Rng(5);
         var pixels = new float[count * features];
         for (int i = 0; i < pixels.Length; i++)
@@ -108,7 +113,7 @@ public class BatchSamplerTests
         for (int epoch = 0; epoch < 2; epoch++)
         {
             int batches = 0;
-            while (sampler.TryNextBatch(out var inputs, out var labels, out int n))
+            while (sampler.TryNextBatch(out var inputs, out var labels, out int n, pool))
             {
                 ReadOnlySpan<int> rows = sampler.Order.Slice(sampler.Position - n, n);
                 var expected = new float[n * features];
@@ -122,6 +127,18 @@ public class BatchSamplerTests
             }
             Assert.Equal(sampler.BatchesPerEpoch, batches);
         }
+    }
+
+    [Fact]
+    public void A_disposed_pool_is_refused_before_the_sampler_moves()
+    {
+        var sampler = new BatchSampler(Numbered(100, features: 784), 32, new Rng(3));
+        var pool = new WorkerPool(2);
+        pool.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => sampler.TryNextBatch(out _, out _, out _, pool));
+        Assert.Equal(0, sampler.Position);
+        Assert.True(sampler.TryNextBatch(out _, out _, out int count));
+        Assert.Equal(32, count);
     }
 
     [Fact]

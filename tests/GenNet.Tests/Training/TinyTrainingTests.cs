@@ -105,6 +105,9 @@ public class ThreadingTests
             int[] y = Enumerable.Range(0, 64).Select(_ => rng.NextInt(10)).ToArray();
             using var net = new MnistMlp(64, seed: 3, threads: threads);
             Assert.Equal(threads, net.Threads);
+            Assert.Equal(threads == 1, net.Workers is null);
+            Assert.Equal(threads, net.Workers?.ThreadCount ?? 1);
+            Assert.Same(net.Workers, ((INetwork)net).Workers);
             Optimizer optimizer = Optimizers.Create(optimizerName, MnistMlp.ParameterCount);
             for (int step = 0; step < 3; step++) net.TrainStep(x, y, 64, optimizer);
             return (net.Parameters.ToArray(), optimizer.State.ToArray());
