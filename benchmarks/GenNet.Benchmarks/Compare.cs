@@ -15,6 +15,7 @@ internal static class Compare
     public static int Run(string[] args)
     {
         int threads = 1, epochs = 3, predictChunk = 128;
+        string optimizerName = "rmsprop";
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -22,17 +23,18 @@ internal static class Compare
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--epochs": epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--predict-chunk": predictChunk = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--optimizer": optimizerName = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: --compare [--threads N] [--epochs E] [--predict-chunk C]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: --compare [--threads N] [--epochs E] [--predict-chunk C] [--optimizer rmsprop|sgd|momentum|nesterov|adam|adamw]");
                     return 2;
             }
         }
 
         LabeledImages train = BenchData.Train, test = BenchData.Test;
 
-        // Training: RMSprop (Keras defaults), batch 128, shuffled each epoch, the batch copy included.
+        // Training: RMSprop (Keras defaults; --optimizer picks another), batch 128, shuffled each epoch, the batch copy included.
         using var net = new MnistMlp(BenchData.BatchSize, seed: 1, threads: threads);
-        var optimizer = new RmsProp(MnistMlp.ParameterCount);
+        Optimizer optimizer = Optimizers.Create(optimizerName, MnistMlp.ParameterCount);
         var sampler = new BatchSampler(train, BenchData.BatchSize, new Rng(7));
         EpochBenchmarks.RunEpoch(net, sampler, optimizer);
         var epochSeconds = new double[epochs];
@@ -90,7 +92,7 @@ internal static class Compare
 
         double epochMedian = Median(epochSeconds), predictMedian = Median(predictSeconds);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"gennet\",\"threads\":{threads},\"epoch_s\":{epochMedian:F4},\"epoch_s_min\":{epochSeconds.Min():F4}," +
+            $"{{\"impl\":\"gennet\",\"threads\":{threads},\"optimizer\":\"{optimizerName}\",\"epoch_s\":{epochMedian:F4},\"epoch_s_min\":{epochSeconds.Min():F4}," +
             $"\"epoch_cpu_s\":{cpuPerEpoch:F4},\"epoch_gflops\":{BenchData.Flops.Train * train.Count / epochMedian / 1e9:F1},\"alloc_bytes_per_epoch\":{allocatedPerEpoch}," +
             $"\"test_accuracy\":{(double)correct / test.Count:F4},\"forward_us\":{Median(forwardMicros):F2},\"forward_us_min\":{forwardMicros.Min():F2}," +
             $"\"predict_images_per_s\":{test.Count / predictMedian:F0},\"predict_images_per_s_max\":{test.Count / predictSeconds.Min():F0}," +

@@ -5,9 +5,9 @@ namespace GenNet.Benchmarks;
 
 /// <summary>
 /// The dense kernels at the reference model's sizes, SIMD (1 and 2 threads) vs their scalar twins in
-/// <see cref="Kernels.Reference"/>, plus the small per-step passes a training step also makes (gradient clear,
-/// ReLU backward), so their share of a step can be read off. One category per shape; the reference is each
-/// category's baseline.
+/// <see cref="Kernels.Reference"/>, with the arguments the generated training step passes (weight gradients overwrite,
+/// layer 1's ReLU′ fused into layer 2's input gradient). One category per shape; the reference is each category's
+/// baseline.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -19,7 +19,6 @@ public class KernelBenchmarks
     private float[] _x = [], _w1 = [], _b1 = [], _a1 = [], _da1 = [], _dw1 = [], _db1 = [];
     private float[] _w2 = [], _b2 = [], _a2 = [], _da2 = [], _dw2 = [], _db2 = [];
     private float[] _x1 = [], _a1One = [];
-    private float[] _gradients = [];
     private WorkerPool _pool = null!;
 
     [GlobalSetup]
@@ -50,7 +49,6 @@ public class KernelBenchmarks
         _da2 = Fill(B * O, 0.01f);
         _dw2 = new float[H * O];
         _db2 = new float[O];
-        _gradients = new float[407_050];
         _pool = new WorkerPool(2);
     }
 
@@ -69,13 +67,13 @@ public class KernelBenchmarks
 
     // Layer 1 weight gradient, dW1[784×512] += xᵀ·dz, K = 128 (103 MFLOP), with db1.
     [Benchmark(Baseline = true), BenchmarkCategory("L1 dW 784x512 k128")]
-    public void L1BackwardParametersReference() => Kernels.Reference.DenseBackwardParameters(_dw1, _db1, _x, _da1, B, I, H);
+    public void L1BackwardParametersReference() => Kernels.Reference.DenseBackwardParameters(_dw1, _db1, _x, _da1, B, I, H, accumulate: false);
 
     [Benchmark, BenchmarkCategory("L1 dW 784x512 k128")]
-    public void L1BackwardParameters() => Kernels.DenseBackwardParameters(_dw1, _db1, _x, _da1, B, I, H);
+    public void L1BackwardParameters() => Kernels.DenseBackwardParameters(_dw1, _db1, _x, _da1, B, I, H, accumulate: false);
 
     [Benchmark, BenchmarkCategory("L1 dW 784x512 k128")]
-    public void L1BackwardParameters2T() => Kernels.DenseBackwardParameters(_dw1, _db1, _x, _da1, B, I, H, _pool);
+    public void L1BackwardParameters2T() => Kernels.DenseBackwardParameters(_dw1, _db1, _x, _da1, B, I, H, _pool, accumulate: false);
 
     // Layer 1 forward for one image, 1×784×512 (0.8 MFLOP; reads all 1.6 MB of W1).
     [Benchmark(Baseline = true), BenchmarkCategory("L1 forward 1x784x512")]
@@ -92,24 +90,17 @@ public class KernelBenchmarks
     public void L2Forward() => Kernels.DenseForward(_a2, _a1, _w2, _b2, B, H, O, Activation.None, 0f);
 
     [Benchmark(Baseline = true), BenchmarkCategory("L2 dW 512x10 k128")]
-    public void L2BackwardParametersReference() => Kernels.Reference.DenseBackwardParameters(_dw2, _db2, _a1, _da2, B, H, O);
+    public void L2BackwardParametersReference() => Kernels.Reference.DenseBackwardParameters(_dw2, _db2, _a1, _da2, B, H, O, accumulate: false);
 
     [Benchmark, BenchmarkCategory("L2 dW 512x10 k128")]
-    public void L2BackwardParameters() => Kernels.DenseBackwardParameters(_dw2, _db2, _a1, _da2, B, H, O);
+    public void L2BackwardParameters() => Kernels.DenseBackwardParameters(_dw2, _db2, _a1, _da2, B, H, O, accumulate: false);
 
-    [Benchmark(Baseline = true), BenchmarkCategory("L2 dX 128x512 k10")]
-    public void L2BackwardInputReference() => Kernels.Reference.DenseBackwardInput(_da1, _da2, _w2, B, H, O);
+    [Benchmark(Baseline = true), BenchmarkCategory("L2 dX with ReLU' 128x512 k10")]
+    public void L2BackwardInputReference() => Kernels.Reference.DenseBackwardInput(_da1, _da2, _w2, _a1, B, H, O, Activation.ReLU, 0f);
 
-    [Benchmark, BenchmarkCategory("L2 dX 128x512 k10")]
-    public void L2BackwardInput() => Kernels.DenseBackwardInput(_da1, _da2, _w2, B, H, O);
+    [Benchmark, BenchmarkCategory("L2 dX with ReLU' 128x512 k10")]
+    public void L2BackwardInput() => Kernels.DenseBackwardInput(_da1, _da2, _w2, _a1, B, H, O, Activation.ReLU, 0f);
 
-    // Per-step passes outside the GEMMs.
-    [Benchmark(Baseline = true), BenchmarkCategory("ReLU backward 128x512")]
-    public void ReluBackwardReference() => Kernels.Reference.ActivationBackward(_da1, _a1, Activation.ReLU, 0f);
-
-    [Benchmark, BenchmarkCategory("ReLU backward 128x512")]
-    public void ReluBackward() => Kernels.ActivationBackward(_da1, _a1, Activation.ReLU, 0f);
-
-    [Benchmark, BenchmarkCategory("Gradient clear 407k")]
-    public void GradientClear() => _gradients.AsSpan().Clear();
+    [Benchmark, BenchmarkCategory("L2 dX with ReLU' 128x512 k10")]
+    public void L2BackwardInput2T() => Kernels.DenseBackwardInput(_da1, _da2, _w2, _a1, B, H, O, Activation.ReLU, 0f, _pool);
 }

@@ -30,39 +30,6 @@ public static partial class Kernels
         }
     }
 
-    /// <summary>act′(y) lane-wise, the value <see cref="ActivationBackward"/> multiplies by (1 for <see cref="Activation.None"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Derivative(Vector512<float> y, Activation activation, float alpha) => activation switch
-    {
-        Activation.ReLU => new ReluDerivative().Invoke(y),
-        Activation.LeakyReLU => new LeakyReluDerivative(alpha).Invoke(y),
-        Activation.Sigmoid => new SigmoidDerivative().Invoke(y),
-        Activation.Tanh => new TanhDerivative().Invoke(y),
-        _ => Vector512<float>.One,
-    };
-
-    /// <inheritdoc cref="Derivative(Vector512{float}, Activation, float)"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Derivative(Vector256<float> y, Activation activation, float alpha) => activation switch
-    {
-        Activation.ReLU => new ReluDerivative().Invoke(y),
-        Activation.LeakyReLU => new LeakyReluDerivative(alpha).Invoke(y),
-        Activation.Sigmoid => new SigmoidDerivative().Invoke(y),
-        Activation.Tanh => new TanhDerivative().Invoke(y),
-        _ => Vector256<float>.One,
-    };
-
-    /// <inheritdoc cref="Derivative(Vector512{float}, Activation, float)"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Derivative(Vector128<float> y, Activation activation, float alpha) => activation switch
-    {
-        Activation.ReLU => new ReluDerivative().Invoke(y),
-        Activation.LeakyReLU => new LeakyReluDerivative(alpha).Invoke(y),
-        Activation.Sigmoid => new SigmoidDerivative().Invoke(y),
-        Activation.Tanh => new TanhDerivative().Invoke(y),
-        _ => Vector128<float>.One,
-    };
-
     /// <summary>act′ as a function of the activation's output, at every vector width and as a scalar.</summary>
     private interface IDerivative
     {

@@ -46,8 +46,6 @@ public static unsafe partial class Kernels
         Overwrite,
         /// <summary>C += acc.</summary>
         Accumulate,
-        /// <summary>C = acc ⊙ act′(Y), Y laid out as C: an input gradient with the previous layer's derivative fused.</summary>
-        Gradient,
     }
 
     /// <summary>
@@ -64,8 +62,6 @@ public static unsafe partial class Kernels
         Linear,
         /// <summary>C = max(0, acc), or max(0, acc + bias), exactly as <see cref="SimdHelpers.Relu(Vector512{float})"/>.</summary>
         Relu,
-        /// <summary>C = acc ⊙ act′(Y), exactly as <see cref="ActivationBackward"/>.</summary>
-        Gradient,
     }
 
     /// <summary>One GEMM call, described by raw pointers into spans the caller keeps pinned until it returns.</summary>
@@ -86,11 +82,8 @@ public static unsafe partial class Kernels
         /// <summary>Bias[N] added before the activation, or null.</summary>
         public float* Bias;
         public GemmStore Store;
-        /// <summary>The activation applied (<see cref="GemmStore.Overwrite"/>) or differentiated (<see cref="GemmStore.Gradient"/>).</summary>
         public Activation Activation;
         public float Alpha;
-        /// <summary>For <see cref="GemmStore.Gradient"/>: the activation's output, same shape and row stride as C.</summary>
-        public float* Y;
     }
 
     /// <summary>Columns of C per tile: two vectors of the widest accelerated width.</summary>
@@ -187,7 +180,6 @@ public static unsafe partial class Kernels
         // reload of every accumulator (zmm stores read back as ymm halves), ≈ 15% of a K = 128 weight-gradient tile.
         TileStore direct = SimdHelpers.Width != 512 || narrow ? TileStore.Scratch :
             g->Store == GemmStore.Accumulate ? TileStore.Accumulate :
-            g->Store == GemmStore.Gradient ? TileStore.Gradient :
             g->Activation == Activation.None ? TileStore.Linear :
             g->Activation == Activation.ReLU ? TileStore.Relu : TileStore.Scratch;
 
@@ -247,13 +239,13 @@ public static unsafe partial class Kernels
         float* bias = g->Bias == null ? null : g->Bias + j;
         if (direct != TileStore.Scratch && rows == mr && cols == nr)
         {
-            Tile512(a, rs, cs, b, ldb, k, g->C + i * g->Ldc + j, g->Ldc, bias, direct, g);
+            Tile512(a, rs, cs, b, ldb, k, g->C + i * g->Ldc + j, g->Ldc, bias, direct);
             return;
         }
         switch (SimdHelpers.Width)
         {
             case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, k, tile); break;
-            case 512: Tile512(a, rs, cs, b, ldb, k, tile, 32, null, TileStore.Scratch, g); break;
+            case 512: Tile512(a, rs, cs, b, ldb, k, tile, 32, null, TileStore.Scratch); break;
             case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, k, tile); break;
             case 256: Tile256(a, rs, cs, b, ldb, k, tile); break;
             case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, k, tile); break;
@@ -462,10 +454,9 @@ public static unsafe partial class Kernels
 
     /// <summary>
     /// acc[8×32] = A[8×K]·B[K×32] with 16 Vector512 accumulators, then each row stored to <paramref name="c"/> (row stride
-    /// <paramref name="ldc"/>) as <paramref name="store"/> says; <see cref="TileStore.Gradient"/> reads Y, the activation
-    /// and alpha from <paramref name="g"/>.
+    /// <paramref name="ldc"/>) as <paramref name="store"/> says.
     /// </summary>
-    private static void Tile512(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* c, nint ldc, float* bias, TileStore store, GemmJob* g)
+    private static void Tile512(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* c, nint ldc, float* bias, TileStore store)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -512,24 +503,6 @@ public static unsafe partial class Kernels
             bias0 = Vector512.Load(bias);
             bias1 = Vector512.Load(bias + 16);
         }
-        if (store == TileStore.Gradient)
-        {
-            // dx = acc ⊙ act′(y): y sits in its own arena at the same position as this tile in C.
-            float* y = g->Y + (c - g->C);
-            Activation act = g->Activation;
-            float alpha = g->Alpha;
-            GradientRow512(c, y, c00, c01, act, alpha);
-            GradientRow512(c + ldc, y + ldc, c10, c11, act, alpha);
-            GradientRow512(c + 2 * ldc, y + 2 * ldc, c20, c21, act, alpha);
-            GradientRow512(c + 3 * ldc, y + 3 * ldc, c30, c31, act, alpha);
-            c += 4 * ldc;
-            y += 4 * ldc;
-            GradientRow512(c, y, c40, c41, act, alpha);
-            GradientRow512(c + ldc, y + ldc, c50, c51, act, alpha);
-            GradientRow512(c + 2 * ldc, y + 2 * ldc, c60, c61, act, alpha);
-            GradientRow512(c + 3 * ldc, y + 3 * ldc, c70, c71, act, alpha);
-            return;
-        }
         bool hasBias = bias != null;
         StoreRow512(c, c00, c01, bias0, bias1, hasBias, store);
         StoreRow512(c + ldc, c10, c11, bias0, bias1, hasBias, store);
@@ -540,14 +513,6 @@ public static unsafe partial class Kernels
         StoreRow512(c + ldc, c50, c51, bias0, bias1, hasBias, store);
         StoreRow512(c + 2 * ldc, c60, c61, bias0, bias1, hasBias, store);
         StoreRow512(c + 3 * ldc, c70, c71, bias0, bias1, hasBias, store);
-    }
-
-    /// <summary>One 32-float row of a Vector512 gradient tile: c = acc ⊙ act′(y), the product <see cref="ActivationBackward"/> forms.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GradientRow512(float* c, float* y, Vector512<float> lo, Vector512<float> hi, Activation activation, float alpha)
-    {
-        (lo * Derivative(Vector512.Load(y), activation, alpha)).Store(c);
-        (hi * Derivative(Vector512.Load(y + 16), activation, alpha)).Store(c + 16);
     }
 
     /// <summary>One 32-float row of a Vector512 tile: the same lane-wise operations, in the same order, as <see cref="Epilogue"/>.</summary>
@@ -747,28 +712,6 @@ public static unsafe partial class Kernels
         for (int r = 0; r < rows; r++, c += g->Ldc, tile += nr)
         {
             int o = 0;
-            if (g->Store == GemmStore.Gradient)
-            {
-                float* y = g->Y + (c - g->C);
-                Activation act = g->Activation;
-                float alpha = g->Alpha;
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    for (; o <= cols - Vector256<float>.Count; o += Vector256<float>.Count)
-                    {
-                        (Vector256.Load(tile + o) * Derivative(Vector256.Load(y + o), act, alpha)).Store(c + o);
-                    }
-                }
-                for (; o <= cols - Vector128<float>.Count; o += Vector128<float>.Count)
-                {
-                    (Vector128.Load(tile + o) * Derivative(Vector128.Load(y + o), act, alpha)).Store(c + o);
-                }
-                for (; o < cols; o++)
-                {
-                    c[o] = tile[o] * Reference.Derivative(y[o], act, alpha);
-                }
-                continue;
-            }
             if (g->Store == GemmStore.Accumulate)
             {
                 if (Vector256.IsHardwareAccelerated)

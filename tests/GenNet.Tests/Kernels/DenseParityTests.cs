@@ -133,7 +133,7 @@ public class DenseParityTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Activations))]
-    public void DenseBackwardInput_with_fused_derivative_matches_reference_on_odd_sizes(Activation activation)
+    public void DenseBackwardInput_with_derivative_matches_reference_on_odd_sizes(Activation activation)
     {
         int seed = 7000;
         foreach (int batch in OddSizes)
@@ -150,11 +150,11 @@ public class DenseParityTests(ITestOutputHelper output)
         CheckBackwardInputFused(128, 784, 512, activation, seed++);
     }
 
-    /// <summary>The fused derivative is the same multiply ActivationBackward does, so the two routes agree bit for bit,
-    /// on every thread count.</summary>
+    /// <summary>The derivative is the same multiply ActivationBackward does, so the two routes agree bit for bit, on
+    /// every thread count (the pass splits over the pool).</summary>
     [Theory]
     [MemberData(nameof(Activations))]
-    public void DenseBackwardInput_with_fused_derivative_equals_the_separate_pass_bit_for_bit(Activation activation)
+    public void DenseBackwardInput_with_derivative_equals_the_separate_pass_bit_for_bit(Activation activation)
     {
         const float alpha = 0.03f;
         int seed = 8000;
@@ -291,7 +291,7 @@ public class DenseParityTests(ITestOutputHelper output)
         GenNet.Kernels.DenseBackwardInput(actual, dz, w, y, batch, inputs, outputs, activation, alpha);
         // |act′(y)| ≤ 1 for y in [−1, 1] except Tanh/Sigmoid's small factors, so the plain magnitude bounds the error.
         AssertDenseClose(expected, actual, InputGradientMagnitude(dz, w, batch, inputs, outputs),
-            $"DenseBackwardInput (fused {activation}) B={batch} I={inputs} O={outputs}");
+            $"DenseBackwardInput (with {activation}′) B={batch} I={inputs} O={outputs}");
     }
 
     private static void CheckBackwardInput(int batch, int inputs, int outputs, int seed)
