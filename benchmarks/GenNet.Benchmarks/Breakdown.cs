@@ -33,12 +33,13 @@ internal static class Breakdown
             }
         }
         s_wallClock = threads > 1;
-        using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
         peak *= threads;
         const int B = BenchData.BatchSize, I = 784, H = 512, O = 10;
         float[] x = BenchData.Train.Pixels.AsSpan(0, B * I).ToArray();
         int[] labels = BenchData.Train.Labels.AsSpan(0, B).ToArray();
         using var net = new MnistMlp(B, seed: 1, threads: threads);
+        // The network's own pool serves every line: a second pool's spinning workers would fight it for the cores.
+        WorkerPool? pool = net.Workers;
         var optimizer = new RmsProp(MnistMlp.ParameterCount);
         var sampler = new GenNet.Data.BatchSampler(BenchData.Train, B, new Rng(7));
         // Realistic activations: one real step fills them.
@@ -63,10 +64,10 @@ internal static class Breakdown
             Measure("L2 forward a1·W2+b2 (128×512×10)", 2.0 * B * H * O, () => Kernels.DenseForward(a2, a1, w2, b2, B, H, O, Activation.None, 0f, pool)),
             Measure("softmax + cross-entropy (128×10)", 0, () => Kernels.SoftmaxCrossEntropy(da2, a2, labels, B, O, 1f / B)),
             Measure("L2 dW2 = a1ᵀ·dz2, db2 (512×10, k 128)", 2.0 * B * H * O,
-                () => Kernels.DenseBackwardParameters(gradients.AsSpan(I * H + H, H * O), gradients.AsSpan(I * H + H + H * O, O), a1, da2, B, H, O, pool, accumulate: false)),
+                () => Kernels.DenseBackwardParameters(gradients.AsSpan(I * H + H, H * O), gradients.AsSpan(I * H + H + H * O, O), a1, da2, B, H, O, accumulate: false, pool)),
             Measure("L2 dz1 = (dz2·W2ᵀ) ⊙ [a1 > 0] (128×512, k 10, then the ReLU′ pass)", 2.0 * B * H * O, () => Kernels.DenseBackwardInput(da1, da2, w2, a1, B, H, O, Activation.ReLU, 0f, pool)),
             Measure("L1 dW1 = xᵀ·dz1, db1 (784×512, k 128)", 2.0 * B * I * H,
-                () => Kernels.DenseBackwardParameters(gradients.AsSpan(0, I * H), gradients.AsSpan(I * H, H), x, da1, B, I, H, pool, accumulate: false)),
+                () => Kernels.DenseBackwardParameters(gradients.AsSpan(0, I * H), gradients.AsSpan(I * H, H), x, da1, B, I, H, accumulate: false, pool)),
             Measure(SerialStep, 0, () => optimizer.Step(parameters, gradients)),
             Measure("TrainStep (all of the above, generated)", BenchData.Flops.Train * B, () => net.TrainStep(x, labels, B, optimizer)),
             Measure("batch gather: BatchSampler.TryNextBatch (128 shuffled images, outside TrainStep)", 0, () =>
@@ -83,7 +84,9 @@ internal static class Breakdown
             rows.Insert(rows.FindIndex(r => r.Name == SerialStep) + 1,
                 Measure($"RMSprop step split over the pool ({threads} threads)", 0, () => optimizer.Step(parameters, gradients, pool)));
         }
-        using var single = new MnistMlp(1, seed: 1, threads: threads);
+        // A one-sample network on the same pool would need its own workers; with --threads it is built with 1 thread, so
+        // its "Forward (generated)" lines are one-thread figures (the kernel lines above them use the pool).
+        using var single = new MnistMlp(1, seed: 1);
         // One sample's forward skips zero inputs (Kernels.Gemm.cs, RowsPart): the MNIST line depends on the image's zeros,
         // the dense line (zeros replaced by small values) reads all of W1 and is the figure for dense inputs.
         int nonZero = x1.Count(v => v != 0f);

@@ -41,7 +41,7 @@ internal static class DenseEmitter
         }
         string dz = $"DA{n}(rows)";
         w.Line($"// dW{n} = {InputName(layer, previous)}ᵀ·dZ{n}{(layer.HasBias ? $", db{n} = Σ_rows dZ{n}" : "")}");
-        w.Line($"{TypeNames.Kernels}.DenseBackwardParameters(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {BackwardInput(layer, previous)}, {dz}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, _workers, accumulate: false);");
+        w.Line($"{TypeNames.Kernels}.DenseBackwardParameters(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {BackwardInput(layer, previous)}, {dz}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, accumulate: false, _workers);");
         if (previous is null)
         {
             return;

@@ -4,7 +4,7 @@ namespace GenNet;
 
 // Dense layer: forward and both backwards side by side (house style 11).
 //   forward                 y[B×O]  = act(x[B×I]·w[I×O] + bias[O])        (overwrites y)
-//   backward, parameters    dw[I×O] += xᵀ·dz,  db[O] += Σ_b dz[b,·]        (accumulates; or overwrites, accumulate: false)
+//   backward, parameters    dw[I×O] += xᵀ·dz,  db[O] += Σ_b dz[b,·]        (accumulates; = with accumulate: false)
 //   backward, input         dx[B×I] = dz[B×O]·wᵀ                           (overwrites dx)
 //                           dx[B×I] = (dz[B×O]·wᵀ) ⊙ act′(y[B×I])          (the previous layer's derivative, one call)
 // Generated networks write each parameter gradient exactly once per step, so they pass accumulate: false and skip
@@ -51,24 +51,37 @@ public static unsafe partial class Kernels
                 M = batch, N = outputs, K = inputs,
                 Bias = bias.IsEmpty ? null : pb,
                 Store = GemmStore.Overwrite, Activation = activation, Alpha = alpha,
+                SkipZeroInputs = true,
             };
             RunGemm(&job, workers);
         }
     }
 
-    /// <summary>dw[I×O] += xᵀ·dz; db[O] += Σ_b dz[b,·] (skipped when <paramref name="db"/> is empty); with
-    /// <paramref name="accumulate"/> false, = instead of +=.</summary>
+    /// <summary>dw[I×O] += xᵀ·dz; db[O] += Σ_b dz[b,·] (skipped when <paramref name="db"/> is empty).</summary>
     /// <remarks>
     /// This method effectively computes <c>dw[i,o] += Σ_b x[b,i]·dz[b,o]</c> (the sum formed first, with fused
-    /// multiply-adds in increasing b, then added, or stored when <paramref name="accumulate"/> is false) and
-    /// <c>db[o] += Σ_b dz[b,o]</c>. Threads split the rows i of dw, or its column blocks, so there is no cross-thread
-    /// reduction.
+    /// multiply-adds in increasing b, then added) and <c>db[o] += Σ_b dz[b,o]</c>. Threads split the rows i of dw, or
+    /// its column blocks, so there is no cross-thread reduction.
     /// <para>An optional <see cref="WorkerPool"/> splits the rows or column blocks of dw; null runs on the caller.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">A span is shorter than its shape needs, a size is negative, or the length
     /// summed over exceeds <see cref="MaxReductionLength"/>.</exception>
     public static void DenseBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
-        int batch, int inputs, int outputs, WorkerPool? workers = null, bool accumulate = true)
+        int batch, int inputs, int outputs, WorkerPool? workers = null)
+        => DenseBackwardParameters(dw, db, x, dz, batch, inputs, outputs, accumulate: true, workers);
+
+    /// <summary>dw[I×O] (+)= xᵀ·dz; db[O] (+)= Σ_b dz[b,·]: += when <paramref name="accumulate"/>, = otherwise, so a
+    /// caller that writes each gradient once per step (the generated networks) never clears them first.</summary>
+    /// <remarks>
+    /// This method effectively computes <c>s = Σ_b x[b,i]·dz[b,o]</c> with fused multiply-adds in increasing b, then
+    /// <c>dw[i,o] += s</c> or <c>dw[i,o] = s</c>; db likewise from <c>Σ_b dz[b,o]</c>. Threads split the rows i of dw,
+    /// or its column blocks, so there is no cross-thread reduction.
+    /// <para>An optional <see cref="WorkerPool"/> splits the rows or column blocks of dw; null runs on the caller.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">A span is shorter than its shape needs, a size is negative, or the length
+    /// summed over exceeds <see cref="MaxReductionLength"/>.</exception>
+    public static void DenseBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
+        int batch, int inputs, int outputs, bool accumulate, WorkerPool? workers = null)
     {
         CheckSizes(batch, inputs, outputs, reduction: batch, nameof(batch), workers);
         Guard.Rows(dw.Length, inputs, outputs, nameof(dw));

@@ -84,6 +84,8 @@ public static unsafe partial class Kernels
         public GemmStore Store;
         public Activation Activation;
         public float Alpha;
+        /// <summary>The one-row path skips zero inputs (forward only: a backward product keeps every term, NaN included).</summary>
+        public bool SkipZeroInputs;
     }
 
     /// <summary>Columns of C per tile: two vectors of the widest accelerated width.</summary>
@@ -96,18 +98,13 @@ public static unsafe partial class Kernels
             return;
         }
         int parts = workers?.ThreadCount ?? 1;
-        bool rowsWorthSplitting = false;
-        if (parts > 1 && job->M < TileRows && !job->BTransposed)
+        if (parts > 1)
         {
-            // A result shorter than a tile is bound by reading the rows of B its non-zero inputs select (RowsPart skips
-            // the rest): split it once they outgrow one core's L2 share. A dense 784-pixel input reads all of MNIST's W1
-            // (1.6 MB; two threads then read 0.8 MB each, 20 → 10 µs); a typical MNIST image selects ≈ 150 rows
-            // (0.3 MB), where waking the worker cost more than it saved (7.5 µs on one thread, 10.5 µs on two).
-            rowsWorthSplitting = (long)job->N * NonZeroInputs(job) >= RowsParallelMinFloats;
-        }
-        if ((long)job->M * job->N * job->K < ParallelMinWork && !rowsWorthSplitting)
-        {
-            parts = 1;
+            bool oneRowPath = job->M < TileRows && !job->BTransposed;
+            // The one-row path reads, per row, the rows of B its inputs select: all K of them, or only the non-zero
+            // inputs' when it skips zeros.
+            long selected = !oneRowPath ? 0 : job->SkipZeroInputs ? (NonZeroInputs(job) + job->M - 1) / job->M : job->K;
+            parts = PartsFor(job->M, job->N, job->K, oneRowPath, (long)job->N * selected, parts);
         }
         if (parts == 1 || workers is null)
         {
@@ -119,6 +116,23 @@ public static unsafe partial class Kernels
         }
     }
 
+    /// <summary>
+    /// How many parts a product splits into on a pool of <paramref name="threads"/>. A tiled product splits once M·N·K
+    /// reaches <see cref="ParallelMinWork"/>. A product shorter than a tile (the one-row path) is bound by reading B, not
+    /// by FMAs: it splits once the floats of B a row reads, <paramref name="floatsOfBPerRow"/>, outgrow one core's L2
+    /// share. A dense 784-pixel input reads all of MNIST's W1 (1.6 MB; two threads then read 0.8 MB each, 20 → 10 µs);
+    /// a typical MNIST image selects ≈ 150 rows of it (0.3 MB), where waking the worker cost more than it saved.
+    /// </summary>
+    internal static int PartsFor(long m, long n, long k, bool oneRowPath, long floatsOfBPerRow, int threads)
+    {
+        if (threads <= 1)
+        {
+            return 1;
+        }
+        bool split = oneRowPath ? floatsOfBPerRow >= RowsParallelMinFloats : m * n * k >= ParallelMinWork;
+        return split ? threads : 1;
+    }
+
     /// <summary>Number of non-zero values in the rows of A (k = 0…K−1 of each of the M rows).</summary>
     private static long NonZeroInputs(GemmJob* g)
     {
@@ -126,9 +140,20 @@ public static unsafe partial class Kernels
         for (int i = 0; i < g->M; i++)
         {
             float* a = g->A + i * g->ARowStride;
-            for (int k = 0; k < g->K; k++, a += g->AColStride)
+            int k = 0;
+            // Vectorised for a contiguous row (every forward): a scalar loop cost ≈ 0.8 µs per MNIST image, a tenth of
+            // the whole one-image forward pass.
+            if (g->AColStride == 1 && Vector256.IsHardwareAccelerated)
             {
-                count += *a != 0f ? 1 : 0;
+                for (; k <= g->K - Vector256<float>.Count; k += Vector256<float>.Count)
+                {
+                    uint zeros = Vector256.Equals(Vector256.Load(a + k), Vector256<float>.Zero).ExtractMostSignificantBits();
+                    count += Vector256<float>.Count - System.Numerics.BitOperations.PopCount(zeros);
+                }
+            }
+            for (; k < g->K; k++)
+            {
+                count += a[k * g->AColStride] != 0f ? 1 : 0;
             }
         }
         return count;
@@ -259,13 +284,14 @@ public static unsafe partial class Kernels
     /// Forward): one row at a time, B read in place. A tile would spend 7 of every 8 FMAs on padding rows and pack all
     /// of W (1.6 MB for 784×512) per call; here each row streams W once, 1 KiB of each row of W per k step. Every
     /// element is still fma(a_k, b_k, acc) over increasing k from 0, and each column block goes through
-    /// <see cref="Epilogue"/> exactly as in a tile, so the bits equal the tiled path's.
+    /// <see cref="Epilogue"/> exactly as in a tile, so the bits equal the tiled path's (with the one exception below).
     /// <para>
-    /// The row kernels skip every k whose input a_k is zero, and with it the read of row k of W. One sample's forward
-    /// pass is bound by streaming W from L3 (≈ 20 µs for MNIST's 1.6 MB W1), and 81% of MNIST's pixels are zero. The
-    /// skip changes no value: fma(±0, w, acc) = acc for every finite w, up to the sign of a zero accumulator (only a
-    /// product that underflowed to −0 and met nothing but zeros afterwards could end as −0 instead of +0). A non-finite
-    /// weight is the one case that tells: 0·∞ would have given NaN.
+    /// In a forward product (<see cref="GemmJob.SkipZeroInputs"/>) the row kernels skip every k whose input a_k is zero,
+    /// and with it the read of row k of W. One sample's forward pass is bound by streaming W from L3 (≈ 20 µs for MNIST's
+    /// 1.6 MB W1), and 81% of MNIST's pixels are zero. The skip changes no value for finite weights: fma(±0, w, acc) =
+    /// acc, up to the sign of a zero accumulator (only a product that underflowed to −0 and met nothing but zeros
+    /// afterwards could end as −0 instead of +0). A non-finite weight is the one case that tells: 0·∞ would have given
+    /// NaN. Backward products never skip, so a NaN gradient always reaches the weight gradient.
     /// </para>
     /// </summary>
     private static void RowsPart(GemmJob* g, int c0, int c1, int nr, float* panel, float* tile)
@@ -286,9 +312,9 @@ public static unsafe partial class Kernels
                 int j = cb * nr;
                 switch (SimdHelpers.Width)
                 {
-                    case 512: Row512(a, cs, g->B + j, g->Ldb, k, tile); break;
-                    case 256: Row256(a, cs, g->B + j, g->Ldb, k, tile); break;
-                    default: Row128(a, cs, g->B + j, g->Ldb, k, tile); break;
+                    case 512: Row512(a, cs, g->B + j, g->Ldb, k, tile, g->SkipZeroInputs); break;
+                    case 256: Row256(a, cs, g->B + j, g->Ldb, k, tile, g->SkipZeroInputs); break;
+                    default: Row128(a, cs, g->B + j, g->Ldb, k, tile, g->SkipZeroInputs); break;
                 }
                 for (int q = 0; q < blocksPerPass; q++)
                 {
@@ -311,9 +337,9 @@ public static unsafe partial class Kernels
                 {
                     switch (SimdHelpers.Width)
                     {
-                        case 512: Row512Single(a, cs, b + v, ldb, k, tile + v); break;
-                        case 256: Row256Single(a, cs, b + v, ldb, k, tile + v); break;
-                        default: Row128Single(a, cs, b + v, ldb, k, tile + v); break;
+                        case 512: Row512Single(a, cs, b + v, ldb, k, tile + v, g->SkipZeroInputs); break;
+                        case 256: Row256Single(a, cs, b + v, ldb, k, tile + v, g->SkipZeroInputs); break;
+                        default: Row128Single(a, cs, b + v, ldb, k, tile + v, g->SkipZeroInputs); break;
                     }
                 }
                 Epilogue(g, c + j, tile, nr, 1, cols, g->Bias == null ? null : g->Bias + j);
@@ -322,16 +348,16 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>row[256] = a[1×K]·B[K×256] (B row stride ldb) with 16 Vector512 accumulators.</summary>
-    private static void Row512(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    private static void Row512(float* a, nint cs, float* b, nint ldb, int k, float* row, bool skipZeros)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         Vector512<float> c8 = default, c9 = default, c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default;
         for (; k > 0; k--, a += cs, b += ldb)
         {
             float x = *a;
-            if (x == 0f)
+            if (skipZeros && x == 0f)
             {
-                continue; // see RowsPart: a zero input adds exactly nothing
+                continue; // see RowsPart: a zero input adds nothing
             }
             Vector512<float> av = Vector512.Create(x);
             c0 = SimdHelpers.MultiplyAdd(av, Vector512.Load(b), c0);
@@ -358,15 +384,15 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>row[64] = a[1×K]·B[K×64] (B row stride ldb) with 8 Vector256 accumulators.</summary>
-    private static void Row256(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    private static void Row256(float* a, nint cs, float* b, nint ldb, int k, float* row, bool skipZeros)
     {
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         for (; k > 0; k--, a += cs, b += ldb)
         {
             float x = *a;
-            if (x == 0f)
+            if (skipZeros && x == 0f)
             {
-                continue; // see RowsPart: a zero input adds exactly nothing
+                continue; // see RowsPart: a zero input adds nothing
             }
             Vector256<float> av = Vector256.Create(x);
             c0 = SimdHelpers.MultiplyAdd(av, Vector256.Load(b), c0);
@@ -383,15 +409,15 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>row[32] = a[1×K]·B[K×32] (B row stride ldb) with 8 Vector128 accumulators.</summary>
-    private static void Row128(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    private static void Row128(float* a, nint cs, float* b, nint ldb, int k, float* row, bool skipZeros)
     {
         Vector128<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         for (; k > 0; k--, a += cs, b += ldb)
         {
             float x = *a;
-            if (x == 0f)
+            if (skipZeros && x == 0f)
             {
-                continue; // see RowsPart: a zero input adds exactly nothing
+                continue; // see RowsPart: a zero input adds nothing
             }
             Vector128<float> av = Vector128.Create(x);
             c0 = SimdHelpers.MultiplyAdd(av, Vector128.Load(b), c0);
@@ -408,13 +434,13 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>row[16] = a[1×K]·B[K×16]: one vector, for the blocks left over after whole passes.</summary>
-    private static void Row512Single(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    private static void Row512Single(float* a, nint cs, float* b, nint ldb, int k, float* row, bool skipZeros)
     {
         Vector512<float> c0 = default;
         for (; k > 0; k--, a += cs, b += ldb)
         {
             float x = *a;
-            if (x != 0f)
+            if (!skipZeros || x != 0f)
             {
                 c0 = SimdHelpers.MultiplyAdd(Vector512.Create(x), Vector512.Load(b), c0);
             }
@@ -423,13 +449,13 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>row[8] = a[1×K]·B[K×8]: one vector, for the blocks left over after whole passes.</summary>
-    private static void Row256Single(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    private static void Row256Single(float* a, nint cs, float* b, nint ldb, int k, float* row, bool skipZeros)
     {
         Vector256<float> c0 = default;
         for (; k > 0; k--, a += cs, b += ldb)
         {
             float x = *a;
-            if (x != 0f)
+            if (!skipZeros || x != 0f)
             {
                 c0 = SimdHelpers.MultiplyAdd(Vector256.Create(x), Vector256.Load(b), c0);
             }
@@ -438,13 +464,13 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>row[4] = a[1×K]·B[K×4]: one vector, for the blocks left over after whole passes.</summary>
-    private static void Row128Single(float* a, nint cs, float* b, nint ldb, int k, float* row)
+    private static void Row128Single(float* a, nint cs, float* b, nint ldb, int k, float* row, bool skipZeros)
     {
         Vector128<float> c0 = default;
         for (; k > 0; k--, a += cs, b += ldb)
         {
             float x = *a;
-            if (x != 0f)
+            if (!skipZeros || x != 0f)
             {
                 c0 = SimdHelpers.MultiplyAdd(Vector128.Create(x), Vector128.Load(b), c0);
             }

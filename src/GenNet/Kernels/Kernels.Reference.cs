@@ -26,10 +26,14 @@ public static partial class Kernels
             }
         }
 
-        /// <summary>dw[I×O] += xᵀ·dz; db[O] += Σ_b dz[b,·] (skipped when <paramref name="db"/> is empty); = instead of +=
-        /// when <paramref name="accumulate"/> is false.</summary>
+        /// <summary>dw[I×O] += xᵀ·dz; db[O] += Σ_b dz[b,·] (skipped when <paramref name="db"/> is empty).</summary>
         public static void DenseBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
-            int batch, int inputs, int outputs, bool accumulate = true)
+            int batch, int inputs, int outputs)
+            => DenseBackwardParameters(dw, db, x, dz, batch, inputs, outputs, accumulate: true);
+
+        /// <summary>dw[I×O] (+)= xᵀ·dz; db[O] (+)= Σ_b dz[b,·]: += when <paramref name="accumulate"/>, = otherwise.</summary>
+        public static void DenseBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
+            int batch, int inputs, int outputs, bool accumulate)
         {
             for (int i = 0; i < inputs; i++)
             {

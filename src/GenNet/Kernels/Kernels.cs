@@ -6,7 +6,9 @@ namespace GenNet;
 /// <remarks>
 /// <para>
 /// Argument order: outputs, then inputs, then sizes (B = batch, I = inputs, O = outputs). Gradient contract:
-/// parameter gradients accumulate (<c>+=</c>); activation gradients overwrite (<c>=</c>).
+/// parameter gradients accumulate (<c>+=</c>) unless the call passes <c>accumulate: false</c>, which the generated
+/// networks do (each writes every gradient slice once per step and so never clears the arena); activation gradients
+/// overwrite (<c>=</c>).
 /// Weights are row-major [I × O]. Each kernel has a scalar twin in <see cref="Reference"/>: the fallback when no
 /// vector width is accelerated, the test oracle and the documentation.
 /// </para>

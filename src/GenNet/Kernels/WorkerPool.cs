@@ -64,6 +64,18 @@ public sealed unsafe class WorkerPool : IDisposable
     /// </summary>
     internal void Run(delegate*<void*, int, int, void> body, void* state, int parts)
     {
+        if (!TryRun(body, state, parts))
+        {
+            throw new InvalidOperationException("A WorkerPool runs one kernel call at a time; it was called concurrently.");
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Run"/>, except that a pool busy with a call from another thread returns false before any part runs
+    /// instead of throwing, so the caller can undo what it did before asking. An exception from a part is rethrown.
+    /// </summary>
+    internal bool TryRun(delegate*<void*, int, int, void> body, void* state, int parts)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (parts > ThreadCount)
         {
@@ -72,11 +84,11 @@ public sealed unsafe class WorkerPool : IDisposable
         if (parts <= 1)
         {
             body(state, 0, 1);
-            return;
+            return true;
         }
         if (Interlocked.Exchange(ref _busy, 1) != 0)
         {
-            throw new InvalidOperationException("A WorkerPool runs one kernel call at a time; it was called concurrently.");
+            return false;
         }
         try
         {
@@ -100,6 +112,7 @@ public sealed unsafe class WorkerPool : IDisposable
                 WaitForWorkers();
             }
             _error?.Throw();
+            return true;
         }
         finally
         {

@@ -101,15 +101,11 @@ public abstract unsafe class Optimizer
         {
             // The job lives on this stack frame (so the step allocates nothing) until Run returns, after every part.
             var job = new StepJob { Optimizer = this, Parameters = p, Gradients = g, Length = ParameterCount };
-            try
+            if (!workers!.TryRun(&StepPart, Unsafe.AsPointer(ref job), parts))
             {
-                workers!.Run(&StepPart, Unsafe.AsPointer(ref job), parts);
-            }
-            catch (InvalidOperationException)
-            {
-                // The pool refused the call (busy on another thread) before any part ran: undo the count too.
+                // The pool is busy with a call from another thread and ran no part: undo the count too.
                 Steps--;
-                throw;
+                throw new InvalidOperationException("The WorkerPool is running a call from another thread; the optimizer step was not taken.");
             }
         }
     }

@@ -46,7 +46,7 @@ public unsafe class KernelAllocationTests
     [Fact]
     public void Dispatching_to_a_two_thread_pool_allocates_nothing_after_warm_up()
     {
-        // 64·128·128 = 2²⁰ multiply-adds: just big enough to be split over the pool.
+        // 64·128·128 = 2²⁰ multiply-adds: four times the 2¹⁸ from which the work splits over the pool.
         const int b = 64, i = 128, o = 128;
         float[] x = Uniform(b * i, 1), w = Uniform(i * o, 2), bias = Uniform(o, 3), y = new float[b * o];
         float[] dz = Uniform(b * o, 4), dw = new float[i * o], db = new float[o], dx = new float[b * i];

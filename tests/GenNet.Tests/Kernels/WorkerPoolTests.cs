@@ -5,7 +5,7 @@ using static KernelTestData;
 /// <summary>Threaded dense kernels split over independent outputs only, so every thread count gives the same bits.</summary>
 public class WorkerPoolTests
 {
-    /// <summary>Shapes big enough to be split (M·N·K ≥ 2²⁰): column-block splits (wide O) and row splits (narrow O), with tails.</summary>
+    /// <summary>Shapes big enough to be split (M·N·K ≥ 2¹⁸): column-block splits (wide O) and row splits (narrow O), with tails.</summary>
     public static TheoryData<int, int, int> Shapes() => new()
     {
         { 128, 784, 512 },
@@ -29,7 +29,7 @@ public class WorkerPoolTests
             float[] dwSet = Filled(inputs * outputs, float.NaN), dbSet = Filled(outputs, float.NaN);
             GenNet.Kernels.DenseForward(y, x, w, bias, batch, inputs, outputs, Activation.Sigmoid, 0f, pool);
             GenNet.Kernels.DenseBackwardParameters(dw, db, x, dz, batch, inputs, outputs, pool);
-            GenNet.Kernels.DenseBackwardParameters(dwSet, dbSet, x, dz, batch, inputs, outputs, pool, accumulate: false);
+            GenNet.Kernels.DenseBackwardParameters(dwSet, dbSet, x, dz, batch, inputs, outputs, accumulate: false, pool);
             GenNet.Kernels.DenseBackwardInput(dx, dz, w, batch, inputs, outputs, pool);
             GenNet.Kernels.DenseBackwardInput(dxFused, dz, w, x, batch, inputs, outputs, Activation.ReLU, 0f, pool);
             return (y, [.. dw, .. dwSet], [.. db, .. dbSet], [.. dx, .. dxFused]);
@@ -63,6 +63,14 @@ public class WorkerPoolTests
     [InlineData(0.0)]
     public void One_row_forward_gives_the_same_bits_whether_or_not_its_sparsity_lets_it_split(double zeroShare)
     {
+        // The decision itself: the one-row path splits by the floats of W its non-zero inputs select.
+        Assert.Equal(1, GenNet.Kernels.PartsFor(1, 301, 4099, oneRowPath: true, floatsOfBPerRow: 301L * 205, threads: 2));
+        Assert.Equal(2, GenNet.Kernels.PartsFor(1, 301, 4099, oneRowPath: true, floatsOfBPerRow: 301L * 2870, threads: 2));
+        Assert.Equal(1, GenNet.Kernels.PartsFor(1, 512, 784, oneRowPath: true, floatsOfBPerRow: 512L * 151, threads: 2)); // a typical MNIST image
+        Assert.Equal(2, GenNet.Kernels.PartsFor(1, 512, 784, oneRowPath: true, floatsOfBPerRow: 512L * 784, threads: 2)); // dense input
+        Assert.Equal(2, GenNet.Kernels.PartsFor(128, 512, 10, oneRowPath: false, floatsOfBPerRow: 0, threads: 2)); // layer 2's dX
+        Assert.Equal(1, GenNet.Kernels.PartsFor(8, 16, 16, oneRowPath: false, floatsOfBPerRow: 0, threads: 2));
+
         const int inputs = 4099, outputs = 301;
         float[] x = Uniform(inputs, 11), w = Uniform(inputs * outputs, 12), bias = Uniform(outputs, 13);
         var random = new Random(14);

@@ -47,4 +47,66 @@ public class AllocationTests
 
         Assert.Equal(0, Allocations.Measure(Work, repeat: 50));
     }
+
+    /// <summary>With two threads every split part of a step (GEMMs, the derivative pass, the optimizer, the batch
+    /// copy) runs on the pool's long-lived workers: nothing allocates on the caller or on a worker.</summary>
+    [Fact]
+    public void Mnist_mlp_on_two_threads_allocates_nothing_per_step_on_any_thread()
+    {
+        var rng = new Rng(4);
+        using var net = new MnistMlp(64, seed: 1, threads: 2);
+        var data = new GenNet.Data.LabeledImages(GradientCheckTests.RandomArray(rng, 640 * 784, 1f),
+            Enumerable.Range(0, 640).Select(i => i % 10).ToArray(), 28, 28);
+        var sampler = new GenNet.Data.BatchSampler(data, 64, new Rng(5));
+        var optimizer = new RmsProp(MnistMlp.ParameterCount);
+        void Step()
+        {
+            if (!sampler.TryNextBatch(out ReadOnlySpan<float> x, out ReadOnlySpan<int> y, out int count, net.Workers))
+            {
+                sampler.TryNextBatch(out x, out y, out count, net.Workers);
+            }
+            net.TrainStep(x, y, count, optimizer);
+        }
+        WorkerPool pool = net.Workers!;
+        // Warm up past tiered compilation and the per-thread GEMM scratch of the first step.
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < 1500)
+        {
+            Step();
+        }
+        long before = Kernels.KernelAllocationTests.AllocatedOnEveryThread(pool);
+        for (int k = 0; k < 40; k++)
+        {
+            Step();
+        }
+        Assert.Equal(0, Kernels.KernelAllocationTests.AllocatedOnEveryThread(pool) - before);
+    }
+
+    /// <summary>
+    /// The backward kernels overwrite the gradient arena (no clearing pass): starting from NaN, and computing twice,
+    /// must give the bits of a fresh network's single call, for every layer kind (no-bias layers included).
+    /// </summary>
+    [Fact]
+    public void ComputeGradients_overwrites_every_gradient()
+    {
+        var rng = new Rng(6);
+        float[] x = GradientCheckTests.RandomArray(rng, 16 * 3, 1f), t = GradientCheckTests.RandomArray(rng, 16 * 2, 1f);
+        using var fresh = new RegressorNet(16, seed: 2);
+        using var reused = new RegressorNet(16, seed: 2);
+        fresh.ComputeGradients(x, t, 16);
+        reused.Gradients.Fill(float.NaN);
+        reused.ComputeGradients(x, t, 16);
+        reused.ComputeGradients(x, t, 16);
+        Assert.True(fresh.Gradients.SequenceEqual(reused.Gradients));
+
+        float[] images = GradientCheckTests.RandomArray(rng, 16 * 784, 1f);
+        int[] labels = Enumerable.Range(0, 16).Select(i => i % 10).ToArray();
+        using var mnistFresh = new MnistMlp(16, seed: 3);
+        using var mnistReused = new MnistMlp(16, seed: 3, threads: 2);
+        mnistFresh.ComputeGradients(images, labels, 16);
+        mnistReused.Gradients.Fill(float.NaN);
+        mnistReused.ComputeGradients(images, labels, 16);
+        mnistReused.ComputeGradients(images, labels, 16);
+        Assert.True(mnistFresh.Gradients.SequenceEqual(mnistReused.Gradients));
+    }
 }

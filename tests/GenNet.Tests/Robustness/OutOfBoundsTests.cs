@@ -38,7 +38,7 @@ public class OutOfBoundsTests
     {
         if (!GuardedMemory.IsSupported) return;
         using var pool = new WorkerPool(3);
-        // M·N·K ≥ 2^20, so the work is really split: by column blocks (wide N) and by row blocks (narrow N).
+        // M·N·K ≥ 2^18, so the work is really split: by column blocks (wide N) and by row blocks (narrow N).
         foreach (bool after in (bool[])[true, false])
         {
             Dense(67, 131, 129, after, Activation.ReLU, pool);
@@ -142,7 +142,7 @@ public class OutOfBoundsTests
         GenNet.Kernels.DenseForward(y.Span, x.Span, w.Span, [], batch, inputs, outputs, activation, 0.1f, workers);
         GenNet.Kernels.DenseBackwardParameters(dw.Span, db.Span, x.Span, dz.Span, batch, inputs, outputs, workers);
         GenNet.Kernels.DenseBackwardParameters(dw.Span, [], x.Span, dz.Span, batch, inputs, outputs, workers);
-        GenNet.Kernels.DenseBackwardParameters(dw.Span, db.Span, x.Span, dz.Span, batch, inputs, outputs, workers, accumulate: false);
+        GenNet.Kernels.DenseBackwardParameters(dw.Span, db.Span, x.Span, dz.Span, batch, inputs, outputs, accumulate: false, workers);
         GenNet.Kernels.DenseBackwardInput(dx.Span, dz.Span, w.Span, batch, inputs, outputs, workers);
         GenNet.Kernels.DenseBackwardInput(dx.Span, dz.Span, w.Span, x.Span, batch, inputs, outputs, activation, 0.1f, workers);
         // The element-wise backward on the same exact spans.
