@@ -65,7 +65,7 @@ internal static class Breakdown
             Measure("softmax + cross-entropy (128×10)", 0, () => Kernels.SoftmaxCrossEntropy(da2, a2, labels, B, O, 1f / B)),
             Measure("L2 dW2 = a1ᵀ·dz2, db2 (512×10, k 128)", 2.0 * B * H * O,
                 () => Kernels.DenseBackwardParameters(gradients.AsSpan(I * H + H, H * O), gradients.AsSpan(I * H + H + H * O, O), a1, da2, B, H, O, accumulate: false, pool)),
-            Measure("L2 dz1 = (dz2·W2ᵀ) ⊙ [a1 > 0] (128×512, k 10, then the ReLU′ pass)", 2.0 * B * H * O, () => Kernels.DenseBackwardInput(da1, da2, w2, a1, B, H, O, Activation.ReLU, 0f, pool)),
+            Measure("L2 dz1 = (dz2·W2ᵀ) ⊙ [a1 > 0] (128×512, k 10, ReLU′ applied in registers)", 2.0 * B * H * O, () => Kernels.DenseBackwardInput(da1, da2, w2, a1, B, H, O, Activation.ReLU, 0f, pool)),
             Measure("L1 dW1 = xᵀ·dz1, db1 (784×512, k 128)", 2.0 * B * I * H,
                 () => Kernels.DenseBackwardParameters(gradients.AsSpan(0, I * H), gradients.AsSpan(I * H, H), x, da1, B, I, H, accumulate: false, pool)),
             Measure(SerialStep, 0, () => optimizer.Step(parameters, gradients)),

@@ -6,7 +6,7 @@ namespace GenNet;
 //   forward                 y[B×O]  = act(x[B×I]·w[I×O] + bias[O])        (overwrites y)
 //   backward, parameters    dw[I×O] += xᵀ·dz,  db[O] += Σ_b dz[b,·]        (accumulates; = with accumulate: false)
 //   backward, input         dx[B×I] = dz[B×O]·wᵀ                           (overwrites dx)
-//                           dx[B×I] = (dz[B×O]·wᵀ) ⊙ act′(y[B×I])          (the previous layer's derivative, one call)
+//                           dx[B×I] = (dz[B×O]·wᵀ) ⊙ act′(y[B×I])          (the previous layer's derivative fused)
 // Generated networks write each parameter gradient exactly once per step, so they pass accumulate: false and skip
 // clearing the gradient arena (a 1.6 MB pass for MNIST, ≈ 17 µs of a ≈ 2 ms step); += stays the default for callers
 // that sum gradients over several calls.
@@ -134,10 +134,8 @@ public static unsafe partial class Kernels
     /// <remarks>
     /// This method effectively computes <c>dx[b,i] = (Σ_o dz[b,o]·w[i,o]) · Reference.Derivative(y[b,i], activation, alpha)</c>,
     /// the sum with fused multiply-adds in increasing o: the same bits as <see cref="DenseBackwardInput(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, WorkerPool?)"/>
-    /// followed by <see cref="ActivationBackward"/>, and that is how it runs: the product, then the derivative pass with
-    /// its rows split over the pool. Applying act′ to each tile before it leaves the registers was measured and not kept:
-    /// the extra code pushed the 8×32 micro-kernel past the JIT's inlining budget and slowed every tile (this 128×512
-    /// product 14 → 27 µs); applied per tile after the store, the loop overhead cost more than one pass over dx.
+    /// followed by <see cref="ActivationBackward"/>, without the second pass over dx: each full tile is multiplied by
+    /// act′ in registers before it is stored (Kernels.Gemm.cs, <c>GradientStore</c>).
     /// <para>An optional <see cref="WorkerPool"/> (last argument) splits the batch rows or input columns; null runs on the caller.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">A span is shorter than its shape needs, a size is negative, or the length
@@ -163,53 +161,18 @@ public static unsafe partial class Kernels
         fixed (float* pw = w)
         fixed (float* py = y)
         {
+            bool derivative = activation != Activation.None;
             GemmJob job = new()
             {
                 C = pdx, Ldc = inputs,
                 A = pdz, ARowStride = outputs, AColStride = 1,
                 B = pw, Ldb = outputs, BTransposed = true,
                 M = batch, N = inputs, K = outputs,
-                Store = GemmStore.Overwrite, Activation = Activation.None,
+                Store = derivative ? GemmStore.Gradient : GemmStore.Overwrite, Activation = activation, Alpha = alpha,
+                Y = derivative ? py : null,
             };
             RunGemm(&job, workers);
-            if (activation == Activation.None)
-            {
-                return;
-            }
-            var pass = new DerivativePass { Dy = pdx, Y = py, Length = (long)batch * inputs, Activation = activation, Alpha = alpha };
-            int parts = workers is null || pass.Length < DerivativeParallelMinFloats ? 1 : workers.ThreadCount;
-            if (parts == 1)
-            {
-                DerivativePart(&pass, 0, 1);
-            }
-            else
-            {
-                workers!.Run(&DerivativePart, &pass, parts);
-            }
         }
-    }
-
-    /// <summary>Below 32k floats (a few µs) the derivative pass runs on the caller.</summary>
-    private const long DerivativeParallelMinFloats = 1 << 15;
-
-    /// <summary>dy ⊙= act′(y) over a flat range, described by pointers the caller keeps pinned.</summary>
-    private struct DerivativePass
-    {
-        public float* Dy;
-        public float* Y;
-        public long Length;
-        public Activation Activation;
-        public float Alpha;
-    }
-
-    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/>: a contiguous range, cut at multiples of 64 floats.</summary>
-    private static void DerivativePart(void* state, int part, int parts)
-    {
-        DerivativePass* pass = (DerivativePass*)state;
-        long start = pass->Length * part / parts / 64 * 64;
-        long end = part == parts - 1 ? pass->Length : pass->Length * (part + 1) / parts / 64 * 64;
-        int length = (int)(end - start);
-        ActivationBackward(new Span<float>(pass->Dy + start, length), new ReadOnlySpan<float>(pass->Y + start, length), pass->Activation, pass->Alpha);
     }
 
     /// <summary>db[O] += Σ_b dz[b,·] (or = when not <paramref name="accumulate"/>), each column summed in increasing b

@@ -46,6 +46,8 @@ public static unsafe partial class Kernels
         Overwrite,
         /// <summary>C += acc.</summary>
         Accumulate,
+        /// <summary>C = acc ⊙ act′(Y), Y laid out as C: an input gradient with the previous layer's derivative applied.</summary>
+        Gradient,
     }
 
     /// <summary>
@@ -62,6 +64,8 @@ public static unsafe partial class Kernels
         Linear,
         /// <summary>C = max(0, acc), or max(0, acc + bias), exactly as <see cref="SimdHelpers.Relu(Vector512{float})"/>.</summary>
         Relu,
+        /// <summary>C = acc ⊙ act′(Y), the products <see cref="ActivationBackward"/> forms.</summary>
+        Gradient,
     }
 
     /// <summary>One GEMM call, described by raw pointers into spans the caller keeps pinned until it returns.</summary>
@@ -86,6 +90,8 @@ public static unsafe partial class Kernels
         public float Alpha;
         /// <summary>The one-row path skips zero inputs (forward only: a backward product keeps every term, NaN included).</summary>
         public bool SkipZeroInputs;
+        /// <summary>For <see cref="GemmStore.Gradient"/>: the activation's output, same shape and row stride as C.</summary>
+        public float* Y;
     }
 
     /// <summary>Columns of C per tile: two vectors of the widest accelerated width.</summary>
@@ -205,6 +211,7 @@ public static unsafe partial class Kernels
         // reload of every accumulator (zmm stores read back as ymm halves), ≈ 15% of a K = 128 weight-gradient tile.
         TileStore direct = SimdHelpers.Width != 512 || narrow ? TileStore.Scratch :
             g->Store == GemmStore.Accumulate ? TileStore.Accumulate :
+            g->Store == GemmStore.Gradient ? TileStore.Gradient :
             g->Activation == Activation.None ? TileStore.Linear :
             g->Activation == Activation.ReLU ? TileStore.Relu : TileStore.Scratch;
 
@@ -264,13 +271,20 @@ public static unsafe partial class Kernels
         float* bias = g->Bias == null ? null : g->Bias + j;
         if (direct != TileStore.Scratch && rows == mr && cols == nr)
         {
-            Tile512(a, rs, cs, b, ldb, k, g->C + i * g->Ldc + j, g->Ldc, bias, direct);
+            float* c = g->C + i * g->Ldc + j;
+            switch (direct)
+            {
+                case TileStore.Accumulate: Tile512(a, rs, cs, b, ldb, k, c, g->Ldc, new AccumulateStore()); break;
+                case TileStore.Linear: Tile512(a, rs, cs, b, ldb, k, c, g->Ldc, new LinearStore(bias)); break;
+                case TileStore.Relu: Tile512(a, rs, cs, b, ldb, k, c, g->Ldc, new ReluStore(bias)); break;
+                default: GradientTile512(g, a, rs, cs, b, ldb, k, c); break;
+            }
             return;
         }
         switch (SimdHelpers.Width)
         {
             case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, k, tile); break;
-            case 512: Tile512(a, rs, cs, b, ldb, k, tile, 32, null, TileStore.Scratch); break;
+            case 512: Tile512(a, rs, cs, b, ldb, k, tile, 32, new ScratchStore()); break;
             case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, k, tile); break;
             case 256: Tile256(a, rs, cs, b, ldb, k, tile); break;
             case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, k, tile); break;
@@ -480,9 +494,15 @@ public static unsafe partial class Kernels
 
     /// <summary>
     /// acc[8×32] = A[8×K]·B[K×32] with 16 Vector512 accumulators, then each row stored to <paramref name="c"/> (row stride
-    /// <paramref name="ldc"/>) as <paramref name="store"/> says.
+    /// <paramref name="ldc"/>) by <paramref name="store"/>.
     /// </summary>
-    private static void Tile512(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* c, nint ldc, float* bias, TileStore store)
+    /// <remarks>
+    /// Generic over the store, so each epilogue compiles into its own small copy of the kernel: with every epilogue
+    /// behind runtime branches in one method, adding the activation derivative grew it to 16.7 KB, past the JIT's
+    /// inlining budget, and slowed every tile (the 128×512, K = 10 product 14.7 → 26.5 µs).
+    /// </remarks>
+    private static void Tile512<TStore>(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* c, nint ldc, TStore store)
+        where TStore : struct, ITileStore512
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -523,49 +543,105 @@ public static unsafe partial class Kernels
             a4 += cs;
             b += ldb;
         }
-        Vector512<float> bias0 = default, bias1 = default;
-        if (bias != null)
-        {
-            bias0 = Vector512.Load(bias);
-            bias1 = Vector512.Load(bias + 16);
-        }
-        bool hasBias = bias != null;
-        StoreRow512(c, c00, c01, bias0, bias1, hasBias, store);
-        StoreRow512(c + ldc, c10, c11, bias0, bias1, hasBias, store);
-        StoreRow512(c + 2 * ldc, c20, c21, bias0, bias1, hasBias, store);
-        StoreRow512(c + 3 * ldc, c30, c31, bias0, bias1, hasBias, store);
+        store.Row(c, c00, c01);
+        store.Row(c + ldc, c10, c11);
+        store.Row(c + 2 * ldc, c20, c21);
+        store.Row(c + 3 * ldc, c30, c31);
         c += 4 * ldc;
-        StoreRow512(c, c40, c41, bias0, bias1, hasBias, store);
-        StoreRow512(c + ldc, c50, c51, bias0, bias1, hasBias, store);
-        StoreRow512(c + 2 * ldc, c60, c61, bias0, bias1, hasBias, store);
-        StoreRow512(c + 3 * ldc, c70, c71, bias0, bias1, hasBias, store);
+        store.Row(c, c40, c41);
+        store.Row(c + ldc, c50, c51);
+        store.Row(c + 2 * ldc, c60, c61);
+        store.Row(c + 3 * ldc, c70, c71);
     }
 
-    /// <summary>One 32-float row of a Vector512 tile: the same lane-wise operations, in the same order, as <see cref="Epilogue"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow512(float* c, Vector512<float> lo, Vector512<float> hi, Vector512<float> bias0, Vector512<float> bias1,
-        bool hasBias, TileStore store)
+    /// <summary>A full 8×32 gradient tile: C = acc ⊙ act′(Y), with the derivative as a type so it inlines.</summary>
+    private static void GradientTile512(GemmJob* g, float* a, nint rs, nint cs, float* b, nint ldb, int k, float* c)
     {
-        if (store == TileStore.Accumulate)
+        nint y = (nint)(g->Y - g->C);
+        switch (g->Activation)
         {
-            lo = Vector512.Load(c) + lo;
-            hi = Vector512.Load(c + 16) + hi;
+            case Activation.ReLU: Tile512(a, rs, cs, b, ldb, k, c, g->Ldc, new GradientStore<ReluDerivative>(y, new ReluDerivative())); break;
+            case Activation.LeakyReLU: Tile512(a, rs, cs, b, ldb, k, c, g->Ldc, new GradientStore<LeakyReluDerivative>(y, new LeakyReluDerivative(g->Alpha))); break;
+            case Activation.Sigmoid: Tile512(a, rs, cs, b, ldb, k, c, g->Ldc, new GradientStore<SigmoidDerivative>(y, new SigmoidDerivative())); break;
+            default: Tile512(a, rs, cs, b, ldb, k, c, g->Ldc, new GradientStore<TanhDerivative>(y, new TanhDerivative())); break;
         }
-        else if (store != TileStore.Scratch)
+    }
+
+    /// <summary>How one 32-float row of a Vector512 tile leaves its registers (lo = columns 0–15, hi = 16–31).</summary>
+    /// <remarks>Every store does the same lane-wise operations, in the same order, as <see cref="Epilogue"/>, so a tile's
+    /// bits do not depend on which path stored it.</remarks>
+    private interface ITileStore512
+    {
+        void Row(float* c, Vector512<float> lo, Vector512<float> hi);
+    }
+
+    /// <summary>tile = acc (row stride 32); <see cref="Epilogue"/> writes C.</summary>
+    private readonly struct ScratchStore : ITileStore512
+    {
+        public void Row(float* c, Vector512<float> lo, Vector512<float> hi)
         {
-            if (hasBias)
+            lo.Store(c);
+            hi.Store(c + 16);
+        }
+    }
+
+    /// <summary>C += acc.</summary>
+    private readonly struct AccumulateStore : ITileStore512
+    {
+        public void Row(float* c, Vector512<float> lo, Vector512<float> hi)
+        {
+            (Vector512.Load(c) + lo).Store(c);
+            (Vector512.Load(c + 16) + hi).Store(c + 16);
+        }
+    }
+
+    /// <summary>C = acc, or acc + bias.</summary>
+    private readonly struct LinearStore : ITileStore512
+    {
+        private readonly Vector512<float> _bias0, _bias1;
+        private readonly bool _hasBias;
+
+        public LinearStore(float* bias)
+        {
+            _hasBias = bias != null;
+            if (_hasBias)
             {
-                lo += bias0;
-                hi += bias1;
-            }
-            if (store == TileStore.Relu)
-            {
-                lo = SimdHelpers.Relu(lo);
-                hi = SimdHelpers.Relu(hi);
+                _bias0 = Vector512.Load(bias);
+                _bias1 = Vector512.Load(bias + 16);
             }
         }
-        lo.Store(c);
-        hi.Store(c + 16);
+
+        public Vector512<float> Lo(Vector512<float> lo) => _hasBias ? lo + _bias0 : lo;
+
+        public Vector512<float> Hi(Vector512<float> hi) => _hasBias ? hi + _bias1 : hi;
+
+        public void Row(float* c, Vector512<float> lo, Vector512<float> hi)
+        {
+            Lo(lo).Store(c);
+            Hi(hi).Store(c + 16);
+        }
+    }
+
+    /// <summary>C = max(0, acc), or max(0, acc + bias), exactly as <see cref="SimdHelpers.Relu(Vector512{float})"/>.</summary>
+    private readonly struct ReluStore(float* bias) : ITileStore512
+    {
+        private readonly LinearStore _linear = new(bias);
+
+        public void Row(float* c, Vector512<float> lo, Vector512<float> hi)
+        {
+            SimdHelpers.Relu(_linear.Lo(lo)).Store(c);
+            SimdHelpers.Relu(_linear.Hi(hi)).Store(c + 16);
+        }
+    }
+
+    /// <summary>C = acc ⊙ act′(Y), Y <paramref name="y"/> floats after C: the products <see cref="ActivationBackward"/> forms.</summary>
+    private readonly struct GradientStore<TOp>(nint y, TOp op) : ITileStore512 where TOp : struct, IDerivative
+    {
+        public void Row(float* c, Vector512<float> lo, Vector512<float> hi)
+        {
+            (lo * op.Invoke(Vector512.Load(c + y))).Store(c);
+            (hi * op.Invoke(Vector512.Load(c + y + 16))).Store(c + 16);
+        }
     }
 
     /// <summary>tile[6×16] = A[6×K]·panel[K×16] with 12 Vector256 accumulators.</summary>
@@ -729,12 +805,58 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>
+    /// C = tile ⊙ act′(Y) for the first <paramref name="rows"/> × <paramref name="cols"/> of a tile (row stride
+    /// <paramref name="tileStride"/>), Y at C's position in its own arena.
+    /// </summary>
+    private static void StoreGradient(GemmJob* g, float* c, float* tile, nint tileStride, int rows, int cols)
+    {
+        float* y = g->Y + (c - g->C);
+        switch (g->Activation)
+        {
+            case Activation.ReLU: StoreGradient(c, tile, tileStride, y, g->Ldc, rows, cols, new ReluDerivative()); break;
+            case Activation.LeakyReLU: StoreGradient(c, tile, tileStride, y, g->Ldc, rows, cols, new LeakyReluDerivative(g->Alpha)); break;
+            case Activation.Sigmoid: StoreGradient(c, tile, tileStride, y, g->Ldc, rows, cols, new SigmoidDerivative()); break;
+            default: StoreGradient(c, tile, tileStride, y, g->Ldc, rows, cols, new TanhDerivative()); break;
+        }
+    }
+
+    /// <summary>The same lane-wise products <see cref="ActivationBackward"/> forms, so the bits match it.</summary>
+    private static void StoreGradient<TOp>(float* c, float* tile, nint tileStride, float* y, nint ldc, int rows, int cols, TOp op)
+        where TOp : struct, IDerivative
+    {
+        for (int r = 0; r < rows; r++, c += ldc, y += ldc, tile += tileStride)
+        {
+            int o = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; o <= cols - Vector256<float>.Count; o += Vector256<float>.Count)
+                {
+                    (Vector256.Load(tile + o) * op.Invoke(Vector256.Load(y + o))).Store(c + o);
+                }
+            }
+            for (; o <= cols - Vector128<float>.Count; o += Vector128<float>.Count)
+            {
+                (Vector128.Load(tile + o) * op.Invoke(Vector128.Load(y + o))).Store(c + o);
+            }
+            for (; o < cols; o++)
+            {
+                c[o] = tile[o] * op.Invoke(y[o]);
+            }
+        }
+    }
+
+    /// <summary>
     /// Writes the first <paramref name="rows"/> × <paramref name="cols"/> of a tile (row stride <paramref name="nr"/>) to C:
     /// C = act(acc + bias) or C += acc. Whole vectors first, then scalars; which elements take which path depends only on
     /// the column block, never on the thread split.
     /// </summary>
     private static void Epilogue(GemmJob* g, float* c, float* tile, int nr, int rows, int cols, float* bias)
     {
+        if (g->Store == GemmStore.Gradient)
+        {
+            StoreGradient(g, c, tile, nr, rows, cols);
+            return;
+        }
         for (int r = 0; r < rows; r++, c += g->Ldc, tile += nr)
         {
             int o = 0;
