@@ -21,9 +21,9 @@ internal static class DenseEmitter
     /// <summary>
     /// From dA_n (the gradient with respect to the layer's output): dZ_n = dA_n ⊙ act′, then dW_n = x_nᵀ·dZ_n,
     /// db_n = Σ_rows dZ_n and, unless this is the first layer, dA_(n−1) = dZ_n·W_nᵀ. Every kernel overwrites its output.
-    /// act′ of layer n − 1 comes with that last product (one kernel call, its pass split over the workers) unless dropout
-    /// sits between the two layers (then the mask comes first and the derivative is its own call), and the last
-    /// layer's act′ is always its own call.
+    /// act′ of layer n − 1 is fused into that last product (applied to each tile in registers) unless dropout sits
+    /// between the two layers (then the mask comes first and the derivative is its own call), and the last layer's act′
+    /// is always its own call.
     /// </summary>
     public static void EmitBackward(SourceWriter w, DenseLayerSpec layer, DenseLayerSpec? previous, bool isLast)
     {
@@ -48,7 +48,7 @@ internal static class DenseEmitter
         }
         if (previous.Activation != ActivationKind.None && DerivativeFusedIntoNext(previous, isLast: false))
         {
-            w.Line($"// dZ{n - 1} = (dZ{n}·W{n}ᵀ) ⊙ {DerivativeMath(previous)}: layer {n - 1}'s derivative applied in the same call");
+            w.Line($"// dZ{n - 1} = (dZ{n}·W{n}ᵀ) ⊙ {DerivativeMath(previous)}: layer {n - 1}'s derivative fused into the product");
             w.Line($"{TypeNames.Kernels}.DenseBackwardInput(DA{n - 1}(rows), {dz}, W{n}, A{n - 1}(rows), rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, {Activation(previous)}, {Literals.Float(previous.Alpha)}, _workers);");
         }
         else
@@ -58,7 +58,7 @@ internal static class DenseEmitter
         }
     }
 
-    // A layer's act′ comes with the next layer's input-gradient product when there is a next layer and no dropout mask
+    // A layer's act′ is fused into the next layer's input-gradient product when there is a next layer and no dropout mask
     // has to be applied first.
     private static bool DerivativeFusedIntoNext(DenseLayerSpec layer, bool isLast) => !isLast && !layer.HasDropout;
 
