@@ -22,10 +22,10 @@ public static partial class Kernels
         }
         switch (activation)
         {
-            case Activation.ReLU: Apply(dy, y, new ReluDerivative()); break;
-            case Activation.LeakyReLU: Apply(dy, y, new LeakyReluDerivative(alpha)); break;
-            case Activation.Sigmoid: Apply(dy, y, new SigmoidDerivative()); break;
-            case Activation.Tanh: Apply(dy, y, new TanhDerivative()); break;
+            case Activation.ReLU: Apply(dy, dy, y, new ReluDerivative()); break;
+            case Activation.LeakyReLU: Apply(dy, dy, y, new LeakyReluDerivative(alpha)); break;
+            case Activation.Sigmoid: Apply(dy, dy, y, new SigmoidDerivative()); break;
+            case Activation.Tanh: Apply(dy, dy, y, new TanhDerivative()); break;
             default: break; // identity: act′ = 1 and dy · 1 = dy
         }
     }
@@ -39,10 +39,12 @@ public static partial class Kernels
         Vector512<float> Invoke(Vector512<float> y);
     }
 
-    /// <summary>dy[k] *= op(y[k]) down the width ladder. In place, so the tail is scalar: re-running an overlapping last
-    /// vector would multiply some elements twice.</summary>
-    private static void Apply<TOp>(Span<float> dy, ReadOnlySpan<float> y, TOp op) where TOp : struct, IDerivative
+    /// <summary>result[k] = dy[k] · op(y[k]) down the width ladder; result may be dy itself (each element is read
+    /// before it is written). The tail is scalar: re-running an overlapping last vector in place would multiply some
+    /// elements twice.</summary>
+    private static void Apply<TOp>(Span<float> result, ReadOnlySpan<float> dy, ReadOnlySpan<float> y, TOp op) where TOp : struct, IDerivative
     {
+        ref float r = ref MemoryMarshal.GetReference(result);
         ref float d = ref MemoryMarshal.GetReference(dy);
         ref float s = ref MemoryMarshal.GetReference(y);
         nuint n = (nuint)dy.Length;
@@ -53,7 +55,7 @@ public static partial class Kernels
             do
             {
                 Vector512<float> v = Vector512.LoadUnsafe(ref d, k) * op.Invoke(Vector512.LoadUnsafe(ref s, k));
-                v.StoreUnsafe(ref d, k);
+                v.StoreUnsafe(ref r, k);
                 k += (nuint)Vector512<float>.Count;
             }
             while (k <= last);
@@ -64,7 +66,7 @@ public static partial class Kernels
             do
             {
                 Vector256<float> v = Vector256.LoadUnsafe(ref d, k) * op.Invoke(Vector256.LoadUnsafe(ref s, k));
-                v.StoreUnsafe(ref d, k);
+                v.StoreUnsafe(ref r, k);
                 k += (nuint)Vector256<float>.Count;
             }
             while (k <= last);
@@ -75,14 +77,14 @@ public static partial class Kernels
             do
             {
                 Vector128<float> v = Vector128.LoadUnsafe(ref d, k) * op.Invoke(Vector128.LoadUnsafe(ref s, k));
-                v.StoreUnsafe(ref d, k);
+                v.StoreUnsafe(ref r, k);
                 k += (nuint)Vector128<float>.Count;
             }
             while (k <= last);
         }
         for (; k < n; k++)
         {
-            Unsafe.Add(ref d, k) *= op.Invoke(Unsafe.Add(ref s, k));
+            Unsafe.Add(ref r, k) = Unsafe.Add(ref d, k) * op.Invoke(Unsafe.Add(ref s, k));
         }
     }
 

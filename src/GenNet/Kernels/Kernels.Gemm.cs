@@ -820,28 +820,13 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>The same lane-wise products <see cref="ActivationBackward"/> forms, so the bits match it.</summary>
+    /// <summary>Row by row through the loop <see cref="ActivationBackward"/> runs, so the bits match it.</summary>
     private static void StoreGradient<TOp>(float* c, float* tile, nint tileStride, float* y, nint ldc, int rows, int cols, TOp op)
         where TOp : struct, IDerivative
     {
         for (int r = 0; r < rows; r++, c += ldc, y += ldc, tile += tileStride)
         {
-            int o = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; o <= cols - Vector256<float>.Count; o += Vector256<float>.Count)
-                {
-                    (Vector256.Load(tile + o) * op.Invoke(Vector256.Load(y + o))).Store(c + o);
-                }
-            }
-            for (; o <= cols - Vector128<float>.Count; o += Vector128<float>.Count)
-            {
-                (Vector128.Load(tile + o) * op.Invoke(Vector128.Load(y + o))).Store(c + o);
-            }
-            for (; o < cols; o++)
-            {
-                c[o] = tile[o] * op.Invoke(y[o]);
-            }
+            Apply(new Span<float>(c, cols), new ReadOnlySpan<float>(tile, cols), new ReadOnlySpan<float>(y, cols), op);
         }
     }
 

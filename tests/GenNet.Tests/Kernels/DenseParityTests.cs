@@ -78,13 +78,7 @@ public class DenseParityTests(ITestOutputHelper output)
                 float[] x = Uniform(full * inputs, seed++), w = Uniform(inputs * outputs, seed++), bias = Uniform(outputs, seed++);
                 float[] batched = new float[full * outputs];
                 GenNet.Kernels.DenseForward(batched, x, w, bias, full, inputs, outputs, activation, 0.01f);
-                for (int rows = 1; rows < 8; rows++)
-                {
-                    float[] shortBatch = Filled(rows * outputs, float.NaN);
-                    GenNet.Kernels.DenseForward(shortBatch, x.AsSpan(0, rows * inputs), w, bias, rows, inputs, outputs, activation, 0.01f);
-                    Assert.True(BitIdentical(batched.AsSpan(0, rows * outputs), shortBatch),
-                        $"B={rows} I={inputs} O={outputs} {activation}: differs from the first rows of B={full}");
-                }
+                AssertShortBatchesMatch(batched, x, w, bias, full, inputs, outputs, activation, 0.01f);
             }
         }
     }
@@ -204,13 +198,7 @@ public class DenseParityTests(ITestOutputHelper output)
                 GenNet.Kernels.DenseForward(batched, x, w, bias, full, inputs, outputs, activation, 0f);
                 GenNet.Kernels.Reference.DenseForward(expected, x, w, bias, full, inputs, outputs, activation, 0f);
                 AssertDenseClose(expected, batched, ForwardMagnitude(x, w, bias, full, inputs, outputs), $"I={inputs} O={outputs}");
-                for (int rows = 1; rows < 8; rows++)
-                {
-                    float[] shortBatch = Filled(rows * outputs, float.NaN);
-                    GenNet.Kernels.DenseForward(shortBatch, x.AsSpan(0, rows * inputs), w, bias, rows, inputs, outputs, activation, 0f);
-                    Assert.True(BitIdentical(batched.AsSpan(0, rows * outputs), shortBatch),
-                        $"B={rows} I={inputs} O={outputs} {activation}: differs from the first rows of B={full}");
-                }
+                AssertShortBatchesMatch(batched, x, w, bias, full, inputs, outputs, activation, 0f);
             }
         }
     }
@@ -235,6 +223,19 @@ public class DenseParityTests(ITestOutputHelper output)
     [MemberData(nameof(MnistShapes))]
     public void DenseBackwardInput_matches_reference_at_mnist_sizes(int batch, int inputs, int outputs)
         => CheckBackwardInput(batch, inputs, outputs, seed: 8);
+
+    /// <summary>Batches of 1–7 rows (the one-row path) give exactly the first rows of <paramref name="batched"/>.</summary>
+    private static void AssertShortBatchesMatch(float[] batched, float[] x, float[] w, float[] bias, int full, int inputs, int outputs,
+        Activation activation, float alpha)
+    {
+        for (int rows = 1; rows < 8; rows++)
+        {
+            float[] shortBatch = Filled(rows * outputs, float.NaN);
+            GenNet.Kernels.DenseForward(shortBatch, x.AsSpan(0, rows * inputs), w, bias, rows, inputs, outputs, activation, alpha);
+            Assert.True(BitIdentical(batched.AsSpan(0, rows * outputs), shortBatch),
+                $"B={rows} I={inputs} O={outputs} {activation}: differs from the first rows of B={full}");
+        }
+    }
 
     private static void CheckForward(int batch, int inputs, int outputs, Activation activation, bool withBias, int seed)
     {
