@@ -23,9 +23,11 @@ internal static class Compare
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--epochs": epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--predict-chunk": predictChunk = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--optimizer": optimizerName = args[++i]; break;
+                case "--optimizer" when i + 1 < args.Length && Optimizers.Names.Contains(args[i + 1], StringComparer.OrdinalIgnoreCase):
+                    optimizerName = args[++i];
+                    break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: --compare [--threads N] [--epochs E] [--predict-chunk C] [--optimizer rmsprop|sgd|momentum|nesterov|adam|adamw]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: --compare [--threads N] [--epochs E] [--predict-chunk C] [--optimizer {string.Join('|', Optimizers.Names)}]");
                     return 2;
             }
         }
