@@ -101,7 +101,7 @@ def main():
         "threads": args.threads,
         "epoch_s": round(epoch_median, 4),
         "epoch_s_min": round(min(epoch_seconds), 4),
-        "epoch_gflops": round(train_flops * n / epoch_median / 1e9, 1),
+        "epoch_model_gflops": round(train_flops * n / epoch_median / 1e9, 1),
         "test_accuracy": round(accuracy, 4),
         "forward_us": round(statistics.median(forward_us), 2),
         "forward_us_min": round(min(forward_us), 2),

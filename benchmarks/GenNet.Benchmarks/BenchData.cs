@@ -3,8 +3,9 @@ using GenNet.Data;
 namespace GenNet.Benchmarks;
 
 /// <summary>
-/// The data every benchmark reads: real MNIST when the files can be found, else random data of MNIST's shape
-/// (the timings do not depend on the pixel values; only the loss curve would).
+/// The data every benchmark reads: real MNIST when the files can be found, else random data of MNIST's shape. The
+/// timings depend on where the zeros are (the dense kernels skip inputs that are zero across a tile's rows), so only
+/// real MNIST gives the figures the README quotes.
 /// </summary>
 /// <remarks>
 /// Looked up in <c>$GENNET_MNIST</c>, else in <c>shared/data/mnist</c> beside any parent folder of the working

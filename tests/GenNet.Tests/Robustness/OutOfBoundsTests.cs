@@ -138,6 +138,12 @@ public class OutOfBoundsTests
         using var dw = GuardedMemory.Allocate(inputs * outputs, after);
         using var db = GuardedMemory.Allocate(outputs, after);
         using var dx = GuardedMemory.Allocate(batch * inputs, after);
+        // Sparse inputs, so the tiles' lists of non-zero columns (Kernels.Gemm.cs, ListedSteps) are neither
+        // empty nor full.
+        for (int k = 0; k < x.Span.Length; k += 11)
+        {
+            x.Span[k] = 1f;
+        }
         GenNet.Kernels.DenseForward(y.Span, x.Span, w.Span, bias.Span, batch, inputs, outputs, activation, 0.1f, workers);
         GenNet.Kernels.DenseForward(y.Span, x.Span, w.Span, [], batch, inputs, outputs, activation, 0.1f, workers);
         GenNet.Kernels.DenseBackwardParameters(dw.Span, db.Span, x.Span, dz.Span, batch, inputs, outputs, workers);
