@@ -19,7 +19,7 @@ public static unsafe partial class Kernels
     /// <remarks>
     /// This method effectively computes <c>y[b,o] = act(bias[o] + Σ_i x[b,i]·w[i,o])</c> for every b and o, summing
     /// with fused multiply-adds in increasing i and adding the bias last. Terms whose x[b,i] is zero are left out, which
-    /// changes nothing unless w holds ∞ or NaN (0·∞ would have been NaN).
+    /// changes at most the sign of a zero result, unless w holds ∞ or NaN (0·∞ would have been NaN).
     /// <para>An optional <see cref="WorkerPool"/> (last argument) splits the batch rows or output columns; null runs on the caller.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">A span is shorter than its shape needs, a size is negative, or the length
@@ -64,7 +64,8 @@ public static unsafe partial class Kernels
     /// This method effectively computes <c>dw[i,o] += Σ_b x[b,i]·dz[b,o]</c> (the sum formed first, with fused
     /// multiply-adds in increasing b, then added) and <c>db[o] += Σ_b dz[b,o]</c>. Threads split the rows i of dw, or
     /// its column blocks, so there is no cross-thread reduction. Terms whose x[b,i] is zero are left out, which changes
-    /// nothing unless dz holds ∞ or NaN: then only the rows of dw with a non-zero input (and db) receive it.
+    /// at most the sign of a zero result, unless dz holds ∞ or NaN: a non-finite dz[b,o] then still reaches db and every
+    /// dw[i,o] with x[b,i] ≠ 0, and the others depending on the tiling (Kernels.Gemm.cs, "Zero skipping").
     /// <para>An optional <see cref="WorkerPool"/> splits the rows or column blocks of dw; null runs on the caller.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">A span is shorter than its shape needs, a size is negative, or the length
@@ -79,7 +80,8 @@ public static unsafe partial class Kernels
     /// This method effectively computes <c>s = Σ_b x[b,i]·dz[b,o]</c> with fused multiply-adds in increasing b, then
     /// <c>dw[i,o] += s</c> or <c>dw[i,o] = s</c>; db likewise from <c>Σ_b dz[b,o]</c>. Threads split the rows i of dw,
     /// or its column blocks, so there is no cross-thread reduction. Terms whose x[b,i] is zero are left out, which changes
-    /// nothing unless dz holds ∞ or NaN: then only the rows of dw with a non-zero input (and db) receive it.
+    /// at most the sign of a zero result, unless dz holds ∞ or NaN: a non-finite dz[b,o] then still reaches db and every
+    /// dw[i,o] with x[b,i] ≠ 0, and the others depending on the tiling (Kernels.Gemm.cs, "Zero skipping").
     /// <para>An optional <see cref="WorkerPool"/> splits the rows or column blocks of dw; null runs on the caller.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">A span is shorter than its shape needs, a size is negative, or the length

@@ -19,18 +19,21 @@ namespace GenNet;
 // MR-row scratch first. A result with fewer rows than one tile (single-sample Forward) skips tiles altogether: see
 // RowsPart.
 //
-// Determinism: every C element is acc = fma(a_k, b_k, acc) for k = 0…K−1 from acc = 0, then the epilogue, in the same
-// instruction sequence whatever tile, part or thread it falls in; so any split gives the same bits.
+// Determinism: every C element is acc = fma(a_k, b_k, acc) over increasing k from acc = 0 (all k = 0…K−1, or all but
+// skipped zero terms, below), then the epilogue, in the same instruction sequence whatever tile, part or thread it
+// falls in; so any split gives the same bits.
 //
 // Zero skipping (GemmJob.SkipZeroInputs: the forward product x·w and the weight gradient xᵀ·dz, where A is the layer's
 // input x): a tile leaves out every k at which all of its rows' inputs are zero, and with it the read of row k of B
 // (ListedSteps); the one-row path leaves out each zero input. 81% of MNIST's pixels are zero, and a random batch's
 // 8-sample row blocks keep only 46% of the 784 k of the forward product, its 8-pixel row blocks 39% of the 128 k of the
 // weight gradient: a batch-128 training step goes from 2.06 to 1.02 ms on one Zen 4 core. Skipping changes no value for
-// finite B: fma(±0, b, acc) = acc, up to the sign of a zero sum (a product that rounded to −0 and met nothing but
+// finite B: fma(±0, b, acc) = acc, except the sign of a zero result (a product that rounded to −0 and met nothing but
 // zeros afterwards ends as −0 instead of +0). A non-finite B is the one case that tells: 0·∞ or 0·NaN would have given
-// NaN. So a NaN in dz still reaches db and every row of dw whose input is non-zero somewhere in the batch, and from
-// there the parameters; an input that is NaN or ∞ is never skipped.
+// NaN. A non-finite b_k still reaches every element whose own a_k is non-zero (a NaN in dz[b,o] reaches dw[i,o]
+// whenever x[b,i] ≠ 0, and always db); whether it reaches an element whose a_k is zero depends on the tiling (the
+// element's tile neighbours, the tail block, the one-row path, 8- or 6-row tiles). An input that is NaN or ∞ is never
+// skipped.
 public static unsafe partial class Kernels
 {
     /// <summary>
@@ -279,8 +282,8 @@ public static unsafe partial class Kernels
                 }
                 for (int rb = rc; rb < rcEnd; rb++)
                 {
-                    int* list = lists + (rb - rc) * (k + 2);
-                    if (listed && rb * mr + mr <= g->M && list[0] < k)
+                    int* list = listed ? lists + (nint)(rb - rc) * (k + 2) : null;
+                    if (list != null && rb * mr + mr <= g->M && list[0] < k)
                     {
                         TileAt(g, rb * mr, j, cols, b, ldb, aTail, tile, direct, narrow, nr, mr, new ListedSteps(list));
                     }
@@ -734,7 +737,8 @@ public static unsafe partial class Kernels
         public nint ToNext(int n) => 1;
     }
 
-    /// <summary>A row block's listed k (<see cref="ListNonZeroColumnsOfRows"/>): list[0] of them in list[1…], then a sentinel.</summary>
+    /// <summary>A row block's listed k (<see cref="ListNonZeroColumnsOfRows"/>, <see cref="ListNonZeroColumnsOfColumns"/>):
+    /// list[0] of them in list[1…], then a sentinel.</summary>
     private readonly struct ListedSteps(int* list) : IReductionSteps
     {
         public int Count => list[0];

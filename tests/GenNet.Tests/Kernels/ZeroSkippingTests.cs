@@ -4,8 +4,9 @@ using static KernelTestData;
 
 /// <summary>
 /// The forward product and the weight gradient skip every k at which all inputs of a tile's rows are zero (and the
-/// one-row forward every zero input). Skipping fma(0, w, acc) = acc is exact for finite values, so on inputs full of
-/// zeros the results must be the bits of the full sum. The oracle is <see cref="GenNet.Kernels.DenseBackwardInput(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, WorkerPool?)"/>,
+/// one-row forward every zero input). Skipping fma(0, w, acc) = acc is exact for finite values up to the sign of a zero
+/// result (which these random inputs never produce), so on inputs full of zeros the results must be the bits of the
+/// full sum. The oracle is <see cref="GenNet.Kernels.DenseBackwardInput(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, WorkerPool?)"/>,
 /// which never skips and sums the same terms in the same k order on the same micro-kernels:
 /// x·W = x·(Wᵀ)ᵀ, and xᵀ·dz = (xᵀ)·(dzᵀ)ᵀ.
 /// </summary>
@@ -71,6 +72,69 @@ public class ZeroSkippingTests
         float[] h = WithZeros(Uniform(batch * hidden, 5, 0f, 1f), batch, hidden, 0.5, 6);
         CheckForward(h, Uniform(hidden * classes, 7), batch, hidden, classes, pool);
         CheckWeightGradient(h, Uniform(batch * classes, 8), batch, hidden, classes, pool);
+    }
+
+    /// <summary>
+    /// Several chunks of row blocks (a forward batch over 328 rows at K = 784, a weight gradient over 2,016 inputs) and
+    /// one row block per chunk (K over 32,766), on 1 and 2 threads.
+    /// </summary>
+    [Fact]
+    public void Lists_built_chunk_by_chunk_give_the_bits_of_the_full_sum()
+    {
+        using var pool = new WorkerPool(2);
+        foreach (WorkerPool? workers in new[] { null, pool })
+        {
+            float[] x = WithZeros(Uniform(400 * 784, 21, 0f, 1f), 400, 784, 0.81, 22);
+            CheckForward(x, Uniform(784 * 40, 23), 400, 784, 40, workers);
+            float[] wide = WithZeros(Uniform(128 * 2100, 24, 0f, 1f), 128, 2100, 0.81, 25);
+            CheckWeightGradient(wide, Uniform(128 * 33, 26), 128, 2100, 33, workers);
+            float[] longRows = WithZeros(Uniform(16 * 33000, 27, 0f, 1f), 16, 33000, 0.81, 28);
+            CheckForward(longRows, Uniform(33000 * 33, 29), 16, 33000, 33, workers);
+        }
+    }
+
+    /// <summary>
+    /// The skip is real: an infinite weight in a row whose inputs are all ±0 gives NaN in the full sum (0·∞), and finite
+    /// outputs where the tiles leave that row out; an infinite gradient of a blank sample likewise. Batch and inputs are
+    /// multiples of 8 and 6, so every tile is a full one on both tile heights. Without a Vector256 path the tiles sum every
+    /// k, and the full sum's NaN is the right answer.
+    /// </summary>
+    [Fact]
+    public void Tiles_leave_out_terms_whose_inputs_are_zero_positive_or_negative()
+    {
+        const int batch = 24, inputs = 48, outputs = 33, zeroColumn = 5, blankSample = 7, infiniteOutput = 20;
+        float[] x = Uniform(batch * inputs, 31, 0.1f, 1f);
+        for (int b = 0; b < batch; b++)
+        {
+            x[b * inputs + zeroColumn] = b % 2 == 0 ? 0f : -0f;
+        }
+        for (int i = 0; i < inputs; i++)
+        {
+            x[blankSample * inputs + i] = i % 3 == 0 ? -0f : 0f;
+        }
+        float[] w = Uniform(inputs * outputs, 32);
+        for (int o = 0; o < outputs; o++)
+        {
+            w[zeroColumn * outputs + o] = float.PositiveInfinity;
+        }
+        float[] dz = Uniform(batch * outputs, 33);
+        dz[blankSample * outputs + infiniteOutput] = float.PositiveInfinity;
+
+        float[] y = new float[batch * outputs];
+        GenNet.Kernels.DenseForward(y, x, w, [], batch, inputs, outputs, Activation.None, 0f);
+        float[] dw = new float[inputs * outputs];
+        GenNet.Kernels.DenseBackwardParameters(dw, [], x, dz, batch, inputs, outputs, accumulate: false);
+        float[] dwColumn = Enumerable.Range(0, inputs).Select(i => dw[i * outputs + infiniteOutput]).ToArray();
+        if (SimdHelpers.Width >= 256)
+        {
+            Assert.All(y, v => Assert.True(float.IsFinite(v)));
+            Assert.All(dwColumn, v => Assert.True(float.IsFinite(v)));
+        }
+        else
+        {
+            Assert.All(y, v => Assert.True(float.IsNaN(v)));
+            Assert.All(dwColumn, v => Assert.True(float.IsNaN(v)));
+        }
     }
 
     /// <summary>−0 is a zero; NaN and ∞ are not, so they still reach the outputs they feed, as in the full sum.</summary>

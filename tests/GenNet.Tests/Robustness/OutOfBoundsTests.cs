@@ -130,7 +130,7 @@ public class OutOfBoundsTests
 
     private static void Dense(int batch, int inputs, int outputs, bool after, Activation activation, WorkerPool? workers)
     {
-        using var x = GuardedMemory.Allocate(batch * inputs, after);
+        using var x = GuardedMemory.Allocate(batch * inputs, after, fill: 0f);
         using var w = GuardedMemory.Allocate(inputs * outputs, after);
         using var bias = GuardedMemory.Allocate(outputs, after);
         using var y = GuardedMemory.Allocate(batch * outputs, after);
@@ -138,8 +138,8 @@ public class OutOfBoundsTests
         using var dw = GuardedMemory.Allocate(inputs * outputs, after);
         using var db = GuardedMemory.Allocate(outputs, after);
         using var dx = GuardedMemory.Allocate(batch * inputs, after);
-        // Sparse inputs, so the tiles' lists of non-zero columns (Kernels.Gemm.cs, ListedSteps) are neither
-        // empty nor full.
+        // Sparse inputs (zeros, every 11th value 1), so the tiles' lists of non-zero columns (Kernels.Gemm.cs,
+        // ListedSteps) are empty for some row blocks and partly filled for others.
         for (int k = 0; k < x.Span.Length; k += 11)
         {
             x.Span[k] = 1f;
