@@ -9,12 +9,14 @@ namespace GenNet;
 //
 // Shape: the result is cut into tiles of MR rows × 2 vectors (8×32 for Vector512, 6×16 for Vector256, 6×8 for
 // Vector128), each computed by a register-blocked micro-kernel holding 16 or 12 accumulators; a result at most one
-// vector wide (the 10 logits) takes one-vector tiles instead. A full column block of an untransposed B (w in x·w,
-// dz in xᵀ·dz) is read in place through its row stride: packing it cost a copy of all of W per call (1.6 MB for
-// 784×512, ≈ 5% of a batch-128 forward) and bought no speed, Zen 4's prefetchers follow the 2 KiB stride. Only wᵀ
-// (for dz·wᵀ, packed transposed so it runs on the same micro-kernel) and a short last column block (zero-padded, so
-// column tails need no masking: padding lanes compute zeros the epilogue never stores) go through the per-thread,
-// 64-byte aligned scratch. A is read in place through a row and a column stride, which is how one micro-kernel
+// vector wide (the 10 logits) takes one-vector tiles instead. With Vector512, a full column block of an untransposed
+// B (w in x·w, dz in xᵀ·dz) is read in place through its row stride: packing it cost a copy of all of W per call
+// (1.6 MB for 784×512, ≈ 5% of a batch-128 forward) and bought no speed, Zen 4's prefetchers follow the 2 KiB stride.
+// The narrower tiles pack every column block into a contiguous panel: a 6×16 Vector256 tile reads one cache line of B
+// per k, a new 4 KiB page every other k, in a third of the time an 8×32 tile spends per k; packed, the AVX2 path's
+// 784×512 products went from 70% and 59% of peak to 84% and 82%. wᵀ (for dz·wᵀ, packed transposed so it runs on the
+// same micro-kernel) and a short last column block (zero-padded, so column tails need no masking: padding lanes compute
+// zeros the epilogue never stores) are packed at every width, into the per-thread, 64-byte aligned scratch. A is read in place through a row and a column stride, which is how one micro-kernel
 // serves x·w (A = x), xᵀ·dz (A = x read transposed) and dz·wᵀ; a short last row block is copied into a zero-padded
 // MR-row scratch first. A result with fewer rows than one tile (single-sample Forward) skips tiles altogether: see
 // RowsPart.
@@ -64,12 +66,13 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>
-    /// How a full Vector512 tile leaves its registers: into the tile scratch for <see cref="Epilogue"/>, or straight into C
-    /// when the epilogue is a lane-wise op whose bits do not depend on the vector width (+=, + bias, ReLU).
+    /// How a full two-vector tile (Vector512 or Vector256) leaves its registers: into the tile scratch for
+    /// <see cref="Epilogue"/>, or straight into C when the epilogue is a lane-wise op whose bits do not depend on the vector
+    /// width (+=, + bias, ReLU, act′).
     /// </summary>
     private enum TileStore : byte
     {
-        /// <summary>tile = acc (row stride 32); <see cref="Epilogue"/> writes C.</summary>
+        /// <summary>tile = acc (row stride = the tile's width); <see cref="Epilogue"/> writes C.</summary>
         Scratch,
         /// <summary>C += acc.</summary>
         Accumulate,
@@ -229,9 +232,10 @@ public static unsafe partial class Kernels
             return;
         }
 
-        // Full 8×32 tiles store from registers when the epilogue allows it: going through the scratch cost a store and a
-        // reload of every accumulator (zmm stores read back as ymm halves), ≈ 15% of a K = 128 weight-gradient tile.
-        TileStore direct = SimdHelpers.Width != 512 || narrow ? TileStore.Scratch :
+        // Full 8×32 and 6×16 tiles store from registers when the epilogue allows it: going through the scratch cost a store
+        // and a reload of every accumulator (zmm stores read back as ymm halves), ≈ 15% of a K = 128 weight-gradient tile
+        // with Vector512; with Vector256, the scratch and Epilogue held the 784×512 weight gradient at 59% of peak.
+        TileStore direct = SimdHelpers.Width < 256 || narrow ? TileStore.Scratch :
             g->Store == GemmStore.Accumulate ? TileStore.Accumulate :
             g->Store == GemmStore.Gradient ? TileStore.Gradient :
             g->Activation == Activation.None ? TileStore.Linear :
@@ -264,14 +268,14 @@ public static unsafe partial class Kernels
             {
                 int j = cb * nr;
                 int cols = Math.Min(nr, g->N - j);
-                // A full column block of an untransposed B is read where it lies; only wᵀ and a short last block are packed.
+                // With Vector512 a full column block of an untransposed B is read where it lies (see the top of the file).
                 float* b = panel;
                 nint ldb = nr;
                 if (g->BTransposed)
                 {
                     PackPanelTransposed(panel, g, j, cols, nr);
                 }
-                else if (cols == nr)
+                else if (cols == nr && SimdHelpers.Width == 512)
                 {
                     b = g->B + j;
                     ldb = g->Ldb;
@@ -417,10 +421,10 @@ public static unsafe partial class Kernels
             float* c = g->C + i * g->Ldc + j;
             switch (direct)
             {
-                case TileStore.Accumulate: Tile512(a, rs, cs, b, ldb, steps, c, g->Ldc, new AccumulateStore()); break;
-                case TileStore.Linear: Tile512(a, rs, cs, b, ldb, steps, c, g->Ldc, new LinearStore(bias)); break;
-                case TileStore.Relu: Tile512(a, rs, cs, b, ldb, steps, c, g->Ldc, new ReluStore(bias)); break;
-                default: GradientTile512(g, a, rs, cs, b, ldb, k, c); break;
+                case TileStore.Accumulate: Tile(a, rs, cs, b, ldb, steps, c, g->Ldc, new AccumulateStore()); break;
+                case TileStore.Linear: Tile(a, rs, cs, b, ldb, steps, c, g->Ldc, new LinearStore(bias)); break;
+                case TileStore.Relu: Tile(a, rs, cs, b, ldb, steps, c, g->Ldc, new ReluStore(bias)); break;
+                default: GradientTile(g, a, rs, cs, b, ldb, k, c); break;
             }
             return;
         }
@@ -429,7 +433,7 @@ public static unsafe partial class Kernels
             case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, k, tile); break;
             case 512: Tile512(a, rs, cs, b, ldb, steps, tile, 32, new ScratchStore()); break;
             case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, k, tile); break;
-            case 256: Tile256(a, rs, cs, b, ldb, steps, tile); break;
+            case 256: Tile256(a, rs, cs, b, ldb, steps, tile, 16, new ScratchStore()); break;
             case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, k, tile); break;
             default: Tile128(a, rs, cs, b, ldb, k, tile); break;
         }
@@ -642,7 +646,7 @@ public static unsafe partial class Kernels
     /// inlining budget, and slowed every tile (the 128×512, K = 10 product 14.7 → 26.5 µs).
     /// </remarks>
     private static void Tile512<TStore, TSteps>(float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* c, nint ldc, TStore store)
-        where TStore : struct, ITileStore512
+        where TStore : struct, ITileStore
         where TSteps : struct, IReductionSteps
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -698,16 +702,32 @@ public static unsafe partial class Kernels
         store.Row(c + 3 * ldc, c70, c71);
     }
 
-    /// <summary>A full 8×32 gradient tile: C = acc ⊙ act′(Y), with the derivative as a type so it inlines.</summary>
-    private static void GradientTile512(GemmJob* g, float* a, nint rs, nint cs, float* b, nint ldb, int k, float* c)
+    /// <summary>A full two-vector tile at the widest width: 8×32 with Vector512, 6×16 with Vector256.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TStore, TSteps>(float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* c, nint ldc, TStore store)
+        where TStore : struct, ITileStore
+        where TSteps : struct, IReductionSteps
+    {
+        if (SimdHelpers.Width == 512)
+        {
+            Tile512(a, rs, cs, b, ldb, steps, c, ldc, store);
+        }
+        else
+        {
+            Tile256(a, rs, cs, b, ldb, steps, c, ldc, store);
+        }
+    }
+
+    /// <summary>A full gradient tile: C = acc ⊙ act′(Y), with the derivative as a type so it inlines.</summary>
+    private static void GradientTile(GemmJob* g, float* a, nint rs, nint cs, float* b, nint ldb, int k, float* c)
     {
         nint y = (nint)(g->Y - g->C);
         switch (g->Activation)
         {
-            case Activation.ReLU: Tile512(a, rs, cs, b, ldb, new EveryStep(k), c, g->Ldc, new GradientStore<ReluDerivative>(y, new ReluDerivative())); break;
-            case Activation.LeakyReLU: Tile512(a, rs, cs, b, ldb, new EveryStep(k), c, g->Ldc, new GradientStore<LeakyReluDerivative>(y, new LeakyReluDerivative(g->Alpha))); break;
-            case Activation.Sigmoid: Tile512(a, rs, cs, b, ldb, new EveryStep(k), c, g->Ldc, new GradientStore<SigmoidDerivative>(y, new SigmoidDerivative())); break;
-            default: Tile512(a, rs, cs, b, ldb, new EveryStep(k), c, g->Ldc, new GradientStore<TanhDerivative>(y, new TanhDerivative())); break;
+            case Activation.ReLU: Tile(a, rs, cs, b, ldb, new EveryStep(k), c, g->Ldc, new GradientStore<ReluDerivative>(y, new ReluDerivative())); break;
+            case Activation.LeakyReLU: Tile(a, rs, cs, b, ldb, new EveryStep(k), c, g->Ldc, new GradientStore<LeakyReluDerivative>(y, new LeakyReluDerivative(g->Alpha))); break;
+            case Activation.Sigmoid: Tile(a, rs, cs, b, ldb, new EveryStep(k), c, g->Ldc, new GradientStore<SigmoidDerivative>(y, new SigmoidDerivative())); break;
+            default: Tile(a, rs, cs, b, ldb, new EveryStep(k), c, g->Ldc, new GradientStore<TanhDerivative>(y, new TanhDerivative())); break;
         }
     }
 
@@ -748,63 +768,77 @@ public static unsafe partial class Kernels
         public nint ToNext(int n) => list[n + 2] - list[n + 1];
     }
 
-    /// <summary>How one 32-float row of a Vector512 tile leaves its registers (lo = columns 0–15, hi = 16–31).</summary>
+    /// <summary>How one row of a two-vector tile leaves its registers: 32 floats of a Vector512 tile (lo = columns 0–15,
+    /// hi = 16–31) or 16 of a Vector256 one (lo = 0–7, hi = 8–15).</summary>
     /// <remarks>Every store does the same lane-wise operations, in the same order, as <see cref="Epilogue"/>, so a tile's
     /// bits do not depend on which path stored it.</remarks>
-    private interface ITileStore512
+    private interface ITileStore
     {
         void Row(float* c, Vector512<float> lo, Vector512<float> hi);
+
+        void Row(float* c, Vector256<float> lo, Vector256<float> hi);
     }
 
-    /// <summary>tile = acc (row stride 32); <see cref="Epilogue"/> writes C.</summary>
-    private readonly struct ScratchStore : ITileStore512
+    /// <summary>tile = acc; <see cref="Epilogue"/> writes C.</summary>
+    private readonly struct ScratchStore : ITileStore
     {
         public void Row(float* c, Vector512<float> lo, Vector512<float> hi)
         {
             lo.Store(c);
             hi.Store(c + 16);
         }
+
+        public void Row(float* c, Vector256<float> lo, Vector256<float> hi)
+        {
+            lo.Store(c);
+            hi.Store(c + 8);
+        }
     }
 
     /// <summary>C += acc.</summary>
-    private readonly struct AccumulateStore : ITileStore512
+    private readonly struct AccumulateStore : ITileStore
     {
         public void Row(float* c, Vector512<float> lo, Vector512<float> hi)
         {
             (Vector512.Load(c) + lo).Store(c);
             (Vector512.Load(c + 16) + hi).Store(c + 16);
         }
+
+        public void Row(float* c, Vector256<float> lo, Vector256<float> hi)
+        {
+            (Vector256.Load(c) + lo).Store(c);
+            (Vector256.Load(c + 8) + hi).Store(c + 8);
+        }
     }
 
-    /// <summary>C = acc, or acc + bias.</summary>
-    private readonly struct LinearStore : ITileStore512
+    /// <summary>C = acc, or acc + bias (the tile's columns of it; null for none).</summary>
+    /// <remarks>The bias is loaded per row rather than held in registers: it must be loaded at the tile's width (a
+    /// 16-column Vector256 tile may sit at the end of the bias), and 8 or 6 loads from L1 are nothing next to the tile.</remarks>
+    private readonly struct LinearStore(float* bias) : ITileStore
     {
-        private readonly Vector512<float> _bias0, _bias1;
-        private readonly bool _hasBias;
+        public Vector512<float> Lo(Vector512<float> lo) => bias != null ? lo + Vector512.Load(bias) : lo;
 
-        public LinearStore(float* bias)
-        {
-            _hasBias = bias != null;
-            if (_hasBias)
-            {
-                _bias0 = Vector512.Load(bias);
-                _bias1 = Vector512.Load(bias + 16);
-            }
-        }
+        public Vector512<float> Hi(Vector512<float> hi) => bias != null ? hi + Vector512.Load(bias + 16) : hi;
 
-        public Vector512<float> Lo(Vector512<float> lo) => _hasBias ? lo + _bias0 : lo;
+        public Vector256<float> Lo(Vector256<float> lo) => bias != null ? lo + Vector256.Load(bias) : lo;
 
-        public Vector512<float> Hi(Vector512<float> hi) => _hasBias ? hi + _bias1 : hi;
+        public Vector256<float> Hi(Vector256<float> hi) => bias != null ? hi + Vector256.Load(bias + 8) : hi;
 
         public void Row(float* c, Vector512<float> lo, Vector512<float> hi)
         {
             Lo(lo).Store(c);
             Hi(hi).Store(c + 16);
         }
+
+        public void Row(float* c, Vector256<float> lo, Vector256<float> hi)
+        {
+            Lo(lo).Store(c);
+            Hi(hi).Store(c + 8);
+        }
     }
 
     /// <summary>C = max(0, acc), or max(0, acc + bias), exactly as <see cref="SimdHelpers.Relu(Vector512{float})"/>.</summary>
-    private readonly struct ReluStore(float* bias) : ITileStore512
+    private readonly struct ReluStore(float* bias) : ITileStore
     {
         private readonly LinearStore _linear = new(bias);
 
@@ -813,20 +847,36 @@ public static unsafe partial class Kernels
             SimdHelpers.Relu(_linear.Lo(lo)).Store(c);
             SimdHelpers.Relu(_linear.Hi(hi)).Store(c + 16);
         }
+
+        public void Row(float* c, Vector256<float> lo, Vector256<float> hi)
+        {
+            SimdHelpers.Relu(_linear.Lo(lo)).Store(c);
+            SimdHelpers.Relu(_linear.Hi(hi)).Store(c + 8);
+        }
     }
 
     /// <summary>C = acc ⊙ act′(Y), Y <paramref name="y"/> floats after C: the products <see cref="ActivationBackward"/> forms.</summary>
-    private readonly struct GradientStore<TOp>(nint y, TOp op) : ITileStore512 where TOp : struct, IDerivative
+    private readonly struct GradientStore<TOp>(nint y, TOp op) : ITileStore where TOp : struct, IDerivative
     {
         public void Row(float* c, Vector512<float> lo, Vector512<float> hi)
         {
             (lo * op.Invoke(Vector512.Load(c + y))).Store(c);
             (hi * op.Invoke(Vector512.Load(c + y + 16))).Store(c + 16);
         }
+
+        public void Row(float* c, Vector256<float> lo, Vector256<float> hi)
+        {
+            (lo * op.Invoke(Vector256.Load(c + y))).Store(c);
+            (hi * op.Invoke(Vector256.Load(c + y + 8))).Store(c + 8);
+        }
     }
 
-    /// <summary>tile[6×16] = A[6×K]·panel[K×16] with 12 Vector256 accumulators.</summary>
-    private static void Tile256<TSteps>(float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* tile)
+    /// <summary>
+    /// acc[6×16] = A[6×K]·B[K×16] with 12 Vector256 accumulators, then each row stored to <paramref name="c"/> (row stride
+    /// <paramref name="ldc"/>) by <paramref name="store"/>; generic over both like <see cref="Tile512"/>.
+    /// </summary>
+    private static void Tile256<TStore, TSteps>(float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* c, nint ldc, TStore store)
+        where TStore : struct, ITileStore
         where TSteps : struct, IReductionSteps
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -863,12 +913,13 @@ public static unsafe partial class Kernels
             a0 += next * cs;
             bk += next * ldb;
         }
-        c00.Store(tile); c01.Store(tile + 8);
-        c10.Store(tile + 16); c11.Store(tile + 24);
-        c20.Store(tile + 32); c21.Store(tile + 40);
-        c30.Store(tile + 48); c31.Store(tile + 56);
-        c40.Store(tile + 64); c41.Store(tile + 72);
-        c50.Store(tile + 80); c51.Store(tile + 88);
+        store.Row(c, c00, c01);
+        store.Row(c + ldc, c10, c11);
+        store.Row(c + 2 * ldc, c20, c21);
+        c += 3 * ldc;
+        store.Row(c, c30, c31);
+        store.Row(c + ldc, c40, c41);
+        store.Row(c + 2 * ldc, c50, c51);
     }
 
     /// <summary>tile[6×8] = A[6×K]·panel[K×8] with 12 Vector128 accumulators.</summary>
