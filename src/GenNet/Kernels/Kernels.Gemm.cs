@@ -380,11 +380,23 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>list[0] = n, list[1…n] = the indices of the set bits among the first <paramref name="count"/>, then the
-    /// sentinel <paramref name="count"/>.</summary>
+    /// sentinel <paramref name="count"/>; only list[0] = count when every bit is set (the tile then sums every k, and
+    /// dense inputs skip the appends).</summary>
     private static void ListSetBits(ulong* bits, int count, int* list)
     {
+        int words = (count + 63) / 64;
+        int set = 0;
+        for (int w = 0; w < words; w++)
+        {
+            set += System.Numerics.BitOperations.PopCount(bits[w]);
+        }
+        if (set == count)
+        {
+            list[0] = count;
+            return;
+        }
         int n = 0;
-        for (int w = 0; w < (count + 63) / 64; w++)
+        for (int w = 0; w < words; w++)
         {
             for (ulong m = bits[w]; m != 0; m &= m - 1)
             {
