@@ -310,8 +310,9 @@ public static unsafe partial class Kernels
     // only list[0] = K, and TileAt then sums every k without reading the list. "Non-zero" is tested on the bits
     // without the sign (−0 is zero; NaN, ∞ and subnormals are not), which lets the rows of a block be or-ed before one
     // compare. Both builders first gather one bit per k in registers, so nothing branches on the data (MNIST keeps 40–50%
-    // of the k at random) and no store waits for the one before it: 14 µs → ≈ 2 µs for a 128×784 forward, 38 → ≈ 10 µs
-    // for a 784×512, K = 128 weight gradient.
+    // of the k at random) and no store waits for the one before it. Listing the first 128 MNIST training images took
+    // 14.3 → 10.1 µs for the forward product (16 blocks of 8 samples) and 38.3 → 13.9 µs for the weight gradient (98
+    // blocks of 8 pixels), in a standalone loop over optimised code.
 
     /// <summary>Lists for <paramref name="blocks"/> row blocks from row <paramref name="i0"/> when each row of A is
     /// contiguous in k (a forward product: the rows are samples).</summary>
