@@ -26,6 +26,11 @@ public static unsafe partial class Kernels
     /// summed over exceeds <see cref="MaxReductionLength"/>.</exception>
     public static void DenseForward(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
         int batch, int inputs, int outputs, Activation activation, float alpha, WorkerPool? workers = null)
+        => RunDenseForward<EngineTiles>(y, x, w, bias, batch, inputs, outputs, activation, alpha, workers);
+
+    private static void RunDenseForward<TLayer>(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
+        int batch, int inputs, int outputs, Activation activation, float alpha, WorkerPool? workers)
+        where TLayer : struct, IDenseLayerKernels
     {
         CheckSizes(batch, inputs, outputs, reduction: inputs, nameof(inputs), workers);
         Guard.Rows(y.Length, batch, outputs, nameof(y));
@@ -52,10 +57,10 @@ public static unsafe partial class Kernels
                 B = pw, Ldb = outputs,
                 M = batch, N = outputs, K = inputs,
                 Bias = bias.IsEmpty ? null : pb,
-                Store = GemmStore.Overwrite, Activation = activation, Alpha = alpha,
+                Product = GemmProduct.Forward, Store = GemmStore.Overwrite, Activation = activation, Alpha = alpha,
                 SkipZeroInputs = true,
             };
-            RunGemm(&job, workers);
+            RunGemm<TLayer>(&job, workers);
         }
     }
 
@@ -88,6 +93,11 @@ public static unsafe partial class Kernels
     /// summed over exceeds <see cref="MaxReductionLength"/>.</exception>
     public static void DenseBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
         int batch, int inputs, int outputs, bool accumulate, WorkerPool? workers = null)
+        => RunDenseBackwardParameters<EngineTiles>(dw, db, x, dz, batch, inputs, outputs, accumulate, workers);
+
+    private static void RunDenseBackwardParameters<TLayer>(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
+        int batch, int inputs, int outputs, bool accumulate, WorkerPool? workers)
+        where TLayer : struct, IDenseLayerKernels
     {
         CheckSizes(batch, inputs, outputs, reduction: batch, nameof(batch), workers);
         Guard.Rows(dw.Length, inputs, outputs, nameof(dw));
@@ -113,10 +123,11 @@ public static unsafe partial class Kernels
                 A = px, ARowStride = 1, AColStride = inputs,
                 B = pdz, Ldb = outputs,
                 M = inputs, N = outputs, K = batch,
+                Product = GemmProduct.WeightGradient,
                 Store = accumulate ? GemmStore.Accumulate : GemmStore.Overwrite, Activation = Activation.None,
                 SkipZeroInputs = true,
             };
-            RunGemm(&job, workers);
+            RunGemm<TLayer>(&job, workers);
             if (!db.IsEmpty)
             {
                 ColumnSums(pdb, pdz, batch, outputs, accumulate);
@@ -149,6 +160,11 @@ public static unsafe partial class Kernels
     /// summed over exceeds <see cref="MaxReductionLength"/>.</exception>
     public static void DenseBackwardInput(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, ReadOnlySpan<float> y,
         int batch, int inputs, int outputs, Activation activation, float alpha, WorkerPool? workers = null)
+        => RunDenseBackwardInput<EngineTiles>(dx, dz, w, y, batch, inputs, outputs, activation, alpha, workers);
+
+    private static void RunDenseBackwardInput<TLayer>(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, ReadOnlySpan<float> y,
+        int batch, int inputs, int outputs, Activation activation, float alpha, WorkerPool? workers)
+        where TLayer : struct, IDenseLayerKernels
     {
         CheckSizes(batch, inputs, outputs, reduction: outputs, nameof(outputs), workers);
         Guard.Rows(dx.Length, batch, inputs, nameof(dx));
@@ -175,10 +191,11 @@ public static unsafe partial class Kernels
                 A = pdz, ARowStride = outputs, AColStride = 1,
                 B = pw, Ldb = outputs, BTransposed = true,
                 M = batch, N = inputs, K = outputs,
+                Product = GemmProduct.InputGradient,
                 Store = derivative ? GemmStore.Gradient : GemmStore.Overwrite, Activation = activation, Alpha = alpha,
                 Y = derivative ? py : null,
             };
-            RunGemm(&job, workers);
+            RunGemm<TLayer>(&job, workers);
         }
     }
 

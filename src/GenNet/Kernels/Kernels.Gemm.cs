@@ -22,6 +22,11 @@ namespace GenNet;
 // zero-padded MR-row scratch first. A result with fewer rows than one tile (single-sample Forward) skips tiles
 // altogether: see RowsPart.
 //
+// Generated layers (Kernels.DenseLayer.cs): a network's DenseForward<TLayer> and its backward twins run this engine with
+// the layer's own register tile in place of Tile512 and Tile256 for every full tile of a product it has one for (TileAt,
+// HasLayerTile); the generator emits it with the layer's epilogue fused, in the same operations as the stores below, so
+// the bits do not change.
+//
 // Determinism: every C element is acc = fma(a_k, b_k, acc) over increasing k from acc = 0 (all k = 0…K−1, or all but
 // skipped zero terms, below), then the epilogue, in the same instruction sequence whatever tile, part or thread it
 // falls in; so any split gives the same bits.
@@ -55,6 +60,17 @@ public static unsafe partial class Kernels
 
     /// <summary>Floats of B (256 Ki = 1 MB) whose reading a result shorter than a tile splits over the pool's threads.</summary>
     private const long RowsParallelMinFloats = 1L << 18;
+
+    /// <summary>Which of a Dense layer's three products a job is: picks a generated layer's tile (Kernels.DenseLayer.cs).</summary>
+    private enum GemmProduct : byte
+    {
+        /// <summary>y = act(x·w + bias).</summary>
+        Forward,
+        /// <summary>dw = xᵀ·dz.</summary>
+        WeightGradient,
+        /// <summary>dx = (dz·wᵀ) ⊙ act′(y).</summary>
+        InputGradient,
+    }
 
     private enum GemmStore : byte
     {
@@ -102,6 +118,7 @@ public static unsafe partial class Kernels
         public int K;
         /// <summary>Bias[N] added before the activation, or null.</summary>
         public float* Bias;
+        public GemmProduct Product;
         public GemmStore Store;
         public Activation Activation;
         public float Alpha;
@@ -114,7 +131,8 @@ public static unsafe partial class Kernels
     /// <summary>Columns of C per tile: two vectors of the widest accelerated width.</summary>
     private static int TileCols => SimdHelpers.Width / 16;
 
-    private static void RunGemm(GemmJob* job, WorkerPool? workers)
+    private static void RunGemm<TLayer>(GemmJob* job, WorkerPool? workers)
+        where TLayer : struct, IDenseLayerKernels
     {
         if (job->M == 0 || job->N == 0)
         {
@@ -131,11 +149,11 @@ public static unsafe partial class Kernels
         }
         if (parts == 1 || workers is null)
         {
-            GemmPart(job, 0, 1);
+            GemmPart<TLayer>(job, 0, 1);
         }
         else
         {
-            workers.Run(&GemmPart, job, parts);
+            workers.Run(&GemmPart<TLayer>, job, parts);
         }
     }
 
@@ -187,7 +205,8 @@ public static unsafe partial class Kernels
     /// there are enough of them (each part then packs only its own panels), else a range of row blocks.
     /// </summary>
     [SkipLocalsInit]
-    private static void GemmPart(void* state, int part, int parts)
+    private static void GemmPart<TLayer>(void* state, int part, int parts)
+        where TLayer : struct, IDenseLayerKernels
     {
         GemmJob* g = (GemmJob*)state;
         // A result at most one vector wide (the 10 logits of MNIST) takes one-vector tiles: a two-vector tile would
@@ -241,6 +260,8 @@ public static unsafe partial class Kernels
             g->Store == GemmStore.Gradient ? TileStore.Gradient :
             g->Activation == Activation.None ? TileStore.Linear :
             g->Activation == Activation.ReLU ? TileStore.Relu : TileStore.Scratch;
+        // A generated layer's full tiles run its own micro-kernel (Kernels.DenseLayer.cs) on the same two widths.
+        bool layerTile = SimdHelpers.Width >= 256 && !narrow && HasLayerTile<TLayer>(g);
 
         int lastRow = (r1 - 1) * mr;
         int lastRows = g->M - lastRow;
@@ -290,11 +311,11 @@ public static unsafe partial class Kernels
                     int* list = listed ? lists + (nint)(rb - rc) * (k + 2) : null;
                     if (list != null && rb * mr + mr <= g->M && list[0] < k)
                     {
-                        TileAt(g, rb * mr, j, cols, b, ldb, aTail, tile, direct, narrow, nr, mr, new ListedSteps(list));
+                        TileAt<TLayer, ListedSteps>(g, rb * mr, j, cols, b, ldb, aTail, tile, direct, layerTile, narrow, nr, mr, new ListedSteps(list));
                     }
                     else
                     {
-                        TileAt(g, rb * mr, j, cols, b, ldb, aTail, tile, direct, narrow, nr, mr, new EveryStep(k));
+                        TileAt<TLayer, EveryStep>(g, rb * mr, j, cols, b, ldb, aTail, tile, direct, layerTile, narrow, nr, mr, new EveryStep(k));
                     }
                 }
             }
@@ -412,12 +433,14 @@ public static unsafe partial class Kernels
 
     /// <summary>
     /// The tile of C at row <paramref name="i"/>, column <paramref name="j"/> (<paramref name="cols"/> wide) from the
-    /// column block <paramref name="b"/> (row stride <paramref name="ldb"/>): a full 8×32 or 6×16 tile straight from registers
-    /// when <paramref name="direct"/> allows, anything else through the scratch and <see cref="Epilogue"/>.
+    /// column block <paramref name="b"/> (row stride <paramref name="ldb"/>): a full 8×32 or 6×16 tile by the generated
+    /// layer's micro-kernel when <paramref name="layerTile"/>, else straight from registers when <paramref name="direct"/>
+    /// allows; anything else through the scratch and <see cref="Epilogue"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TileAt<TSteps>(GemmJob* g, int i, int j, int cols, float* b, nint ldb, float* aTail, float* tile,
-        TileStore direct, bool narrow, int nr, int mr, TSteps steps)
+    private static void TileAt<TLayer, TSteps>(GemmJob* g, int i, int j, int cols, float* b, nint ldb, float* aTail, float* tile,
+        TileStore direct, bool layerTile, bool narrow, int nr, int mr, TSteps steps)
+        where TLayer : struct, IDenseLayerKernels
         where TSteps : struct, IReductionSteps
     {
         int k = g->K;
@@ -429,6 +452,11 @@ public static unsafe partial class Kernels
             a = g->A + i * g->ARowStride;
             rs = g->ARowStride;
             cs = g->AColStride;
+        }
+        if (layerTile && rows == mr && cols == nr)
+        {
+            LayerTile<TLayer, TSteps>(g, i, j, a, rs, cs, b, ldb, steps);
+            return;
         }
         float* bias = g->Bias == null ? null : g->Bias + j;
         if (direct != TileStore.Scratch && rows == mr && cols == nr)
@@ -745,22 +773,6 @@ public static unsafe partial class Kernels
             case Activation.Sigmoid: Tile(a, rs, cs, b, ldb, new EveryStep(k), c, g->Ldc, new GradientStore<SigmoidDerivative>(y, new SigmoidDerivative())); break;
             default: Tile(a, rs, cs, b, ldb, new EveryStep(k), c, g->Ldc, new GradientStore<TanhDerivative>(y, new TanhDerivative())); break;
         }
-    }
-
-    /// <summary>The k a tile sums over, in increasing order: <see cref="Count"/> of them from <see cref="First"/>.</summary>
-    /// <remarks>
-    /// A type argument, so each kernel compiles once with the plain counter and once with the list. The kernels advance
-    /// their A and B pointers by <see cref="ToNext"/>: for <see cref="EveryStep"/> that folds to the constant 1, the same
-    /// pointer bumps as a loop over k (indexing a + k·cs instead cost 5% on the 784×512, K = 128 weight gradient).
-    /// </remarks>
-    private interface IReductionSteps
-    {
-        int Count { get; }
-
-        nint First { get; }
-
-        /// <summary>The distance from the <paramref name="n"/>-th k to the next (past the last one: any value).</summary>
-        nint ToNext(int n);
     }
 
     /// <summary>Every k = 0…count−1.</summary>

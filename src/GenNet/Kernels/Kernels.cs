@@ -1,7 +1,9 @@
 namespace GenNet;
 
 /// <summary>
-/// The numeric kernels generated networks call, with every size passed as a literal constant.
+/// The numeric kernels generated networks call: the dense ones typed by the generated layer
+/// (<c>DenseForward&lt;TLayer&gt;</c>, whose full register tiles are the layer's own code, Kernels.DenseLayer.cs), the
+/// others with every size passed as a literal constant.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -14,7 +16,7 @@ namespace GenNet;
 /// </para>
 /// <para>
 /// One file per op: <c>Kernels.Dense.cs</c> (forward and both backwards, over the GEMM engine in
-/// <c>Kernels.Gemm.cs</c>), <c>Kernels.Activations.cs</c>, <c>Kernels.Softmax.cs</c>, <c>Kernels.SquaredError.cs</c>.
+/// <c>Kernels.Gemm.cs</c>), <c>Kernels.DenseLayer.cs</c> (their twins for generated layers), <c>Kernels.Activations.cs</c>, <c>Kernels.Softmax.cs</c>, <c>Kernels.SquaredError.cs</c>.
 /// Vector paths take the widest accelerated width: Vector512 → Vector256 (FMA behind <c>Fma.IsSupported</c>) →
 /// Vector128 → scalar. Every kernel checks its span lengths on entry and throws <see cref="ArgumentException"/>
 /// rather than read or write out of bounds.
