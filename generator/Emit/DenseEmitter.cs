@@ -6,11 +6,11 @@ namespace GenNet.Generator.Emit;
 internal static class DenseEmitter
 {
     /// <summary>a_n = act(x_n·W_n + b_n), with bias and activation fused into the GEMM kernel.</summary>
-    public static void EmitForward(SourceWriter w, DenseLayerSpec layer, DenseLayerSpec? previous)
+    public static void EmitForward(SourceWriter w, DenseLayerSpec layer, DenseLayerSpec? previous, string layerType)
     {
         int n = layer.Number;
         w.Line($"// Layer {n}: Dense {layer.Inputs} → {layer.Outputs}{ActivationSuffix(layer)}. a{n} = {ForwardMath(layer)}");
-        w.Line($"{TypeNames.Kernels}.DenseForward(A{n}(rows), {ForwardInput(layer, previous)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, {Activation(layer)}, {Literals.Float(layer.Alpha)}, _workers);");
+        w.Line($"{TypeNames.Kernels}.DenseForward<{layerType}>(A{n}(rows), {ForwardInput(layer, previous)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, _workers);");
         if (layer.HasDropout)
         {
             w.Line($"// Dropout while training: d{n} = a{n} ⊙ m{n}, m{n} = 0 with probability {Literals.Float(layer.DropoutRate)}, else 1/(1 − {Literals.Float(layer.DropoutRate)})");
@@ -25,7 +25,7 @@ internal static class DenseEmitter
     /// between the two layers (then the mask comes first and the derivative is its own call), and the last layer's act′
     /// is always its own call.
     /// </summary>
-    public static void EmitBackward(SourceWriter w, DenseLayerSpec layer, DenseLayerSpec? previous, bool isLast)
+    public static void EmitBackward(SourceWriter w, DenseLayerSpec layer, DenseLayerSpec? previous, bool isLast, string layerType)
     {
         int n = layer.Number;
         w.Line($"// Layer {n}: Dense {layer.Inputs} → {layer.Outputs}{ActivationSuffix(layer)}.");
@@ -41,7 +41,7 @@ internal static class DenseEmitter
         }
         string dz = $"DA{n}(rows)";
         w.Line($"// dW{n} = {InputName(layer, previous)}ᵀ·dZ{n}{(layer.HasBias ? $", db{n} = Σ_rows dZ{n}" : "")}");
-        w.Line($"{TypeNames.Kernels}.DenseBackwardParameters(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {BackwardInput(layer, previous)}, {dz}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, accumulate: false, _workers);");
+        w.Line($"{TypeNames.Kernels}.DenseBackwardParameters<{layerType}>(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {BackwardInput(layer, previous)}, {dz}, rows, _workers);");
         if (previous is null)
         {
             return;
@@ -49,12 +49,12 @@ internal static class DenseEmitter
         if (previous.Activation != ActivationKind.None && DerivativeFusedIntoNext(previous, isLast: false))
         {
             w.Line($"// dZ{n - 1} = (dZ{n}·W{n}ᵀ) ⊙ {DerivativeMath(previous)}: layer {n - 1}'s derivative fused into the product");
-            w.Line($"{TypeNames.Kernels}.DenseBackwardInput(DA{n - 1}(rows), {dz}, W{n}, A{n - 1}(rows), rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, {Activation(previous)}, {Literals.Float(previous.Alpha)}, _workers);");
+            w.Line($"{TypeNames.Kernels}.DenseBackwardInput<{layerType}>(DA{n - 1}(rows), {dz}, W{n}, A{n - 1}(rows), rows, _workers);");
         }
         else
         {
             w.Line($"// d{(previous.HasDropout ? "D" : "A")}{n - 1} = dZ{n}·W{n}ᵀ");
-            w.Line($"{TypeNames.Kernels}.DenseBackwardInput(DA{n - 1}(rows), {dz}, W{n}, rows, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, _workers);");
+            w.Line($"{TypeNames.Kernels}.DenseBackwardInput<{layerType}>(DA{n - 1}(rows), {dz}, W{n}, default, rows, _workers);");
         }
     }
 

@@ -19,11 +19,13 @@ internal static class NetworkEmitter
             using (w.Block($"namespace {spec.Namespace}"))
             {
                 EmitClass(w, spec);
+                MicroKernelEmitter.Emit(w, spec);
             }
         }
         else
         {
             EmitClass(w, spec);
+            MicroKernelEmitter.Emit(w, spec);
         }
         return w.ToString();
     }
@@ -252,7 +254,7 @@ internal static class NetworkEmitter
         {
             for (int k = 0; k < spec.Layers.Count; k++)
             {
-                DenseEmitter.EmitForward(w, spec.Layers[k], k > 0 ? spec.Layers[k - 1] : null);
+                DenseEmitter.EmitForward(w, spec.Layers[k], k > 0 ? spec.Layers[k - 1] : null, MicroKernelEmitter.TypeName(spec, spec.Layers[k]));
             }
         }
         w.Line();
@@ -261,7 +263,8 @@ internal static class NetworkEmitter
         {
             for (int k = spec.Layers.Count - 1; k >= 0; k--)
             {
-                DenseEmitter.EmitBackward(w, spec.Layers[k], k > 0 ? spec.Layers[k - 1] : null, isLast: k == spec.Layers.Count - 1);
+                DenseEmitter.EmitBackward(w, spec.Layers[k], k > 0 ? spec.Layers[k - 1] : null, isLast: k == spec.Layers.Count - 1,
+                    MicroKernelEmitter.TypeName(spec, spec.Layers[k]));
             }
         }
     }

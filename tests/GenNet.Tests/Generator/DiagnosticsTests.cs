@@ -189,17 +189,35 @@ public class DiagnosticsTests
     }
 
     [Fact]
-    public void Valid_declaration_has_no_diagnostics_and_compiles()
+    public void Valid_declaration_has_no_diagnostics_and_compiles() => AssertCleanBuild(networks: 1, """
+        using GenNet;
+        namespace Sample;
+        [Input(784)] [Dense(512, Activation.ReLU)] [Dense(10)] [SoftmaxCrossEntropy]
+        public partial class MnistMlp { }
+        """);
+
+    // The layer structs and tile helpers are file-local: a user type with the same name in the same namespace, and a
+    // second network, still compile. The user's NetLayer1 does not meet the kernels' constraint, so a clean build also
+    // shows that the network binds its own.
+    [Fact]
+    public void Generated_layer_types_do_not_clash_with_user_types_of_the_same_names() => AssertCleanBuild(networks: 2, """
+        using GenNet;
+        namespace Sample;
+        [Input(20)] [Dense(40, Activation.ReLU)] [Dense(3)] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        [Input(20)] [Dense(40, Activation.ReLU)] [Dense(3)] [SoftmaxCrossEntropy]
+        public partial class Other { }
+        public class NetLayer1 { public static int Inputs => -1; }
+        public static class NetTileMath { }
+        """);
+
+    /// <summary>No analyzer diagnostic, one generated file per network, and no compiler error in the output.</summary>
+    private static void AssertCleanBuild(int networks, string source)
     {
-        var compilation = GeneratorHarness.Compile("""
-            using GenNet;
-            namespace Sample;
-            [Input(784)] [Dense(512, Activation.ReLU)] [Dense(10)] [SoftmaxCrossEntropy]
-            public partial class MnistMlp { }
-            """);
+        var compilation = GeneratorHarness.Compile(source);
         Assert.Empty(GeneratorHarness.Analyze(compilation));
         (var run, Compilation output) = GeneratorHarness.Generate(compilation);
-        Assert.Single(run.GeneratedTrees);
+        Assert.Equal(networks, run.GeneratedTrees.Length);
         Assert.Empty(GeneratorHarness.CompilerErrors(output));
     }
 

@@ -50,3 +50,16 @@ public partial class DropoutNet;
 [Dense(3)]
 [SoftmaxCrossEntropy]
 public partial class DropoutFreeTwinNet;
+
+// Wide enough for the generated register tiles (products of 16+ columns; 32+ for a full Vector512 tile), with a column
+// tail at both widths, every fused epilogue (ReLU, LeakyReLU, linear forward; ReLU′, LeakyReLU′, Sigmoid′, Tanh′ and no
+// derivative in the input gradients) and a bias-free tiled layer. GeneratedTileTests holds it against the engine's tiles.
+[Input(37)]
+[Dense(70, Activation.ReLU, bias: false)]
+[Dense(33, Activation.LeakyReLU, alpha: 0.05f)]
+[Dense(40, Activation.Sigmoid)]
+[Dense(35, Activation.Tanh)]
+[Dense(48)]
+[Dense(5)]
+[SoftmaxCrossEntropy]
+public partial class WideTileNet;
