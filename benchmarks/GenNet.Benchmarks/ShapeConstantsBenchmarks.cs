@@ -9,13 +9,13 @@ namespace GenNet.Benchmarks;
 
 /// <summary>
 /// An experiment behind a design decision, kept so it can be rerun: would a micro-kernel emitted per layer shape, with
-/// every size and stride a constant, beat the shared kernel that takes them as arguments (what the generated code calls,
-/// with literal sizes)? The same 8×32 Vector512 tile (16 FMA accumulators, B read in place) runs the reference model's
+/// every size and stride a constant, beat the shared kernel that takes them as arguments? The same 8×32 Vector512 tile (16 FMA accumulators, B read in place) runs the reference model's
 /// two big products twice: once with the sizes in fields, once with them as constants of a shape type, which the JIT
 /// folds into the code (<c>DOTNET_JitDisasm</c> shows <c>vbroadcastss zmm, [rsi+0x0C40]</c>: 784 × 4 bytes). Dense random
 /// inputs, so no zero skipping. Measured 2026-11-25: forward 896–902 µs constant vs 900–903 µs runtime, weight gradient
-/// 916–919 vs 912–918 µs: the loop is bound by its FMAs (97% of peak) either way, so the generator passes sizes instead of
-/// emitting kernels. Vector512 only (AVX-512F); elsewhere the benchmarks return at once.
+/// 916–919 vs 912–918 µs: the loop is bound by its FMAs (97% of peak) either way, so the register tiles the generator
+/// emits per layer (<see cref="LayerTileBenchmarks"/>) take their step count at run time rather than folding K.
+/// Vector512 only (AVX-512F); elsewhere the benchmarks return at once.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
