@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using GenNet.Generator.Model;
 
@@ -7,16 +8,16 @@ namespace GenNet.Generator.Emit;
 /// <summary>
 /// Each Dense layer's register tiles ("micro-kernels"), as a file-local struct the runtime's GEMM engine instantiates its
 /// loops over (<c>Kernels.IDenseLayerKernels</c>): the layer's sizes and activations as constants, and per product a
-/// straight-line tile with the epilogue fused, 8×32 over 16 Vector512 accumulators and 6×16 over 12 Vector256 ones.
-/// The engine keeps the threads, zero lists, packing, tails and the Vector128 and scalar paths.
+/// straight-line tile with the epilogue fused, shaped by the product's width: two vectors wide (8×32 over 16 Vector512
+/// accumulators, 6×16 over 12 Vector256 ones) or, for a product no wider than one vector, one vector per row that stores
+/// exactly the product's columns. The engine keeps the threads, zero lists, packing, tails and the Vector128 and scalar
+/// paths.
 /// </summary>
 internal static class MicroKernelEmitter
 {
-    /// <summary>The two tile shapes, widest first: the engine's (Kernels.Gemm.cs, TileRows and TileCols).</summary>
+    /// <summary>The two vector widths with tiles, widest first, shaped as the engine's (Kernels.Gemm.cs, TileRows and
+    /// TileCols).</summary>
     private static readonly TileShape[] Shapes = [new(512, Rows: 8, Lanes: 16), new(256, Rows: 6, Lanes: 8)];
-
-    /// <summary>Columns of the narrowest full tile: a product narrower than this never has one.</summary>
-    private const int NarrowestTile = 16;
 
     public static string TypeName(NetworkSpec spec, DenseLayerSpec layer) => $"{spec.ClassName}Layer{layer.Number}";
 
@@ -25,15 +26,19 @@ internal static class MicroKernelEmitter
     // Forward tiles store act(acc + bias) from registers for the activations whose vector op is lane-for-lane the
     // engine's at any width; Sigmoid (Vector256 exp in the engine's epilogue) and Tanh (scalar) stay in the engine.
     private static bool HasForwardTile(DenseLayerSpec layer) =>
-        layer.Outputs >= NarrowestTile && layer.Activation is ActivationKind.None or ActivationKind.ReLU or ActivationKind.LeakyReLU;
-
-    private static bool HasWeightGradientTile(DenseLayerSpec layer) => layer.Outputs >= NarrowestTile;
-
-    private static bool HasInputGradientTile(DenseLayerSpec layer, DenseLayerSpec? previous) => previous is not null && layer.Inputs >= NarrowestTile;
+        layer.Activation is ActivationKind.None or ActivationKind.ReLU or ActivationKind.LeakyReLU;
 
     /// <summary>The previous layer's activation, whose derivative the input gradient applies (mirrors DenseEmitter).</summary>
     public static ActivationKind InputActivation(DenseLayerSpec? previous) =>
         previous is null || previous.HasDropout ? ActivationKind.None : previous.Activation;
+
+    /// <summary>
+    /// The engine's tile for a product <paramref name="columns"/> wide at one width: one vector per row when the result is
+    /// at most one vector wide (its only column block, full or not), two vectors when at least one full block of two
+    /// fits, and none otherwise (a single short block, which the engine pads).
+    /// </summary>
+    private static TileKind KindOf(TileShape shape, int columns) =>
+        columns <= shape.Lanes ? TileKind.OneVector : columns >= 2 * shape.Lanes ? TileKind.TwoVectors : TileKind.None;
 
     public static void Emit(SourceWriter w, NetworkSpec spec)
     {
@@ -57,13 +62,14 @@ internal static class MicroKernelEmitter
         w.Line("/// register tiles of its products, which the GEMM engine (GenNet's Kernels.Gemm.cs) runs on every full tile of them.");
         w.Line("/// </summary>");
         w.Line("/// <remarks>");
-        w.Line($"/// Forward, a{n} = {(layer.Activation == ActivationKind.None ? affine : $"{layer.Activation}({affine})")} ({layer.Outputs} columns): {Coverage(layer.Outputs, HasForwardTile(layer), layer.Outputs < NarrowestTile ? "narrower than one tile" : $"{layer.Activation} is computed in the engine's epilogue")}.");
-        w.Line($"/// Weight gradient, dW{n} = {input}ᵀ·dZ{n} ({layer.Outputs} columns): {Coverage(layer.Outputs, HasWeightGradientTile(layer), "narrower than one tile")}.");
+        w.Line($"/// Forward, a{n} = {(layer.Activation == ActivationKind.None ? affine : $"{layer.Activation}({affine})")}: {(HasForwardTile(layer) ? Coverage(layer.Outputs) : $"the engine's tiles ({layer.Activation} is computed in its epilogue)")}.");
+        w.Line($"/// Weight gradient, dW{n} = {input}ᵀ·dZ{n}: {Coverage(layer.Outputs)}.");
         w.Line(previous is null
             ? "/// Input gradient: none (first layer)."
-            : $"/// Input gradient, dZ{n}·W{n}ᵀ{(inputActivation == ActivationKind.None ? "" : $" ⊙ {inputActivation}′(a{n - 1})")} ({layer.Inputs} columns): {Coverage(layer.Inputs, HasInputGradientTile(layer, previous), "narrower than one tile")}.");
-        w.Line("/// Rows come in blocks of 8 (Vector512) or 6 (Vector256). A short last block runs on the engine's own tiles, which");
-        w.Line("/// give the same bits, and so does everything on the Vector128 and scalar paths.");
+            : $"/// Input gradient, dZ{n}·W{n}ᵀ{(inputActivation == ActivationKind.None ? "" : $" ⊙ {inputActivation}′(a{n - 1})")}: {Coverage(layer.Inputs)}.");
+        w.Line("/// Rows come in blocks of 8 (Vector512) or 6 (Vector256). A short last block, and a short column block the engine");
+        w.Line("/// pads, run on the engine's own tiles, which give the same bits; so does everything on the Vector128 and scalar");
+        w.Line("/// paths.");
         w.Line("/// </remarks>");
         using (w.Block($"file readonly struct {TypeName(spec, layer)} : {TypeNames.IDenseLayerKernels}"))
         {
@@ -87,49 +93,41 @@ internal static class MicroKernelEmitter
             {
                 w.Line("public static bool HasForwardTile => true;");
                 w.Line();
-                w.Line($"/// <summary>C = {ForwardMath(layer)} for one full tile.</summary>");
-                EmitTile(w, spec, "ForwardTile", ", ref float bias", new Epilogue(EpilogueKind.Forward, layer.Activation, layer.Alpha, layer.HasBias));
+                w.Line($"/// <summary>C = {ForwardMath(layer)} for one full tile of {Literals.Int(layer.Outputs)} columns' product.</summary>");
+                EmitTile(w, spec, "ForwardTile", ", ref float bias", layer.Outputs, new Epilogue(EpilogueKind.Forward, layer.Activation, layer.Alpha, layer.HasBias));
             }
-            if (HasWeightGradientTile(layer))
-            {
-                w.Line("public static bool HasWeightGradientTile => true;");
-                w.Line();
-                w.Line("/// <summary>C = acc for one full tile of xᵀ·dZ.</summary>");
-                EmitTile(w, spec, "WeightGradientTile", "", new Epilogue(EpilogueKind.Plain, ActivationKind.None, 0f, HasBias: false));
-            }
-            if (HasInputGradientTile(layer, previous))
+            w.Line("public static bool HasWeightGradientTile => true;");
+            w.Line();
+            w.Line("/// <summary>C = acc for one full tile of xᵀ·dZ.</summary>");
+            EmitTile(w, spec, "WeightGradientTile", "", layer.Outputs, new Epilogue(EpilogueKind.Plain, ActivationKind.None, 0f, HasBias: false));
+            if (previous is not null)
             {
                 w.Line("public static bool HasInputGradientTile => true;");
                 w.Line();
                 w.Line(inputActivation == ActivationKind.None
                     ? "/// <summary>C = acc for one full tile of dZ·Wᵀ.</summary>"
-                    : $"/// <summary>C = acc ⊙ {DerivativeMath(inputActivation, previous!.Alpha)} for one full tile of dZ·Wᵀ, y = the previous layer's output.</summary>");
-                EmitTile(w, spec, "InputGradientTile", ", ref float y",
+                    : $"/// <summary>C = acc ⊙ {DerivativeMath(inputActivation, previous.Alpha)} for one full tile of dZ·Wᵀ, y = the previous layer's output.</summary>");
+                EmitTile(w, spec, "InputGradientTile", ", ref float y", layer.Inputs,
                     inputActivation == ActivationKind.None
                         ? new Epilogue(EpilogueKind.Plain, ActivationKind.None, 0f, HasBias: false)
-                        : new Epilogue(EpilogueKind.Derivative, inputActivation, previous!.Alpha, HasBias: false));
+                        : new Epilogue(EpilogueKind.Derivative, inputActivation, previous.Alpha, HasBias: false));
             }
         }
     }
 
-    // Which tiles of a product with this many columns are the layer's own, for the comment.
-    private static string Coverage(int columns, bool hasTile, string reason)
+    // The layer's tiles for a product with this many columns, per width, for the comment.
+    private static string Coverage(int columns)
     {
-        if (!hasTile)
+        IEnumerable<string> widths = Shapes.Select(s => KindOf(s, columns) switch
         {
-            return $"the engine's tiles ({reason})";
-        }
-        IEnumerable<string> widths = Shapes.Select(s =>
-        {
-            int width = 2 * s.Lanes;
-            int tail = columns % width;
-            string blocks = columns < width ? "none" : $"{columns / width} of {width} columns";
-            return $"{blocks}{(tail == 0 ? "" : $" + a {tail}-column tail")} with Vector{s.Bits}";
+            TileKind.OneVector => $"{s.Rows}×{columns} tiles of one Vector{s.Bits} per row",
+            TileKind.TwoVectors => $"{columns / (2 * s.Lanes)} tiles of {s.Rows}×{2 * s.Lanes}{(columns % (2 * s.Lanes) == 0 ? "" : $" + the engine's {columns % (2 * s.Lanes)}-column tail")} with Vector{s.Bits}",
+            _ => $"the engine's padded tile with Vector{s.Bits}",
         });
-        return "its own tiles, " + string.Join("; ", widths);
+        return $"{Literals.Int(columns)} columns, " + string.Join("; ", widths);
     }
 
-    private static void EmitTile(SourceWriter w, NetworkSpec spec, string name, string extraParameter, Epilogue epilogue)
+    private static void EmitTile(SourceWriter w, NetworkSpec spec, string name, string extraParameter, int columns, Epilogue epilogue)
     {
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         w.Line($"public static void {name}<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc{extraParameter})");
@@ -139,31 +137,40 @@ internal static class MicroKernelEmitter
         w.Line("    // references (not pointers), and one past the end of an array may already lie in the next object.");
         w.Line("    int count = steps.Count;");
         w.Line("    nint rs2 = rs + rs, rs3 = rs2 + rs, rs4 = rs2 + rs2;");
-        for (int s = 0; s < Shapes.Length; s++)
+        bool first = true;
+        foreach (TileShape shape in Shapes)
         {
-            TileShape shape = Shapes[s];
-            w.Line($"    {(s == 0 ? "if" : "else if")} ({TypeNames.Kernels}.VectorWidth == {shape.Bits})");
+            TileKind kind = KindOf(shape, columns);
+            if (kind == TileKind.None)
+            {
+                continue;
+            }
+            w.Line($"    {(first ? "if" : "else if")} ({TypeNames.Kernels}.VectorWidth == {shape.Bits})");
             w.Line("    {");
-            EmitShape(w, spec, shape, epilogue);
+            EmitBody(w, spec, shape, kind, columns, epilogue);
             w.Line("    }");
+            first = false;
         }
         w.Line("    else");
         w.Line("    {");
-        w.Line("        // The engine calls a tile only on the Vector512 and Vector256 paths.");
+        w.Line("        // The engine calls a tile only on the Vector512 and Vector256 paths, and only where one is full.");
         w.Line($"        throw new {TypeNames.UnreachableException}();");
         w.Line("    }");
         w.Line("}");
         w.Line();
     }
 
-    private static void EmitShape(SourceWriter w, NetworkSpec spec, TileShape shape, Epilogue epilogue)
+    private static void EmitBody(SourceWriter w, NetworkSpec spec, TileShape shape, TileKind kind, int columns, Epilogue epilogue)
     {
         string m = MathName(spec);
         string vector = $"{TypeNames.Intrinsics}.Vector{shape.Bits}<float>";
         string indent = "        ";
+        int vectors = kind == TileKind.TwoVectors ? 2 : 1;
         int half = shape.Rows / 2;
-        w.Line($"{indent}// {shape.Rows}×{2 * shape.Lanes}: {2 * shape.Rows} Vector{shape.Bits} accumulators, c[row][vector].");
-        w.Line($"{indent}{vector} {string.Join(", ", Accumulators(shape).Select(a => a + " = default"))};");
+        w.Line(vectors == 2
+            ? $"{indent}// {shape.Rows}×{2 * shape.Lanes}: {2 * shape.Rows} Vector{shape.Bits} accumulators, c[row][vector]."
+            : $"{indent}// {shape.Rows}×{columns}: {shape.Rows} Vector{shape.Bits} accumulators, one per row; B's panel is padded to {shape.Lanes} columns.");
+        w.Line($"{indent}{vector} {string.Join(", ", Accumulators(shape, vectors).Select(a => a + " = default"))};");
         w.Line($"{indent}if (count > 0)");
         w.Line($"{indent}{{");
         w.Line($"{indent}    ref float ak = ref {TypeNames.Unsafe}.Add(ref a, steps.First * cs);");
@@ -172,14 +179,18 @@ internal static class MicroKernelEmitter
         w.Line($"{indent}    {{");
         w.Line($"{indent}        // Rows {half}–{shape.Rows - 1} from a second reference: strides of 5, 6 and 7 rows have no address mode.");
         w.Line($"{indent}        ref float ah = ref {TypeNames.Unsafe}.Add(ref ak, rs{half});");
-        w.Line($"{indent}        {vector} b0 = {m}.Load{shape.Bits}(ref bk, 0), b1 = {m}.Load{shape.Bits}(ref bk, {shape.Lanes});");
+        w.Line(vectors == 2
+            ? $"{indent}        {vector} b0 = {m}.Load{shape.Bits}(ref bk, 0), b1 = {m}.Load{shape.Bits}(ref bk, {shape.Lanes});"
+            : $"{indent}        {vector} b0 = {m}.Load{shape.Bits}(ref bk, 0);");
         for (int r = 0; r < shape.Rows; r++)
         {
             string row = r < half ? "ak" : "ah";
             int within = r % half;
             string stride = within == 0 ? "0" : within == 1 ? "rs" : $"rs{within}";
             w.Line($"{indent}        {(r == 0 ? vector + " " : "")}av = {m}.Broadcast{shape.Bits}(ref {row}, {stride});");
-            w.Line($"{indent}        c{r}0 = {m}.MultiplyAdd(av, b0, c{r}0); c{r}1 = {m}.MultiplyAdd(av, b1, c{r}1);");
+            w.Line(vectors == 2
+                ? $"{indent}        c{r}0 = {m}.MultiplyAdd(av, b0, c{r}0); c{r}1 = {m}.MultiplyAdd(av, b1, c{r}1);"
+                : $"{indent}        c{r}0 = {m}.MultiplyAdd(av, b0, c{r}0);");
         }
         w.Line($"{indent}        if (++n == count)");
         w.Line($"{indent}        {{");
@@ -190,17 +201,59 @@ internal static class MicroKernelEmitter
         w.Line($"{indent}        bk = ref {TypeNames.Unsafe}.Add(ref bk, next * ldb);");
         w.Line($"{indent}    }}");
         w.Line($"{indent}}}");
-        EmitStores(w, spec, shape, epilogue, indent);
+        List<Piece> pieces = vectors == 2
+            ? [new Piece(0, shape.Bits, "c{0}0"), new Piece(shape.Lanes, shape.Bits, "c{0}1")]
+            : PiecesOfOneVector(shape, columns);
+        EmitStores(w, spec, shape, pieces, epilogue, indent);
     }
 
-    private static void EmitStores(SourceWriter w, NetworkSpec spec, TileShape shape, Epilogue epilogue, string indent)
+    /// <summary>
+    /// The stores of a one-vector row of <paramref name="columns"/> floats, split as the engine's Epilogue splits a short
+    /// block: the whole vector when it is full, else a Vector256 and then a Vector128 while they fit, then single lanes.
+    /// </summary>
+    private static List<Piece> PiecesOfOneVector(TileShape shape, int columns)
+    {
+        if (columns == shape.Lanes)
+        {
+            return [new Piece(0, shape.Bits, "c{0}0")];
+        }
+        var pieces = new List<Piece>();
+        int o = 0;
+        if (shape.Bits == 512 && columns >= 8)
+        {
+            pieces.Add(new Piece(0, 256, "{1}.Lanes0To7(c{0}0)"));
+            o = 8;
+        }
+        if (columns - o >= 4)
+        {
+            pieces.Add(new Piece(o, 128, o == 0 ? "{1}.Lanes0To3(c{0}0)" : "{1}.Lanes8To11(c{0}0)"));
+            o += 4;
+        }
+        for (; o < columns; o++)
+        {
+            pieces.Add(new Piece(o, 32, $"{{1}}.Lane(c{{0}}0, {Literals.Int(o)})"));
+        }
+        return pieces;
+    }
+
+    private static void EmitStores(SourceWriter w, NetworkSpec spec, TileShape shape, List<Piece> pieces, Epilogue epilogue, string indent)
     {
         string m = MathName(spec);
-        string vector = $"{TypeNames.Intrinsics}.Vector{shape.Bits}<float>";
-        w.Line($"{indent}// {EpilogueComment(epilogue)}, row by row.");
+        bool scalarTail = pieces.Any(p => p.Bits == 32);
+        w.Line($"{indent}// {EpilogueComment(epilogue)}, row by row{(pieces.Count > 2 || pieces[0].Bits != shape.Bits ? $", in the pieces the engine's epilogue uses for {Literals.Int(pieces.Sum(p => p.Bits / 32))} columns" : "")}.");
+        if (scalarTail && epilogue.Kind != EpilogueKind.Derivative && !epilogue.HasBias)
+        {
+            w.Line($"{indent}// Single lanes add 0 as the engine's scalar tail does (−0 becomes +0).");
+        }
         if (epilogue.Kind == EpilogueKind.Forward && epilogue.HasBias)
         {
-            w.Line($"{indent}{vector} bias0 = {m}.Load{shape.Bits}(ref bias, 0), bias1 = {m}.Load{shape.Bits}(ref bias, {shape.Lanes});");
+            for (int p = 0; p < pieces.Count; p++)
+            {
+                Piece piece = pieces[p];
+                w.Line(piece.Bits == 32
+                    ? $"{indent}float bias{p} = {m}.Read(ref bias, {Literals.Int(piece.Offset)});"
+                    : $"{indent}{TypeNames.Intrinsics}.Vector{piece.Bits}<float> bias{p} = {m}.Load{piece.Bits}(ref bias, {Literals.Int(piece.Offset)});");
+            }
         }
         for (int r = 0; r < shape.Rows; r++)
         {
@@ -212,46 +265,47 @@ internal static class MicroKernelEmitter
                     w.Line($"{indent}y = ref {TypeNames.Unsafe}.Add(ref y, ldc);");
                 }
             }
-            w.Line($"{indent}{m}.Store(ref c, 0, {Value(m, epilogue, shape, r, 0)}); {m}.Store(ref c, {shape.Lanes}, {Value(m, epilogue, shape, r, 1)});");
+            w.Line(indent + string.Join(" ", pieces.Select((piece, p) =>
+                $"{m}.Store(ref c, {Literals.Int(piece.Offset)}, {Value(m, epilogue, piece, p, string.Format(CultureInfo.InvariantCulture, piece.Accumulator, r, m))});")));
         }
     }
 
-    // One stored vector: the same lane-wise ops, in the same order, as the engine's ITileStore and Epilogue.
-    private static string Value(string math, Epilogue epilogue, TileShape shape, int row, int half)
+    // One stored piece: the same lane-wise ops, in the same order, as the engine's ITileStore and Epilogue.
+    private static string Value(string m, Epilogue epilogue, Piece piece, int index, string acc)
     {
-        string m = math + ".";
-        string acc = $"c{row}{half}";
         switch (epilogue.Kind)
         {
             case EpilogueKind.Forward:
-                string z = epilogue.HasBias ? $"{acc} + bias{half}" : acc;
+                string z = epilogue.HasBias ? $"{acc} + bias{index}" : piece.Bits == 32 ? $"{acc} + 0f" : acc;
                 return epilogue.Activation switch
                 {
-                    ActivationKind.ReLU => $"{m}Relu({z})",
-                    ActivationKind.LeakyReLU => $"{m}LeakyRelu({z}, {Literals.Float(epilogue.Alpha)})",
+                    ActivationKind.ReLU => $"{m}.Relu({z})",
+                    ActivationKind.LeakyReLU => $"{m}.LeakyRelu({z}, {Literals.Float(epilogue.Alpha)})",
                     _ => z,
                 };
             case EpilogueKind.Derivative:
-                string y = $"{m}Load{shape.Bits}(ref y, {(half == 0 ? 0 : shape.Lanes)})";
+                string y = piece.Bits == 32 ? $"{m}.Read(ref y, {Literals.Int(piece.Offset)})" : $"{m}.Load{piece.Bits}(ref y, {Literals.Int(piece.Offset)})";
                 string derivative = epilogue.Activation switch
                 {
-                    ActivationKind.ReLU => $"{m}ReluDerivative({y})",
-                    ActivationKind.LeakyReLU => $"{m}LeakyReluDerivative({y}, {Literals.Float(epilogue.Alpha)})",
-                    ActivationKind.Sigmoid => $"{m}SigmoidDerivative({y})",
-                    _ => $"{m}TanhDerivative({y})",
+                    ActivationKind.ReLU => $"{m}.ReluDerivative({y})",
+                    ActivationKind.LeakyReLU => $"{m}.LeakyReluDerivative({y}, {Literals.Float(epilogue.Alpha)})",
+                    ActivationKind.Sigmoid => $"{m}.SigmoidDerivative({y})",
+                    _ => $"{m}.TanhDerivative({y})",
                 };
                 return $"{acc} * {derivative}";
             default:
-                return acc;
+                return piece.Bits == 32 ? $"{acc} + 0f" : acc;
         }
     }
 
-    private static IEnumerable<string> Accumulators(TileShape shape)
+    private static IEnumerable<string> Accumulators(TileShape shape, int vectors)
     {
         for (int r = 0; r < shape.Rows; r++)
         {
-            yield return $"c{r}0";
-            yield return $"c{r}1";
+            for (int v = 0; v < vectors; v++)
+            {
+                yield return $"c{r}{v}";
+            }
         }
     }
 
@@ -287,23 +341,29 @@ internal static class MicroKernelEmitter
     };
 
     /// <summary>The lane-wise helpers the tiles call, once per file: loads, broadcasts and stores through references,
-    /// the FMA (Vector256's behind <c>Fma.IsSupported</c>, as the engine's), the activations and their derivatives.</summary>
+    /// the FMA (Vector256's behind <c>Fma.IsSupported</c>, as the engine's), the activations and their derivatives as
+    /// the engine computes them (vector and scalar), and the pieces of a one-vector row.</summary>
     private static void EmitMath(SourceWriter w, NetworkSpec spec)
     {
         string inline = $"[{TypeNames.MethodImpl}({TypeNames.MethodImplOptions}.AggressiveInlining)]";
+        string v512 = $"{TypeNames.Intrinsics}.Vector512<float>", v256 = $"{TypeNames.Intrinsics}.Vector256<float>", v128 = $"{TypeNames.Intrinsics}.Vector128<float>";
         w.Line($"/// <summary>Lane-wise helpers of {spec.ClassName}'s register tiles, exactly the GenNet engine's operations.</summary>");
         using (w.Block($"file static class {MathName(spec)}"))
         {
-            foreach (TileShape shape in Shapes)
+            foreach (int bits in new[] { 512, 256, 128 })
             {
-                string v = $"{TypeNames.Intrinsics}.Vector{shape.Bits}<float>";
-                string type = $"{TypeNames.Intrinsics}.Vector{shape.Bits}";
-                w.Line($"{inline} public static {v} Load{shape.Bits}(ref float p, nint i) => {type}.LoadUnsafe(ref {TypeNames.Unsafe}.Add(ref p, i));");
-                w.Line($"{inline} public static {v} Broadcast{shape.Bits}(ref float p, nint i) => {type}.Create({TypeNames.Unsafe}.Add(ref p, i));");
+                string v = $"{TypeNames.Intrinsics}.Vector{bits}<float>";
+                string type = $"{TypeNames.Intrinsics}.Vector{bits}";
+                w.Line($"{inline} public static {v} Load{bits}(ref float p, nint i) => {type}.LoadUnsafe(ref {TypeNames.Unsafe}.Add(ref p, i));");
                 w.Line($"{inline} public static void Store(ref float p, nint i, {v} value) => {type}.StoreUnsafe(value, ref {TypeNames.Unsafe}.Add(ref p, i));");
-                w.Line(shape.Bits == 512
-                    ? $"{inline} public static {v} MultiplyAdd({v} a, {v} b, {v} c) => {TypeNames.X86}.Avx512F.FusedMultiplyAdd(a, b, c);"
-                    : $"{inline} public static {v} MultiplyAdd({v} a, {v} b, {v} c) => {TypeNames.X86}.Fma.IsSupported ? {TypeNames.X86}.Fma.MultiplyAdd(a, b, c) : a * b + c;");
+                if (bits != 128)
+                {
+                    w.Line($"{inline} public static {v} Broadcast{bits}(ref float p, nint i) => {type}.Create({TypeNames.Unsafe}.Add(ref p, i));");
+                    w.Line(bits == 512
+                        ? $"{inline} public static {v} MultiplyAdd({v} a, {v} b, {v} c) => {TypeNames.X86}.Avx512F.FusedMultiplyAdd(a, b, c);"
+                        : $"{inline} public static {v} MultiplyAdd({v} a, {v} b, {v} c) => {TypeNames.X86}.Fma.IsSupported ? {TypeNames.X86}.Fma.MultiplyAdd(a, b, c) : a * b + c;");
+                    w.Line($"{inline} public static float Lane({v} v, int i) => {type}.GetElement(v, i);");
+                }
                 w.Line($"{inline} public static {v} Relu({v} z) => z & {type}.GreaterThan(z, {v}.Zero);");
                 w.Line($"{inline} public static {v} LeakyRelu({v} z, float alpha) => {type}.ConditionalSelect({type}.GreaterThan(z, {v}.Zero), z, {type}.Create(alpha) * z);");
                 w.Line($"{inline} public static {v} ReluDerivative({v} y) => {type}.GreaterThan(y, {v}.Zero) & {v}.One;");
@@ -311,10 +371,33 @@ internal static class MicroKernelEmitter
                 w.Line($"{inline} public static {v} SigmoidDerivative({v} y) => y * ({v}.One - y);");
                 w.Line($"{inline} public static {v} TanhDerivative({v} y) => {v}.One - y * y;");
             }
+            w.Line($"{inline} public static {v256} Lanes0To7({v512} v) => {TypeNames.Intrinsics}.Vector512.GetLower(v);");
+            w.Line($"{inline} public static {v128} Lanes0To3({v512} v) => {TypeNames.Intrinsics}.Vector256.GetLower({TypeNames.Intrinsics}.Vector512.GetLower(v));");
+            w.Line($"{inline} public static {v128} Lanes8To11({v512} v) => {TypeNames.Intrinsics}.Vector256.GetLower({TypeNames.Intrinsics}.Vector512.GetUpper(v));");
+            w.Line($"{inline} public static {v128} Lanes0To3({v256} v) => {TypeNames.Intrinsics}.Vector256.GetLower(v);");
+            w.Line($"{inline} public static float Read(ref float p, nint i) => {TypeNames.Unsafe}.Add(ref p, i);");
+            w.Line($"{inline} public static void Store(ref float p, nint i, float value) => {TypeNames.Unsafe}.Add(ref p, i) = value;");
+            w.Line($"{inline} public static float Relu(float z) => z > 0f ? z : 0f;");
+            w.Line($"{inline} public static float LeakyRelu(float z, float alpha) => z > 0f ? z : alpha * z;");
+            w.Line($"{inline} public static float ReluDerivative(float y) => y > 0f ? 1f : 0f;");
+            w.Line($"{inline} public static float LeakyReluDerivative(float y, float alpha) => y > 0f ? 1f : alpha;");
+            w.Line($"{inline} public static float SigmoidDerivative(float y) => y * (1f - y);");
+            w.Line($"{inline} public static float TanhDerivative(float y) => 1f - y * y;");
         }
     }
 
     private readonly record struct TileShape(int Bits, int Rows, int Lanes);
+
+    private enum TileKind
+    {
+        None,
+        OneVector,
+        TwoVectors,
+    }
+
+    /// <summary>Columns Offset… of a row stored as one Vector<paramref name="Bits"/> (32: a single float), taken from
+    /// <paramref name="Accumulator"/> (a format: {0} = the row, {1} = the helper class).</summary>
+    private readonly record struct Piece(int Offset, int Bits, string Accumulator);
 
     private enum EpilogueKind
     {

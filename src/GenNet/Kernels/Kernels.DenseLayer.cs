@@ -52,7 +52,9 @@ public static unsafe partial class Kernels
     /// A tile computes C[R×W] from A[R×K] (row stride rs, column stride cs) and B[K×W] (row stride ldb), summing
     /// acc = fma(a_k, b_k, acc) over the steps' k from acc = 0, and stores every row of C (row stride ldc) through the
     /// layer's epilogue. R×W is 8×32 when <see cref="VectorWidth"/> is 512 (16 Vector512 accumulators) and 6×16 when it
-    /// is 256 (12 Vector256 accumulators); the engine calls a tile only for full tiles on those two widths.
+    /// is 256 (12 Vector256 accumulators). A product no wider than one vector (16 or 8 columns) is one column block: its
+    /// tile is R rows of one vector, B's panel padded to the vector, and it stores exactly the product's columns. The
+    /// engine calls a tile only on those two widths, for full row blocks and (two vectors wide) full column blocks.
     /// </para>
     /// <para>
     /// The epilogues must be the engine's, lane for lane: forward C = act(acc + bias) (bias only when

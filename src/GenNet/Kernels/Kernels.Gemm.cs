@@ -234,9 +234,12 @@ public static unsafe partial class Kernels
 
         int k = g->K;
         bool oneRow = g->M < mr && !g->BTransposed;
+        // A generated layer's full tiles run its own micro-kernel (Kernels.DenseLayer.cs) on the same two widths: a full
+        // row block of a one-vector result (its only column block, whatever its width), or a full two-vector tile.
+        bool layerTile = SimdHelpers.Width >= 256 && HasLayerTile<TLayer>(g);
         // Zero skipping in tiles (GemmJob.SkipZeroInputs): each full row block's list of k, built once per chunk of row
-        // blocks and read by every column block. The one-vector tiles and the Vector128 path always sum every k.
-        bool listed = g->SkipZeroInputs && !oneRow && !narrow && SimdHelpers.Width >= 256 && (g->AColStride == 1 || g->ARowStride == 1);
+        // blocks and read by every column block. The engine's one-vector tiles and the Vector128 path always sum every k.
+        bool listed = g->SkipZeroInputs && !oneRow && (!narrow || layerTile) && SimdHelpers.Width >= 256 && (g->AColStride == 1 || g->ARowStride == 1);
         int chunk = listed ? Math.Max(1, ListBudget / (k + 2)) : r1 - r0;
         // Scratch: the B panel, the A tail, then (when listed) the lists and one bit per k.
         nint bitWords = listed ? (k + 63) / 64 : 0;
@@ -260,8 +263,6 @@ public static unsafe partial class Kernels
             g->Store == GemmStore.Gradient ? TileStore.Gradient :
             g->Activation == Activation.None ? TileStore.Linear :
             g->Activation == Activation.ReLU ? TileStore.Relu : TileStore.Scratch;
-        // A generated layer's full tiles run its own micro-kernel (Kernels.DenseLayer.cs) on the same two widths.
-        bool layerTile = SimdHelpers.Width >= 256 && !narrow && HasLayerTile<TLayer>(g);
 
         int lastRow = (r1 - 1) * mr;
         int lastRows = g->M - lastRow;
@@ -453,7 +454,7 @@ public static unsafe partial class Kernels
             rs = g->ARowStride;
             cs = g->AColStride;
         }
-        if (layerTile && rows == mr && cols == nr)
+        if (layerTile && rows == mr && (narrow || cols == nr))
         {
             LayerTile<TLayer, TSteps>(g, i, j, a, rs, cs, b, ldb, steps);
             return;

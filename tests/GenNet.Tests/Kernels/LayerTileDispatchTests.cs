@@ -4,7 +4,8 @@ namespace GenNet.Tests.Kernels;
 
 /// <summary>
 /// Which tiles of a product the engine hands to a generated layer's micro-kernel: exactly the full 8×32 (Vector512) or
-/// 6×16 (Vector256) tiles, never a row or column tail, a one-vector-wide result or the Vector128 and scalar paths. A
+/// 6×16 (Vector256) tiles, and the full row blocks of a result no wider than one vector (all of its columns); never a row
+/// tail, a column tail, the one-row path or the Vector128 and scalar paths. A
 /// marker layer writes a value no product gives into its tiles; everything else must keep the engine's bits. Inputs
 /// are half zeros, so the forward product and the weight gradient reach the tiles through their zero lists, and every
 /// case runs on one thread and on three.
@@ -15,7 +16,7 @@ public class LayerTileDispatchTests
 
     public static TheoryData<int, int> Shapes() => new()
     {
-        { 16, 64 }, { 13, 70 }, { 8, 33 }, { 7, 40 }, { 24, 16 }, { 5, 17 }, { 50, 31 }, { 9, 10 },
+        { 16, 64 }, { 13, 70 }, { 8, 33 }, { 7, 40 }, { 24, 16 }, { 5, 17 }, { 50, 31 }, { 9, 10 }, { 17, 3 }, { 12, 8 }, { 6, 5 },
     };
 
     [Theory]
@@ -105,9 +106,9 @@ public class LayerTileDispatchTests
         int width = global::GenNet.Kernels.VectorWidth;
         int mr = width == 512 ? 8 : 6;
         int nr = width == 512 ? 32 : 16;
-        bool tiled = width >= 256 && columns > nr / 2 && !(rowsBelowTileTakeOneRowPath && rows < mr);
+        bool tiled = width >= 256 && !(rowsBelowTileTakeOneRowPath && rows < mr);
         int markedRows = tiled ? rows / mr * mr : 0;
-        int markedColumns = tiled ? columns / nr * nr : 0;
+        int markedColumns = !tiled ? 0 : columns <= nr / 2 ? columns : columns / nr * nr;
         int marked = 0;
         for (int i = 0; i < rows; i++)
         {
@@ -129,7 +130,7 @@ public class LayerTileDispatchTests
         Assert.Equal(markedRows * markedColumns, marked);
     }
 
-    /// <summary>A layer whose every tile writes <see cref="Marker"/> over its R×W block, sized per test.</summary>
+    /// <summary>A layer whose every tile writes <see cref="Marker"/> over its block, sized per test.</summary>
     private readonly struct MarkerLayer : global::GenNet.Kernels.IDenseLayerKernels
     {
         private static int s_inputs;
@@ -155,21 +156,23 @@ public class LayerTileDispatchTests
 
         public static void ForwardTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc, ref float bias)
             where TSteps : struct, global::GenNet.Kernels.IReductionSteps
-            => Mark(ref c, ldc);
+            => Mark(ref c, ldc, s_outputs);
 
         public static void WeightGradientTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc)
             where TSteps : struct, global::GenNet.Kernels.IReductionSteps
-            => Mark(ref c, ldc);
+            => Mark(ref c, ldc, s_outputs);
 
         public static void InputGradientTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc, ref float y)
             where TSteps : struct, global::GenNet.Kernels.IReductionSteps
-            => Mark(ref c, ldc);
+            => Mark(ref c, ldc, s_inputs);
 
-        private static void Mark(ref float c, nint ldc)
+        // A tile's block: two vectors wide, or all of a product no wider than one vector.
+        private static void Mark(ref float c, nint ldc, int productColumns)
         {
             int width = global::GenNet.Kernels.VectorWidth;
             int rows = width == 512 ? 8 : 6;
-            int columns = width == 512 ? 32 : 16;
+            int lanes = width / 32;
+            int columns = productColumns <= lanes ? productColumns : 2 * lanes;
             for (int r = 0; r < rows; r++)
             {
                 for (int j = 0; j < columns; j++)

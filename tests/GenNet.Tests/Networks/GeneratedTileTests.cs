@@ -15,7 +15,13 @@ public class GeneratedTileTests
         (33, 40, Activation.Sigmoid, 0f, true),
         (40, 35, Activation.Tanh, 0f, true),
         (35, 48, Activation.None, 0f, true),
-        (48, 5, Activation.None, 0f, true),
+        (48, 16, Activation.ReLU, 0f, true),
+        (16, 15, Activation.ReLU, 0f, true),
+        (15, 8, Activation.Sigmoid, 0f, true),
+        (8, 7, Activation.Tanh, 0f, true),
+        (7, 6, Activation.Sigmoid, 0f, true),
+        (6, 5, Activation.LeakyReLU, 0.05f, true),
+        (5, 13, Activation.None, 0f, false),
     ];
 
     public static TheoryData<int, double, int> Cases()
@@ -67,9 +73,9 @@ public class GeneratedTileTests
     [Fact]
     public void Each_layer_has_exactly_the_tiles_its_shape_and_activations_allow()
     {
-        // (forward, weight gradient, input gradient, input activation) per layer: a product gets a tile from 16 columns
-        // on; a Sigmoid or Tanh forward stays in the engine; the first layer has no input gradient; a linear layer's
-        // successor stores its input gradient plain.
+        // (forward, weight gradient, input gradient, input activation) per layer: every product has a tile, except a
+        // Sigmoid or Tanh forward (computed in the engine's epilogue) and the first layer's input gradient; a linear
+        // layer's successor stores its input gradient plain.
         var expected = new (bool Forward, bool WeightGradient, bool InputGradient, Activation Input)[]
         {
             (true, true, false, Activation.None),
@@ -77,7 +83,13 @@ public class GeneratedTileTests
             (false, true, true, Activation.LeakyReLU),
             (false, true, true, Activation.Sigmoid),
             (true, true, true, Activation.Tanh),
-            (false, false, true, Activation.None),
+            (true, true, true, Activation.None),
+            (true, true, true, Activation.ReLU),
+            (false, true, true, Activation.ReLU),
+            (false, true, true, Activation.Sigmoid),
+            (false, true, true, Activation.Tanh),
+            (true, true, true, Activation.Sigmoid),
+            (true, true, true, Activation.LeakyReLU),
         };
         Type[] layers = typeof(WideTileNet).Assembly.GetTypes()
             .Where(t => typeof(global::GenNet.Kernels.IDenseLayerKernels).IsAssignableFrom(t) && t.Name.Contains("WideTileNetLayer", StringComparison.Ordinal))

@@ -51,15 +51,23 @@ public partial class DropoutNet;
 [SoftmaxCrossEntropy]
 public partial class DropoutFreeTwinNet;
 
-// Wide enough for the generated register tiles (products of 16+ columns; 32+ for a full Vector512 tile), with a column
-// tail at both widths, every fused epilogue (ReLU, LeakyReLU, linear forward; ReLU′, LeakyReLU′, Sigmoid′, Tanh′ and no
-// derivative in the input gradients) and a bias-free tiled layer. GeneratedTileTests holds it against the engine's tiles.
+// Shaped for the generated register tiles: two-vector tiles (products of 16+ columns; 32+ for Vector512) with a column
+// tail at both widths, and one-vector tiles of 5 to 8, 13, 15 and 16 columns, which store every piece the engine's
+// epilogue uses (a whole vector, Vector256, Vector128, single lanes), each activation and derivative on single lanes
+// too; every fused epilogue (ReLU, LeakyReLU, linear forward; ReLU′, LeakyReLU′, Sigmoid′, Tanh′ and no derivative in
+// the input gradients); bias-free layers wide and narrow. GeneratedTileTests holds it against the engine's tiles.
 [Input(37)]
 [Dense(70, Activation.ReLU, bias: false)]
 [Dense(33, Activation.LeakyReLU, alpha: 0.05f)]
 [Dense(40, Activation.Sigmoid)]
 [Dense(35, Activation.Tanh)]
 [Dense(48)]
-[Dense(5)]
+[Dense(16, Activation.ReLU)]
+[Dense(15, Activation.ReLU)]
+[Dense(8, Activation.Sigmoid)]
+[Dense(7, Activation.Tanh)]
+[Dense(6, Activation.Sigmoid)]
+[Dense(5, Activation.LeakyReLU, alpha: 0.05f)]
+[Dense(13, bias: false)]
 [SoftmaxCrossEntropy]
 public partial class WideTileNet;
