@@ -169,7 +169,7 @@ internal static class MicroKernelEmitter
         int half = shape.Rows / 2;
         w.Line(vectors == 2
             ? $"{indent}// {shape.Rows}×{2 * shape.Lanes}: {2 * shape.Rows} Vector{shape.Bits} accumulators, c[row][vector]."
-            : $"{indent}// {shape.Rows}×{columns}: {shape.Rows} Vector{shape.Bits} accumulators, one per row; B's panel is padded to {shape.Lanes} columns.");
+            : $"{indent}// {shape.Rows}×{columns}: {shape.Rows} Vector{shape.Bits} accumulators, one per row{(columns == shape.Lanes ? "" : $"; B's panel is padded to {shape.Lanes} columns")}.");
         w.Line($"{indent}{vector} {string.Join(", ", Accumulators(shape, vectors).Select(a => a + " = default"))};");
         w.Line($"{indent}if (count > 0)");
         w.Line($"{indent}{{");

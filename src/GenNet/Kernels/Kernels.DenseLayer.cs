@@ -9,9 +9,10 @@ namespace GenNet;
 // straight-line vector code, and the network calls DenseForward<TLayer> and its two backward twins. The GEMM engine
 // (Kernels.Gemm.cs) keeps everything around the tile: the split over threads, the zero lists, packing, the row and column
 // tails, the one-row path and the Vector128 and scalar paths. On the Vector512 and Vector256 paths every full tile of a
-// product the layer has a tile for runs the layer's own code; the engine's tiles and Epilogue fill in the rest. Both give the same bits (the epilogues are
-// lane-wise ops whose result does not depend on the vector width), so a generated network equals the same calls to the
-// non-generic kernels bit for bit.
+// product the layer has a tile for runs the layer's own code; the engine's tiles and Epilogue fill in the rest. Both give
+// the same bits: the epilogues are lane-wise ops whose result does not depend on the vector width, and both paths skip
+// the same zero terms (so even ∞ and NaN land alike). A generated network equals the same calls to the non-generic
+// kernels bit for bit.
 public static unsafe partial class Kernels
 {
     /// <summary>
@@ -53,8 +54,9 @@ public static unsafe partial class Kernels
     /// acc = fma(a_k, b_k, acc) over the steps' k from acc = 0, and stores every row of C (row stride ldc) through the
     /// layer's epilogue. R×W is 8×32 when <see cref="VectorWidth"/> is 512 (16 Vector512 accumulators) and 6×16 when it
     /// is 256 (12 Vector256 accumulators). A product no wider than one vector (16 or 8 columns) is one column block: its
-    /// tile is R rows of one vector, B's panel padded to the vector, and it stores exactly the product's columns. The
-    /// engine calls a tile only on those two widths, for full row blocks and (two vectors wide) full column blocks.
+    /// tile is R rows of one vector, B's rows a vector apart (a padded panel unless the product is a whole vector), and
+    /// it stores exactly the product's columns. The engine calls a tile only on those two widths, for full row blocks
+    /// and (two vectors wide) full column blocks.
     /// </para>
     /// <para>
     /// The epilogues must be the engine's, lane for lane: forward C = act(acc + bias) (bias only when

@@ -23,8 +23,8 @@ namespace GenNet;
 // altogether: see RowsPart.
 //
 // Generated layers (Kernels.DenseLayer.cs): a network's DenseForward<TLayer> and its backward twins run this engine with
-// the layer's own register tile in place of Tile512 and Tile256 for every full tile of a product it has one for (TileAt,
-// HasLayerTile); the generator emits it with the layer's epilogue fused, in the same operations as the stores below, so
+// the layer's own register tile in place of Tile512, Tile256 and their one-vector twins for every full tile of a product
+// it has one for (TileAt, HasLayerTile); the generator emits it with the layer's epilogue fused, in the same operations as the stores below, so
 // the bits do not change.
 //
 // Determinism: every C element is acc = fma(a_k, b_k, acc) over increasing k from acc = 0 (all k = 0…K−1, or all but
@@ -238,8 +238,10 @@ public static unsafe partial class Kernels
         // row block of a one-vector result (its only column block, whatever its width), or a full two-vector tile.
         bool layerTile = SimdHelpers.Width >= 256 && HasLayerTile<TLayer>(g);
         // Zero skipping in tiles (GemmJob.SkipZeroInputs): each full row block's list of k, built once per chunk of row
-        // blocks and read by every column block. The engine's one-vector tiles and the Vector128 path always sum every k.
-        bool listed = g->SkipZeroInputs && !oneRow && (!narrow || layerTile) && SimdHelpers.Width >= 256 && (g->AColStride == 1 || g->ARowStride == 1);
+        // blocks and read by every column block, by a generated layer's tiles and the engine's alike. One-vector results
+        // (the 10 logits) and the Vector128 path sum every k: listing a1's zeros for the 10-logit products cost more than
+        // it saved (--breakdown, alternating runs: L2 forward 20.1 → 26.9 µs, dW2 22.0 → 37.1 µs).
+        bool listed = g->SkipZeroInputs && !oneRow && !narrow && SimdHelpers.Width >= 256 && (g->AColStride == 1 || g->ARowStride == 1);
         int chunk = listed ? Math.Max(1, ListBudget / (k + 2)) : r1 - r0;
         // Scratch: the B panel, the A tail, then (when listed) the lists and one bit per k.
         nint bitWords = listed ? (k + 63) / 64 : 0;
@@ -434,9 +436,10 @@ public static unsafe partial class Kernels
 
     /// <summary>
     /// The tile of C at row <paramref name="i"/>, column <paramref name="j"/> (<paramref name="cols"/> wide) from the
-    /// column block <paramref name="b"/> (row stride <paramref name="ldb"/>): a full 8×32 or 6×16 tile by the generated
-    /// layer's micro-kernel when <paramref name="layerTile"/>, else straight from registers when <paramref name="direct"/>
-    /// allows; anything else through the scratch and <see cref="Epilogue"/>.
+    /// column block <paramref name="b"/> (row stride <paramref name="ldb"/>): a full 8×32 or 6×16 tile, or a full row block
+    /// of a one-vector result, by the generated layer's micro-kernel when <paramref name="layerTile"/>; else a full
+    /// two-vector tile straight from registers when <paramref name="direct"/> allows; anything else through the scratch and
+    /// <see cref="Epilogue"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TileAt<TLayer, TSteps>(GemmJob* g, int i, int j, int cols, float* b, nint ldb, float* aTail, float* tile,
@@ -474,9 +477,9 @@ public static unsafe partial class Kernels
         }
         switch (SimdHelpers.Width)
         {
-            case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, k, tile); break;
+            case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, steps, tile); break;
             case 512: Tile512(a, rs, cs, b, ldb, steps, tile, 32, new ScratchStore()); break;
-            case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, k, tile); break;
+            case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, steps, tile); break;
             case 256: Tile256(a, rs, cs, b, ldb, steps, tile, 16, new ScratchStore()); break;
             case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, k, tile); break;
             default: Tile128(a, rs, cs, b, ldb, k, tile); break;
@@ -993,17 +996,21 @@ public static unsafe partial class Kernels
         c50.Store(tile + 40); c51.Store(tile + 44);
     }
 
-    /// <summary>tile[8×16] = A[8×K]·panel[K×16] with 8 Vector512 accumulators (results one vector wide).</summary>
-    private static void Tile512Narrow(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* tile)
+    /// <summary>tile[8×16] = A[8×K]·panel[K×16] with 8 Vector512 accumulators (results one vector wide), over the
+    /// <paramref name="steps"/>' k.</summary>
+    private static void Tile512Narrow<TSteps>(float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* tile)
+        where TSteps : struct, IReductionSteps
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
         Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
-        float* a0 = a;
-        float* a4 = a + 4 * rs;
         nint rs2 = rs + rs;
         nint rs3 = rs2 + rs;
-        for (; k > 0; k--)
+        int count = steps.Count;
+        float* a0 = a + steps.First * cs;
+        b += steps.First * ldb;
+        for (int n = 0; n < count; n++)
         {
+            float* a4 = a0 + 4 * rs;
             Vector512<float> b0 = Vector512.Load(b);
             c0 = SimdHelpers.MultiplyAdd(Vector512.Create(a0[0]), b0, c0);
             c1 = SimdHelpers.MultiplyAdd(Vector512.Create(a0[rs]), b0, c1);
@@ -1013,23 +1020,27 @@ public static unsafe partial class Kernels
             c5 = SimdHelpers.MultiplyAdd(Vector512.Create(a4[rs]), b0, c5);
             c6 = SimdHelpers.MultiplyAdd(Vector512.Create(a4[rs2]), b0, c6);
             c7 = SimdHelpers.MultiplyAdd(Vector512.Create(a4[rs3]), b0, c7);
-            a0 += cs;
-            a4 += cs;
-            b += ldb;
+            nint next = steps.ToNext(n);
+            a0 += next * cs;
+            b += next * ldb;
         }
         c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
         c4.Store(tile + 64); c5.Store(tile + 80); c6.Store(tile + 96); c7.Store(tile + 112);
     }
 
-    /// <summary>tile[6×8] = A[6×K]·panel[K×8] with 6 Vector256 accumulators (results one vector wide).</summary>
-    private static void Tile256Narrow(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* tile)
+    /// <summary>tile[6×8] = A[6×K]·panel[K×8] with 6 Vector256 accumulators (results one vector wide), over the
+    /// <paramref name="steps"/>' k.</summary>
+    private static void Tile256Narrow<TSteps>(float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* tile)
+        where TSteps : struct, IReductionSteps
     {
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
-        float* a0 = a;
-        float* a3 = a + 3 * rs;
         nint rs2 = rs + rs;
-        for (; k > 0; k--)
+        int count = steps.Count;
+        float* a0 = a + steps.First * cs;
+        b += steps.First * ldb;
+        for (int n = 0; n < count; n++)
         {
+            float* a3 = a0 + 3 * rs;
             Vector256<float> b0 = Vector256.Load(b);
             c0 = SimdHelpers.MultiplyAdd(Vector256.Create(a0[0]), b0, c0);
             c1 = SimdHelpers.MultiplyAdd(Vector256.Create(a0[rs]), b0, c1);
@@ -1037,9 +1048,9 @@ public static unsafe partial class Kernels
             c3 = SimdHelpers.MultiplyAdd(Vector256.Create(a3[0]), b0, c3);
             c4 = SimdHelpers.MultiplyAdd(Vector256.Create(a3[rs]), b0, c4);
             c5 = SimdHelpers.MultiplyAdd(Vector256.Create(a3[rs2]), b0, c5);
-            a0 += cs;
-            a3 += cs;
-            b += ldb;
+            nint next = steps.ToNext(n);
+            a0 += next * cs;
+            b += next * ldb;
         }
         c0.Store(tile); c1.Store(tile + 8); c2.Store(tile + 16);
         c3.Store(tile + 24); c4.Store(tile + 32); c5.Store(tile + 40);

@@ -24,22 +24,24 @@ public class GeneratedTileTests
         (5, 13, Activation.None, 0f, false),
     ];
 
-    public static TheoryData<int, double, int> Cases()
+    public static TheoryData<int, double, int, bool> Cases()
     {
-        var cases = new TheoryData<int, double, int>();
+        var cases = new TheoryData<int, double, int, bool>();
         foreach (int rows in new[] { 1, 5, 6, 8, 13, 24, 50 })
         {
-            cases.Add(rows, 0.5, 1);
+            cases.Add(rows, 0.5, 1, false);
         }
-        cases.Add(50, 0.0, 1);
-        cases.Add(50, 0.9, 3);
-        cases.Add(24, 0.5, 2);
+        cases.Add(50, 0.0, 1, false);
+        cases.Add(50, 0.9, 3, false);
+        cases.Add(24, 0.5, 2, false);
+        cases.Add(24, 0.5, 1, true);
+        cases.Add(50, 0.5, 3, true);
         return cases;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Generated_network_gives_the_bits_of_the_engine_kernels(int rows, double zeroShare, int threads)
+    public void Generated_network_gives_the_bits_of_the_engine_kernels(int rows, double zeroShare, int threads, bool nonFinite)
     {
         using var net = new WideTileNet(50, seed: 21, threads: threads);
         var rng = new Random(rows * 31 + threads);
@@ -51,6 +53,16 @@ public class GeneratedTileTests
             {
                 parameters[k] = (float)(rng.NextDouble() - 0.5);
             }
+        }
+        if (nonFinite)
+        {
+            // A dead ReLU unit (a bias of −100 zeroes its output for every sample) feeding a −∞ weight of the one-vector
+            // ReLU product of layer 7 (15 columns). Summing every term gives NaN and ReLU(NaN) = 0; skipping the zero
+            // inputs would give ReLU of a finite sum, positive through a bias of +100. The paths agree only if they skip
+            // the same terms (on a one-vector product, none).
+            parameters[WeightOffset(5) + 48 * 16 + 2] = -100f;
+            parameters[WeightOffset(6) + 2 * 15 + 14] = float.NegativeInfinity;
+            parameters[WeightOffset(6) + 16 * 15 + 14] = 100f;
         }
         float[] x = new float[rows * WideTileNet.InputSize];
         for (int k = 0; k < x.Length; k++)
@@ -109,21 +121,17 @@ public class GeneratedTileTests
         static bool Flag(Type layer, string name) => (bool?)layer.GetProperty(name)?.GetValue(null) ?? false;
     }
 
+    // Where layer l's (0-based) weights start in the parameter arena: W then b, layer by layer.
+    private static int WeightOffset(int layer) =>
+        s_layers.Take(layer).Sum(l => l.In * l.Out + (l.Bias ? l.Out : 0));
+
     // The generated passes of WideTileNet, written out as non-generic kernel calls (the engine's tiles only).
     private static (float Loss, float[] Gradients, float[] Probabilities) EngineOnly(float[] p, float[] x, int[] labels, int rows)
     {
         int layers = s_layers.Length;
-        var weights = new int[layers];
-        var biases = new int[layers];
-        int offset = 0;
-        for (int l = 0; l < layers; l++)
-        {
-            weights[l] = offset;
-            offset += s_layers[l].In * s_layers[l].Out;
-            biases[l] = offset;
-            offset += s_layers[l].Bias ? s_layers[l].Out : 0;
-        }
-        Assert.Equal(p.Length, offset);
+        int[] weights = Enumerable.Range(0, layers).Select(WeightOffset).ToArray();
+        int[] biases = Enumerable.Range(0, layers).Select(l => weights[l] + s_layers[l].In * s_layers[l].Out).ToArray();
+        Assert.Equal(p.Length, WeightOffset(layers));
         var a = new float[layers + 1][];
         a[0] = x;
         for (int l = 0; l < layers; l++)
