@@ -24,8 +24,8 @@ namespace GenNet;
 //
 // Generated layers (Kernels.DenseLayer.cs): a network's DenseForward<TLayer> and its backward twins run this engine with
 // the layer's own register tile in place of Tile512, Tile256 and their one-vector twins for every full tile of a product
-// it has one for (TileAt, HasLayerTile); the generator emits it with the layer's epilogue fused, in the same operations as the stores below, so
-// the bits do not change.
+// it has one for (TileAt, HasLayerTile); the generator emits it with the layer's epilogue fused, in the same operations
+// as the stores below, so the bits do not change.
 //
 // Determinism: every C element is acc = fma(a_k, b_k, acc) over increasing k from acc = 0 (all k = 0…K−1, or all but
 // skipped zero terms, below), then the epilogue, in the same instruction sequence whatever tile, part or thread it
@@ -477,9 +477,9 @@ public static unsafe partial class Kernels
         }
         switch (SimdHelpers.Width)
         {
-            case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, steps, tile); break;
+            case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, k, tile); break;
             case 512: Tile512(a, rs, cs, b, ldb, steps, tile, 32, new ScratchStore()); break;
-            case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, steps, tile); break;
+            case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, k, tile); break;
             case 256: Tile256(a, rs, cs, b, ldb, steps, tile, 16, new ScratchStore()); break;
             case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, k, tile); break;
             default: Tile128(a, rs, cs, b, ldb, k, tile); break;
@@ -996,21 +996,17 @@ public static unsafe partial class Kernels
         c50.Store(tile + 40); c51.Store(tile + 44);
     }
 
-    /// <summary>tile[8×16] = A[8×K]·panel[K×16] with 8 Vector512 accumulators (results one vector wide), over the
-    /// <paramref name="steps"/>' k.</summary>
-    private static void Tile512Narrow<TSteps>(float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* tile)
-        where TSteps : struct, IReductionSteps
+    /// <summary>tile[8×16] = A[8×K]·panel[K×16] with 8 Vector512 accumulators (results one vector wide).</summary>
+    private static void Tile512Narrow(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* tile)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
         Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        float* a0 = a;
+        float* a4 = a + 4 * rs;
         nint rs2 = rs + rs;
         nint rs3 = rs2 + rs;
-        int count = steps.Count;
-        float* a0 = a + steps.First * cs;
-        b += steps.First * ldb;
-        for (int n = 0; n < count; n++)
+        for (; k > 0; k--)
         {
-            float* a4 = a0 + 4 * rs;
             Vector512<float> b0 = Vector512.Load(b);
             c0 = SimdHelpers.MultiplyAdd(Vector512.Create(a0[0]), b0, c0);
             c1 = SimdHelpers.MultiplyAdd(Vector512.Create(a0[rs]), b0, c1);
@@ -1020,27 +1016,23 @@ public static unsafe partial class Kernels
             c5 = SimdHelpers.MultiplyAdd(Vector512.Create(a4[rs]), b0, c5);
             c6 = SimdHelpers.MultiplyAdd(Vector512.Create(a4[rs2]), b0, c6);
             c7 = SimdHelpers.MultiplyAdd(Vector512.Create(a4[rs3]), b0, c7);
-            nint next = steps.ToNext(n);
-            a0 += next * cs;
-            b += next * ldb;
+            a0 += cs;
+            a4 += cs;
+            b += ldb;
         }
         c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
         c4.Store(tile + 64); c5.Store(tile + 80); c6.Store(tile + 96); c7.Store(tile + 112);
     }
 
-    /// <summary>tile[6×8] = A[6×K]·panel[K×8] with 6 Vector256 accumulators (results one vector wide), over the
-    /// <paramref name="steps"/>' k.</summary>
-    private static void Tile256Narrow<TSteps>(float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* tile)
-        where TSteps : struct, IReductionSteps
+    /// <summary>tile[6×8] = A[6×K]·panel[K×8] with 6 Vector256 accumulators (results one vector wide).</summary>
+    private static void Tile256Narrow(float* a, nint rs, nint cs, float* b, nint ldb, int k, float* tile)
     {
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        float* a0 = a;
+        float* a3 = a + 3 * rs;
         nint rs2 = rs + rs;
-        int count = steps.Count;
-        float* a0 = a + steps.First * cs;
-        b += steps.First * ldb;
-        for (int n = 0; n < count; n++)
+        for (; k > 0; k--)
         {
-            float* a3 = a0 + 3 * rs;
             Vector256<float> b0 = Vector256.Load(b);
             c0 = SimdHelpers.MultiplyAdd(Vector256.Create(a0[0]), b0, c0);
             c1 = SimdHelpers.MultiplyAdd(Vector256.Create(a0[rs]), b0, c1);
@@ -1048,9 +1040,9 @@ public static unsafe partial class Kernels
             c3 = SimdHelpers.MultiplyAdd(Vector256.Create(a3[0]), b0, c3);
             c4 = SimdHelpers.MultiplyAdd(Vector256.Create(a3[rs]), b0, c4);
             c5 = SimdHelpers.MultiplyAdd(Vector256.Create(a3[rs2]), b0, c5);
-            nint next = steps.ToNext(n);
-            a0 += next * cs;
-            b += next * ldb;
+            a0 += cs;
+            a3 += cs;
+            b += ldb;
         }
         c0.Store(tile); c1.Store(tile + 8); c2.Store(tile + 16);
         c3.Store(tile + 24); c4.Store(tile + 32); c5.Store(tile + 40);
