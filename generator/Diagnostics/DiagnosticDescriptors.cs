@@ -70,15 +70,15 @@ internal static class DiagnosticDescriptors
         "Invalid activation",
         "Invalid activation setting: {0}");
 
-    /// <summary>GNN0013: "Network class '{0}' has no [Dense] layer; add at least one between [Input] and the loss head".</summary>
-    public static readonly DiagnosticDescriptor NoDenseLayer = Error("GNN0013",
-        "Network has no Dense layer",
-        "Network class '{0}' has no [Dense] layer; add at least one between [Input] and the loss head");
+    /// <summary>GNN0013: "Network class '{0}' has no layer with parameters; add at least one (such as [Dense]) between [Input] and the loss head".</summary>
+    public static readonly DiagnosticDescriptor NoTrainableLayer = Error("GNN0013",
+        "Network has no layer with parameters",
+        "Network class '{0}' has no layer with parameters; add at least one (such as [Dense]) between [Input] and the loss head");
 
-    /// <summary>GNN0015: "[Dropout] must sit between two [Dense] layers; it drops values of the layer above it".</summary>
+    /// <summary>GNN0015: "[Dropout] must sit between two layers: it drops values of the layer above it, and a layer below must take them".</summary>
     public static readonly DiagnosticDescriptor DropoutMisplaced = Error("GNN0015",
-        "Dropout must sit between two Dense layers",
-        "[Dropout] must sit between two [Dense] layers; it drops values of the layer above it");
+        "Dropout must sit between two layers",
+        "[Dropout] must sit between two layers: it drops values of the layer above it, and a layer below must take them");
 
     /// <summary>GNN0016: "Dropout rate must be greater than 0 and less than 1, but is {0}".</summary>
     public static readonly DiagnosticDescriptor InvalidDropoutRate = Error("GNN0016",

@@ -26,7 +26,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.LayersSplit,
         DiagnosticDescriptors.UnsupportedClass,
         DiagnosticDescriptors.InvalidActivation,
-        DiagnosticDescriptors.NoDenseLayer,
+        DiagnosticDescriptors.NoTrainableLayer,
         DiagnosticDescriptors.TooLarge,
         DiagnosticDescriptors.DropoutMisplaced,
         DiagnosticDescriptors.InvalidDropoutRate);

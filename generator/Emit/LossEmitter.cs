@@ -11,14 +11,14 @@ internal static class LossEmitter
     /// <summary>Writes <c>rows</c> output rows into <paramref name="destination"/> from the last layer's activations.</summary>
     public static void EmitOutput(SourceWriter w, NetworkSpec spec, string destination)
     {
-        int last = spec.LastLayer.Number;
+        string output = spec.LastLayer.Flow.Output, gradient = spec.LastLayer.Flow.OutputGradient;
         if (spec.Loss == LossKind.SoftmaxCrossEntropy)
         {
-            w.Line($"{TypeNames.Kernels}.Softmax({destination}, A{last}(rows), rows, OutputSize);");
+            w.Line($"{TypeNames.Kernels}.Softmax({destination}, {output}(rows), rows, OutputSize);");
         }
         else
         {
-            w.Line($"A{last}(rows).CopyTo({destination});");
+            w.Line($"{output}(rows).CopyTo({destination});");
         }
     }
 
@@ -36,7 +36,7 @@ internal static class LossEmitter
 
     private static void EmitClassifierApi(SourceWriter w, NetworkSpec spec)
     {
-        int last = spec.LastLayer.Number;
+        string output = spec.LastLayer.Flow.Output, gradient = spec.LastLayer.Flow.OutputGradient;
         w.Line("/// <summary>");
         w.Line("/// Forward, mean softmax cross-entropy and backward for <paramref name=\"count\"/> samples (at most MaxBatchSize):");
         w.Line("/// overwrites <see cref=\"Gradients\"/> and returns the mean loss.");
@@ -52,8 +52,8 @@ internal static class LossEmitter
             w.Line("int rows = count;");
             w.Line($"{TypeNames.ReadOnlySpan} x = inputs.Slice(0, rows * InputSize);");
             w.Line(NetworkEmitter.ForwardCall(spec, "x", training: true));
-            w.Line($"// Loss head: softmax fused with cross-entropy. L = −(1/rows) Σ log softmax(a{last})[label]; dA{last} = (softmax(a{last}) − onehot(label)) / rows");
-            w.Line($"float loss = {TypeNames.Kernels}.SoftmaxCrossEntropy(DA{last}(rows), A{last}(rows), labels, rows, OutputSize, 1f / rows) / rows;");
+            w.Line($"// Loss head: softmax fused with cross-entropy. L = −(1/rows) Σ log softmax({output.ToLowerInvariant()})[label]; {gradient} = (softmax({output.ToLowerInvariant()}) − onehot(label)) / rows");
+            w.Line($"float loss = {TypeNames.Kernels}.SoftmaxCrossEntropy(D{output}(rows), {output}(rows), labels, rows, OutputSize, 1f / rows) / rows;");
             w.Line("RunBackward(x, rows);");
             w.Line("return loss;");
         }
@@ -79,8 +79,8 @@ internal static class LossEmitter
                 w.Line($"int rows = {TypeNames.Math}.Min(_maxBatchSize, count - start);");
                 w.Line($"{TypeNames.ReadOnlyLabels} batchLabels = labels.Slice(start, rows);");
                 w.Line(NetworkEmitter.ForwardCall(spec, "inputs.Slice(start * InputSize, rows * InputSize)", training: false));
-                w.Line($"correct += {TypeNames.Kernels}.CountCorrect(A{last}(rows), batchLabels, rows, OutputSize);");
-                w.Line($"totalLoss += {TypeNames.Kernels}.CrossEntropyLoss(A{last}(rows), batchLabels, rows, OutputSize);");
+                w.Line($"correct += {TypeNames.Kernels}.CountCorrect({output}(rows), batchLabels, rows, OutputSize);");
+                w.Line($"totalLoss += {TypeNames.Kernels}.CrossEntropyLoss({output}(rows), batchLabels, rows, OutputSize);");
             }
             w.Line("meanLoss = (float)(totalLoss / count);");
             w.Line("return correct;");
@@ -89,7 +89,7 @@ internal static class LossEmitter
 
     private static void EmitRegressorApi(SourceWriter w, NetworkSpec spec)
     {
-        int last = spec.LastLayer.Number;
+        string output = spec.LastLayer.Flow.Output, gradient = spec.LastLayer.Flow.OutputGradient;
         w.Line("/// <summary>");
         w.Line("/// Forward, mean squared error and backward for <paramref name=\"count\"/> samples (at most MaxBatchSize):");
         w.Line("/// overwrites <see cref=\"Gradients\"/> and returns the loss.");
@@ -103,9 +103,9 @@ internal static class LossEmitter
             w.Line("int rows = count;");
             w.Line($"{TypeNames.ReadOnlySpan} x = inputs.Slice(0, rows * InputSize);");
             w.Line(NetworkEmitter.ForwardCall(spec, "x", training: true));
-            w.Line($"// Loss head: L = (1/(rows·O)) Σ (a{last} − t)²; dA{last} = 2(a{last} − t) / (rows·O)");
+            w.Line($"// Loss head: L = (1/(rows·O)) Σ ({output.ToLowerInvariant()} − t)²; {gradient} = 2({output.ToLowerInvariant()} − t) / (rows·O)");
             w.Line("float scale = 1f / (rows * OutputSize);");
-            w.Line($"float loss = {TypeNames.Kernels}.SquaredError(DA{last}(rows), A{last}(rows), targets.Slice(0, rows * OutputSize), scale) * scale;");
+            w.Line($"float loss = {TypeNames.Kernels}.SquaredError(D{output}(rows), {output}(rows), targets.Slice(0, rows * OutputSize), scale) * scale;");
             w.Line("RunBackward(x, rows);");
             w.Line("return loss;");
         }
@@ -124,7 +124,7 @@ internal static class LossEmitter
             {
                 w.Line($"int rows = {TypeNames.Math}.Min(_maxBatchSize, count - start);");
                 w.Line(NetworkEmitter.ForwardCall(spec, "inputs.Slice(start * InputSize, rows * InputSize)", training: false));
-                w.Line($"total += {TypeNames.Kernels}.SquaredError(default, A{last}(rows), targets.Slice(start * OutputSize, rows * OutputSize), 0f);");
+                w.Line($"total += {TypeNames.Kernels}.SquaredError(default, {output}(rows), targets.Slice(start * OutputSize, rows * OutputSize), 0f);");
             }
             w.Line("return (float)(total / ((double)count * OutputSize));");
         }

@@ -19,18 +19,14 @@ internal static class MicroKernelEmitter
     /// TileCols).</summary>
     private static readonly TileShape[] Shapes = [new(512, Rows: 8, Lanes: 16), new(256, Rows: 6, Lanes: 8)];
 
-    public static string TypeName(NetworkSpec spec, DenseLayerSpec layer) => $"{spec.ClassName}Layer{layer.Number}";
+    public static string TypeName(NetworkSpec spec, DenseSpec layer) => $"{spec.ClassName}Layer{layer.Number}";
 
     private static string MathName(NetworkSpec spec) => $"{spec.ClassName}TileMath";
 
     // Forward tiles store act(acc + bias) from registers for the activations whose vector op is lane-for-lane the
     // engine's at any width; Sigmoid (Vector256 exp in the engine's epilogue) and Tanh (scalar) stay in the engine.
-    private static bool HasForwardTile(DenseLayerSpec layer) =>
+    private static bool HasForwardTile(DenseSpec layer) =>
         layer.Activation is ActivationKind.None or ActivationKind.ReLU or ActivationKind.LeakyReLU;
-
-    /// <summary>The previous layer's activation, whose derivative the input gradient applies (mirrors DenseEmitter).</summary>
-    public static ActivationKind InputActivation(DenseLayerSpec? previous) =>
-        previous is null || previous.HasDropout ? ActivationKind.None : previous.Activation;
 
     /// <summary>
     /// The engine's tile for a product <paramref name="columns"/> wide at one width: one vector per row when the result is
@@ -40,22 +36,13 @@ internal static class MicroKernelEmitter
     private static TileKind KindOf(TileShape shape, int columns) =>
         columns <= shape.Lanes ? TileKind.OneVector : columns >= 2 * shape.Lanes ? TileKind.TwoVectors : TileKind.None;
 
-    public static void Emit(SourceWriter w, NetworkSpec spec)
-    {
-        for (int k = 0; k < spec.Layers.Count; k++)
-        {
-            w.Line();
-            EmitLayer(w, spec, spec.Layers[k], k > 0 ? spec.Layers[k - 1] : null);
-        }
-        w.Line();
-        EmitMath(w, spec);
-    }
-
-    private static void EmitLayer(SourceWriter w, NetworkSpec spec, DenseLayerSpec layer, DenseLayerSpec? previous)
+    /// <summary>The layer's struct: its constants and its tiles.</summary>
+    public static void EmitLayer(SourceWriter w, NetworkSpec spec, DenseSpec layer)
     {
         int n = layer.Number;
-        ActivationKind inputActivation = InputActivation(previous);
-        string input = previous is null ? "x" : previous.HasDropout ? $"d{n - 1}" : $"a{n - 1}";
+        ActivationKind inputActivation = layer.InputActivation;
+        string input = layer.Flow.Input.ToLowerInvariant();
+        string inputGradient = layer.Flow.InputGradient is { } g ? g.ToLowerInvariant() : "";
         string affine = $"{input}·W{n}{(layer.HasBias ? $" + b{n}" : "")}";
         w.Line("/// <summary>");
         w.Line($"/// Layer {n} of {spec.ClassName}, Dense {layer.Inputs} → {layer.Outputs}{(layer.Activation == ActivationKind.None ? "" : ", " + layer.Activation)}: its shape and activations as constants and the");
@@ -64,9 +51,9 @@ internal static class MicroKernelEmitter
         w.Line("/// <remarks>");
         w.Line($"/// Forward, a{n} = {(layer.Activation == ActivationKind.None ? affine : $"{layer.Activation}({affine})")}: {(HasForwardTile(layer) ? Coverage(layer.Outputs) : $"the engine's tiles ({layer.Activation} is computed in its epilogue)")}.");
         w.Line($"/// Weight gradient, dW{n} = {input}ᵀ·dZ{n}: {Coverage(layer.Outputs)}.");
-        w.Line(previous is null
+        w.Line(layer.Flow.InputGradient is null
             ? "/// Input gradient: none (first layer)."
-            : $"/// Input gradient, dZ{n}·W{n}ᵀ{(inputActivation == ActivationKind.None ? "" : $" ⊙ {inputActivation}′(a{n - 1})")}: {Coverage(layer.Inputs)}.");
+            : $"/// Input gradient, {inputGradient} = dZ{n}·W{n}ᵀ{(inputActivation == ActivationKind.None ? "" : $" ⊙ {inputActivation}′({input})")}: {Coverage(layer.Inputs)}.");
         w.Line("/// Rows come in blocks of 8 (Vector512) or 6 (Vector256). A short last block, and a short column block the engine");
         w.Line("/// pads, run on the engine's own tiles, which give the same bits; so does everything on the Vector128 and scalar");
         w.Line("/// paths.");
@@ -86,7 +73,7 @@ internal static class MicroKernelEmitter
                 w.Line($"public static {TypeNames.Activation} InputActivation => {TypeNames.Activation}.{inputActivation};");
                 if (inputActivation == ActivationKind.LeakyReLU)
                 {
-                    w.Line($"public static float InputAlpha => {Literals.Float(previous!.Alpha)};");
+                    w.Line($"public static float InputAlpha => {Literals.Float(layer.InputAlpha)};");
                 }
             }
             if (HasForwardTile(layer))
@@ -100,17 +87,17 @@ internal static class MicroKernelEmitter
             w.Line();
             w.Line("/// <summary>C = acc for one full tile of xᵀ·dZ.</summary>");
             EmitTile(w, spec, "WeightGradientTile", "", layer.Outputs, new Epilogue(EpilogueKind.Plain, ActivationKind.None, 0f, HasBias: false));
-            if (previous is not null)
+            if (layer.Flow.InputGradient is not null)
             {
                 w.Line("public static bool HasInputGradientTile => true;");
                 w.Line();
                 w.Line(inputActivation == ActivationKind.None
                     ? "/// <summary>C = acc for one full tile of dZ·Wᵀ.</summary>"
-                    : $"/// <summary>C = acc ⊙ {DerivativeMath(inputActivation, previous.Alpha)} for one full tile of dZ·Wᵀ, y = the previous layer's output.</summary>");
+                    : $"/// <summary>C = acc ⊙ {DerivativeMath(inputActivation, layer.InputAlpha)} for one full tile of dZ·Wᵀ, y = the previous layer's output.</summary>");
                 EmitTile(w, spec, "InputGradientTile", ", ref float y", layer.Inputs,
                     inputActivation == ActivationKind.None
                         ? new Epilogue(EpilogueKind.Plain, ActivationKind.None, 0f, HasBias: false)
-                        : new Epilogue(EpilogueKind.Derivative, inputActivation, previous.Alpha, HasBias: false));
+                        : new Epilogue(EpilogueKind.Derivative, inputActivation, layer.InputAlpha, HasBias: false));
             }
         }
     }
@@ -321,7 +308,7 @@ internal static class MicroKernelEmitter
         _ => "Store acc",
     };
 
-    private static string ForwardMath(DenseLayerSpec layer)
+    private static string ForwardMath(DenseSpec layer)
     {
         string z = layer.HasBias ? "acc + bias" : "acc";
         return layer.Activation switch
@@ -343,7 +330,7 @@ internal static class MicroKernelEmitter
     /// <summary>The lane-wise helpers the tiles call, once per file: loads, broadcasts and stores through references,
     /// the FMA (Vector256's behind <c>Fma.IsSupported</c>, as the engine's), the activations and their derivatives as
     /// the engine computes them (vector and scalar), and the pieces of a one-vector row.</summary>
-    private static void EmitMath(SourceWriter w, NetworkSpec spec)
+    public static void EmitMath(SourceWriter w, NetworkSpec spec)
     {
         string inline = $"[{TypeNames.MethodImpl}({TypeNames.MethodImplOptions}.AggressiveInlining)]";
         string v512 = $"{TypeNames.Intrinsics}.Vector512<float>", v256 = $"{TypeNames.Intrinsics}.Vector256<float>", v128 = $"{TypeNames.Intrinsics}.Vector128<float>";

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using GenNet.Generator.Model;
 
 namespace GenNet.Generator.Emit;
@@ -19,15 +20,34 @@ internal static class NetworkEmitter
             using (w.Block($"namespace {spec.Namespace}"))
             {
                 EmitClass(w, spec);
-                MicroKernelEmitter.Emit(w, spec);
+                EmitLayerTypes(w, spec);
             }
         }
         else
         {
             EmitClass(w, spec);
-            MicroKernelEmitter.Emit(w, spec);
+            EmitLayerTypes(w, spec);
         }
         return w.ToString();
+    }
+
+    /// <summary>Each layer's own types, then once per kind present the types its layers share.</summary>
+    private static void EmitLayerTypes(SourceWriter w, NetworkSpec spec)
+    {
+        var kinds = new List<LayerEmitter>();
+        foreach (LayerSpec layer in spec.Layers)
+        {
+            LayerEmitter emitter = LayerEmitter.For(layer);
+            emitter.EmitTypes(w, spec, layer);
+            if (!kinds.Contains(emitter))
+            {
+                kinds.Add(emitter);
+            }
+        }
+        foreach (LayerEmitter emitter in kinds)
+        {
+            emitter.EmitSharedTypes(w, spec);
+        }
     }
 
     private static void EmitHeader(SourceWriter w, NetworkSpec spec)
@@ -37,42 +57,63 @@ internal static class NetworkEmitter
         w.Line("//");
         w.Line($"// Architecture: {spec.Architecture}");
         w.Line("//");
-        w.Line($"// Parameter arena: {spec.ParameterCount} floats; the gradient arena has the same layout.");
-        w.Line("//   offset      length      slice");
-        foreach (DenseLayerSpec layer in spec.Layers)
+        w.Line("// Layers (shapes of one sample):");
+        w.Line($"//   input {spec.Input}");
+        foreach (LayerSpec layer in spec.Layers)
         {
-            w.Line($"//   {Column(layer.WeightOffset)}{Column(layer.WeightCount)}W{layer.Number} [{layer.Inputs} × {layer.Outputs}], row-major: layer {layer.Number}'s weights");
-            if (layer.HasBias)
-            {
-                w.Line($"//   {Column(layer.BiasOffset)}{Column(layer.Outputs)}b{layer.Number} [{layer.Outputs}]: layer {layer.Number}'s bias");
-            }
+            w.Line($"//   {layer.Number}: {layer.Describe()} {layer.Input} → {layer.Output}");
         }
+        w.Line($"//   {spec.Loss} on {spec.LastLayer.Output}");
         w.Line("//");
-        w.Line($"// Activation arena: MaxBatchSize × {spec.ActivationsPerRow} floats; the activation-gradient arena has the same layout.");
-        foreach (DenseLayerSpec layer in spec.Layers)
+        w.Line($"// Parameter arena: {spec.ParameterCount} floats; the gradient arena has the same layout (DW1 for W1, …).");
+        w.Line("//   offset      length      slice");
+        foreach (Slice slice in Slices(spec, ArenaKind.Parameters))
         {
-            w.Line($"//   a{layer.Number} [rows × {layer.Outputs}] at MaxBatchSize × {layer.ActivationColumn}: layer {layer.Number}'s output");
+            w.Line($"//   {Column(slice.Offset)}{Column(slice.Length)}{slice.Name} {slice.Description}");
         }
-        if (spec.HasDropout)
-        {
-            w.Line($"// Dropout arenas (masks m, dropped outputs d): MaxBatchSize × {spec.DropoutPerRow} floats each.");
-            foreach (DenseLayerSpec layer in spec.Layers)
-            {
-                if (layer.HasDropout)
-                {
-                    w.Line($"//   m{layer.Number}, d{layer.Number} [rows × {layer.Outputs}] at MaxBatchSize × {layer.DropoutColumn}: dropout ({Literals.Float(layer.DropoutRate)}) on layer {layer.Number}'s output");
-                }
-            }
-        }
+        EmitBatchArenaHeader(w, spec, ArenaKind.Activations, $"Activation arena: MaxBatchSize × {spec.ActivationsPerRow} floats.");
+        EmitBatchArenaHeader(w, spec, ArenaKind.ActivationGradients, $"Activation-gradient arena: MaxBatchSize × {spec.ActivationGradientsPerRow} floats.");
+        EmitBatchArenaHeader(w, spec, ArenaKind.Masks, $"Mask arena: MaxBatchSize × {spec.MasksPerRow} floats.");
         w.Line("//");
         w.Line("// Gradients: each backward kernel overwrites (=) its slice, once per step, so the gradient arena needs no clearing pass.");
         w.Line("#nullable enable");
         w.Line();
     }
 
+    private static void EmitBatchArenaHeader(SourceWriter w, NetworkSpec spec, ArenaKind arena, string title)
+    {
+        List<Slice> slices = Slices(spec, arena);
+        if (slices.Count == 0)
+        {
+            return;
+        }
+        w.Line("//");
+        w.Line($"// {title}");
+        foreach (Slice slice in slices)
+        {
+            w.Line($"//   {slice.Name} [rows × {slice.Length}] at MaxBatchSize × {slice.Offset}: {slice.Description}");
+        }
+    }
+
+    private static List<Slice> Slices(NetworkSpec spec, ArenaKind arena)
+    {
+        var slices = new List<Slice>();
+        foreach (LayerSpec layer in spec.Layers)
+        {
+            foreach (Slice slice in layer.Slices)
+            {
+                if (slice.Arena == arena)
+                {
+                    slices.Add(slice);
+                }
+            }
+        }
+        return slices;
+    }
+
     /// <summary>The call of the forward pass, with the training flag when the network has dropout.</summary>
     public static string ForwardCall(NetworkSpec spec, string input, bool training) =>
-        $"RunForward({input}, rows{(spec.HasDropout ? (training ? ", training: true" : ", training: false") : "")});";
+        $"RunForward({input}, rows{(spec.HasTrainingMode ? (training ? ", training: true" : ", training: false") : "")});";
 
     private static string Column(int value) => Literals.Int(value).PadRight(12);
 
@@ -108,29 +149,30 @@ internal static class NetworkEmitter
         w.Line($"public const string Architecture = {Literals.String(spec.Architecture)};");
         w.Line("/// <summary>64-bit FNV-1a hash of <see cref=\"Architecture\"/>.</summary>");
         w.Line($"public const ulong ArchitectureHash = {Literals.Hex(spec.ArchitectureHash)};");
-        w.Line("// Floats per batch row in the activation arena: the sum of the layer widths.");
+        w.Line("// Floats per batch row of the batch arenas (layout in this file's header).");
         w.Line($"private const int ActivationsPerRow = {Literals.Int(spec.ActivationsPerRow)};");
-        if (spec.HasDropout)
+        w.Line($"private const int ActivationGradientsPerRow = {Literals.Int(spec.ActivationGradientsPerRow)};");
+        if (spec.MasksPerRow > 0)
         {
-            w.Line("// Floats per batch row of each dropout arena: the sum of the widths of the layers with dropout.");
-            w.Line($"private const int DropoutPerRow = {Literals.Int(spec.DropoutPerRow)};");
+            w.Line($"private const int MasksPerRow = {Literals.Int(spec.MasksPerRow)};");
         }
         w.Line();
     }
 
     private static void EmitFields(SourceWriter w, NetworkSpec spec)
     {
-        if (spec.HasDropout)
-        {
-            w.Line("// Dropout masks and dropped outputs: MaxBatchSize × DropoutPerRow floats each.");
-            w.Line($"private readonly {TypeNames.Arena} _dropoutMasks;");
-            w.Line($"private readonly {TypeNames.Arena} _dropped;");
-            w.Line($"private readonly {TypeNames.Rng} _trainingRng;");
-        }
         w.Line($"private readonly {TypeNames.Arena} _parameters;");
         w.Line($"private readonly {TypeNames.Arena} _gradients;");
         w.Line($"private readonly {TypeNames.Arena} _activations;");
         w.Line($"private readonly {TypeNames.Arena} _activationGradients;");
+        if (spec.MasksPerRow > 0)
+        {
+            w.Line($"private readonly {TypeNames.Arena} _masks;");
+        }
+        if (spec.DrawsRandomNumbers)
+        {
+            w.Line($"private readonly {TypeNames.Rng} _trainingRng;");
+        }
         w.Line("private readonly int _maxBatchSize;");
         w.Line("// Null when one thread does the work; the dense kernels split each call over the pool's threads otherwise.");
         w.Line($"private readonly {TypeNames.WorkerPool}? _workers;");
@@ -163,24 +205,19 @@ internal static class NetworkEmitter
             w.Line("_parameters = new(ParameterCount);");
             w.Line("_gradients = new(ParameterCount);");
             w.Line("_activations = new(maxBatchSize * ActivationsPerRow);");
-            w.Line("_activationGradients = new(maxBatchSize * ActivationsPerRow);");
-            w.Line($"var rng = new {TypeNames.Rng}(seed);");
-            foreach (DenseLayerSpec layer in spec.Layers)
+            w.Line("_activationGradients = new(maxBatchSize * ActivationGradientsPerRow);");
+            if (spec.MasksPerRow > 0)
             {
-                if (layer.Activation is ActivationKind.ReLU or ActivationKind.LeakyReLU)
-                {
-                    w.Line($"{TypeNames.Initializers}.HeUniform(W{layer.Number}, {Literals.Int(layer.Inputs)}, rng);");
-                }
-                else
-                {
-                    w.Line($"{TypeNames.Initializers}.GlorotUniform(W{layer.Number}, {Literals.Int(layer.Inputs)}, {Literals.Int(layer.Outputs)}, rng);");
-                }
+                w.Line("_masks = new(maxBatchSize * MasksPerRow);");
             }
-            if (spec.HasDropout)
+            w.Line($"var rng = new {TypeNames.Rng}(seed);");
+            foreach (LayerSpec layer in spec.Layers)
             {
-                w.Line("_dropoutMasks = new(maxBatchSize * DropoutPerRow);");
-                w.Line("_dropped = new(maxBatchSize * DropoutPerRow);");
-                w.Line("// Dropout masks continue the initialisation's sequence: one seed fixes the whole run.");
+                LayerEmitter.For(layer).EmitInit(w, spec, layer);
+            }
+            if (spec.DrawsRandomNumbers)
+            {
+                w.Line("// Training draws continue the initialisation's sequence: one seed fixes the whole run.");
                 w.Line("_trainingRng = rng;");
             }
             w.Line($"_workers = threads > 1 ? new {TypeNames.WorkerPool}(threads) : null;");
@@ -202,10 +239,10 @@ internal static class NetworkEmitter
         w.Line("public int Threads => _workers?.ThreadCount ?? 1;");
         w.Line("/// <summary>The worker threads the kernels split over (null with one thread); the batch sampler can share them.</summary>");
         w.Line($"public {TypeNames.WorkerPool}? Workers => _workers;");
-        w.Line(spec.HasDropout
-            ? "/// <summary>The generator of the dropout masks (its state belongs in checkpoints).</summary>"
+        w.Line(spec.DrawsRandomNumbers
+            ? "/// <summary>The generator of training's random draws, such as dropout masks (its state belongs in checkpoints).</summary>"
             : "/// <summary>Null: training this network draws no random numbers.</summary>");
-        w.Line($"public {TypeNames.Rng}? TrainingRng => {(spec.HasDropout ? "_trainingRng" : "null")};");
+        w.Line($"public {TypeNames.Rng}? TrainingRng => {(spec.DrawsRandomNumbers ? "_trainingRng" : "null")};");
         w.Line("/// <summary>The parameter arena (layout in this file's header).</summary>");
         w.Line($"public {TypeNames.Span} Parameters => _parameters.Span;");
         w.Line("/// <summary>The gradient arena, same layout as <see cref=\"Parameters\"/>.</summary>");
@@ -246,25 +283,24 @@ internal static class NetworkEmitter
     private static void EmitPasses(SourceWriter w, NetworkSpec spec)
     {
         w.Line("// Forward pass over x [rows × InputSize]: the layers in declaration order.");
-        if (spec.HasDropout)
+        if (spec.HasTrainingMode)
         {
-            w.Line("// Dropout is active only when training is true.");
+            w.Line("// Layers that act only while training (dropout) do so when training is true.");
         }
-        using (w.Block($"private void RunForward({TypeNames.ReadOnlySpan} x, int rows{(spec.HasDropout ? ", bool training" : "")})"))
+        using (w.Block($"private void RunForward({TypeNames.ReadOnlySpan} x, int rows{(spec.HasTrainingMode ? ", bool training" : "")})"))
         {
-            for (int k = 0; k < spec.Layers.Count; k++)
+            foreach (LayerSpec layer in spec.Layers)
             {
-                DenseEmitter.EmitForward(w, spec.Layers[k], k > 0 ? spec.Layers[k - 1] : null, MicroKernelEmitter.TypeName(spec, spec.Layers[k]));
+                LayerEmitter.For(layer).EmitForward(w, spec, layer);
             }
         }
         w.Line();
-        w.Line($"// Backward pass: the loss head has written dA{spec.LastLayer.Number}; the layers in reverse order.");
+        w.Line($"// Backward pass: the loss head has written {spec.LastLayer.Flow.OutputGradient}; the layers in reverse order.");
         using (w.Block($"private void RunBackward({TypeNames.ReadOnlySpan} x, int rows)"))
         {
             for (int k = spec.Layers.Count - 1; k >= 0; k--)
             {
-                DenseEmitter.EmitBackward(w, spec.Layers[k], k > 0 ? spec.Layers[k - 1] : null, isLast: k == spec.Layers.Count - 1,
-                    MicroKernelEmitter.TypeName(spec, spec.Layers[k]));
+                LayerEmitter.For(spec.Layers[k]).EmitBackward(w, spec, spec.Layers[k]);
             }
         }
     }
@@ -272,27 +308,29 @@ internal static class NetworkEmitter
     private static void EmitSlices(SourceWriter w, NetworkSpec spec)
     {
         w.Line("// Named slices of the arenas, at the offsets in this file's header.");
-        foreach (DenseLayerSpec layer in spec.Layers)
+        foreach (LayerSpec layer in spec.Layers)
         {
-            int n = layer.Number;
-            string weights = $"{Literals.Int(layer.WeightOffset)}, {Literals.Int(layer.WeightCount)}";
-            w.Line($"private {TypeNames.Span} W{n} => _parameters.Slice({weights});");
-            w.Line($"private {TypeNames.Span} DW{n} => _gradients.Slice({weights});");
-            if (layer.HasBias)
+            foreach (Slice slice in layer.Slices)
             {
-                string bias = $"{Literals.Int(layer.BiasOffset)}, {Literals.Int(layer.Outputs)}";
-                w.Line($"private {TypeNames.Span} B{n} => _parameters.Slice({bias});");
-                w.Line($"private {TypeNames.Span} DB{n} => _gradients.Slice({bias});");
-            }
-            string column = layer.ActivationColumn == 0 ? "0" : $"_maxBatchSize * {Literals.Int(layer.ActivationColumn)}";
-            w.Line($"private {TypeNames.Span} A{n}(int rows) => _activations.Slice({column}, rows * {Literals.Int(layer.Outputs)});");
-            w.Line($"private {TypeNames.Span} DA{n}(int rows) => _activationGradients.Slice({column}, rows * {Literals.Int(layer.Outputs)});");
-            if (layer.HasDropout)
-            {
-                string dropoutColumn = layer.DropoutColumn == 0 ? "0" : $"_maxBatchSize * {Literals.Int(layer.DropoutColumn)}";
-                w.Line($"private {TypeNames.Span} M{n}(int rows) => _dropoutMasks.Slice({dropoutColumn}, rows * {Literals.Int(layer.Outputs)});");
-                w.Line($"private {TypeNames.Span} D{n}(int rows) => _dropped.Slice({dropoutColumn}, rows * {Literals.Int(layer.Outputs)});");
+                if (slice.Arena == ArenaKind.Parameters)
+                {
+                    string range = $"{Literals.Int(slice.Offset)}, {Literals.Int(slice.Length)}";
+                    w.Line($"private {TypeNames.Span} {slice.Name} => _parameters.Slice({range});");
+                    w.Line($"private {TypeNames.Span} D{slice.Name} => _gradients.Slice({range});");
+                }
+                else
+                {
+                    string column = slice.Offset == 0 ? "0" : $"_maxBatchSize * {Literals.Int(slice.Offset)}";
+                    w.Line($"private {TypeNames.Span} {slice.Name}(int rows) => {ArenaField(slice.Arena)}.Slice({column}, rows * {Literals.Int(slice.Length)});");
+                }
             }
         }
     }
+
+    private static string ArenaField(ArenaKind arena) => arena switch
+    {
+        ArenaKind.Activations => "_activations",
+        ArenaKind.ActivationGradients => "_activationGradients",
+        _ => "_masks",
+    };
 }

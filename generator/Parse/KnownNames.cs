@@ -1,11 +1,11 @@
 namespace GenNet.Generator.Parse;
 
-/// <summary>Metadata names of the runtime attributes the generator reads.</summary>
+/// <summary>The attributes that frame a network (the layers between them are named by their readers).</summary>
 internal static class KnownNames
 {
+    public const string Namespace = "GenNet";
     public const string InputAttribute = "GenNet.InputAttribute";
-    public const string DenseAttribute = "GenNet.DenseAttribute";
-    public const string SoftmaxCrossEntropyAttribute = "GenNet.SoftmaxCrossEntropyAttribute";
-    public const string MeanSquaredErrorAttribute = "GenNet.MeanSquaredErrorAttribute";
-    public const string DropoutAttribute = "GenNet.DropoutAttribute";
+    public const string Input = "Input";
+    public const string SoftmaxCrossEntropy = "SoftmaxCrossEntropy";
+    public const string MeanSquaredError = "MeanSquaredError";
 }

@@ -3,22 +3,14 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace GenNet.Generator.Parse;
 
-/// <summary>What kind of layer an attribute declares.</summary>
-internal enum LayerAttributeKind
-{
-    Input,
-    Dense,
-    SoftmaxCrossEntropy,
-    MeanSquaredError,
-    Dropout,
-}
-
 /// <summary>
-/// One layer attribute as written in source: parse-stage only (it holds Roslyn objects), never part of the model.
+/// One GenNet attribute as written in source: parse-stage only (it holds Roslyn objects), never part of the model.
 /// </summary>
-internal sealed class LayerAttribute(LayerAttributeKind kind, AttributeData data, AttributeSyntax syntax, TypeDeclarationSyntax declaration)
+/// <param name="name">The attribute's name as a user writes it (its class name less "Attribute"), e.g. <c>Dense</c>.</param>
+internal sealed class LayerAttribute(string name, AttributeData data, AttributeSyntax syntax, TypeDeclarationSyntax declaration)
 {
-    public LayerAttributeKind Kind { get; } = kind;
+    /// <summary>The attribute's name as a user writes it, e.g. <c>SoftmaxCrossEntropy</c>.</summary>
+    public string Name { get; } = name;
     public AttributeData Data { get; } = data;
     public AttributeSyntax Syntax { get; } = syntax;
 
@@ -27,10 +19,12 @@ internal sealed class LayerAttribute(LayerAttributeKind kind, AttributeData data
 
     public Location Location => Syntax.GetLocation();
 
-    public bool IsLoss => Kind is LayerAttributeKind.SoftmaxCrossEntropy or LayerAttributeKind.MeanSquaredError;
+    public bool IsInput => Name == KnownNames.Input;
 
-    /// <summary>The attribute's name as a user writes it, e.g. <c>SoftmaxCrossEntropy</c>.</summary>
-    public string DisplayName => Kind.ToString();
+    public bool IsLoss => Name is KnownNames.SoftmaxCrossEntropy or KnownNames.MeanSquaredError;
+
+    /// <summary>A layer between [Input] and the loss head, read by one of the <see cref="LayerReader"/>s.</summary>
+    public bool IsLayer => !IsInput && !IsLoss;
 
     /// <summary>True when the compiler could bind the attribute and all its arguments; otherwise it reports the error itself.</summary>
     public bool IsWellFormed
@@ -52,8 +46,8 @@ internal sealed class LayerAttribute(LayerAttributeKind kind, AttributeData data
         }
     }
 
-    /// <summary>The value passed (or defaulted) for the constructor parameter called <paramref name="name"/>.</summary>
-    public T Argument<T>(string name, T fallback)
+    /// <summary>The value passed (or defaulted) for the constructor parameter called <paramref name="parameter"/>.</summary>
+    public T Argument<T>(string parameter, T fallback)
     {
         IMethodSymbol? constructor = Data.AttributeConstructor;
         if (constructor is null)
@@ -62,7 +56,7 @@ internal sealed class LayerAttribute(LayerAttributeKind kind, AttributeData data
         }
         for (int i = 0; i < constructor.Parameters.Length && i < Data.ConstructorArguments.Length; i++)
         {
-            if (constructor.Parameters[i].Name == name && Data.ConstructorArguments[i].Value is T value)
+            if (constructor.Parameters[i].Name == parameter && Data.ConstructorArguments[i].Value is T value)
             {
                 return value;
             }

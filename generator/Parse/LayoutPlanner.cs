@@ -2,15 +2,20 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using GenNet.Generator.Diagnostics;
 using GenNet.Generator.Model;
+using Microsoft.CodeAnalysis;
 
 namespace GenNet.Generator.Parse;
 
-/// <summary>One Dense layer as declared, before sizes and offsets are planned.</summary>
-/// <param name="DropoutRate">Rate of the [Dropout] on this layer's output during training; 0 for none.</param>
-internal readonly record struct DeclaredDense(int Units, ActivationKind Activation, float Alpha, bool HasBias, float DropoutRate);
+/// <summary>A layer as read from its attribute, and where to report a problem with it.</summary>
+internal readonly record struct DeclaredLayer(LayerSpec Spec, Location Location);
 
-/// <summary>Pure: declared layers → sizes, arena offsets and the architecture fingerprint.</summary>
+/// <summary>
+/// Declared layers → a <see cref="NetworkSpec"/>: propagates shapes, lets each layer connect to its neighbours, places
+/// every slice in its arena, links each layer's input and output, and fingerprints the architecture. Knows no layer kind:
+/// each applies its own rules through <see cref="LayerSpec"/>'s members.
+/// </summary>
 internal static class LayoutPlanner
 {
     /// <summary>
@@ -19,92 +24,105 @@ internal static class LayoutPlanner
     /// </summary>
     public const long MaxArenaLength = 2_147_483_575;
 
-    /// <summary>The parameter count of a declaration, in 64 bits so an overflow can be reported rather than wrap.</summary>
-    public static long CountParameters(int inputSize, IReadOnlyList<DeclaredDense> layers)
+    /// <summary>The plan, or null with the reasons in <paramref name="diagnostics"/> (a shape the loss head cannot take
+    /// at <paramref name="lossLocation"/>, an oversized arena at <paramref name="classLocation"/>).</summary>
+    public static NetworkSpec? Plan(string ns, string className, Shape input, IReadOnlyList<DeclaredLayer> declared, LossKind loss,
+        Location classLocation, Location lossLocation, List<Diagnostic> diagnostics)
     {
-        long count = 0;
-        long inputs = inputSize;
-        foreach (DeclaredDense layer in layers)
-        {
-            count += inputs * layer.Units + (layer.HasBias ? layer.Units : 0);
-            inputs = layer.Units;
-        }
-        return count;
-    }
-
-    /// <summary>Floats per batch row of the activation arena (Σ widths), in 64 bits.</summary>
-    public static long CountActivationsPerRow(IReadOnlyList<DeclaredDense> layers)
-    {
-        long count = 0;
-        foreach (DeclaredDense layer in layers)
-        {
-            count += layer.Units;
-        }
-        return count;
-    }
-
-    /// <summary>Builds the spec; the caller has checked that every count fits in an <see cref="int"/>.</summary>
-    public static NetworkSpec Plan(string ns, string className, int inputSize, IReadOnlyList<DeclaredDense> declared, LossKind loss)
-    {
-        var layers = ImmutableArray.CreateBuilder<DenseLayerSpec>(declared.Count);
-        int offset = 0;
-        int column = 0;
-        int dropoutColumn = 0;
-        int inputs = inputSize;
+        // Shapes, front to back.
+        var layers = new LayerSpec[declared.Count];
+        Shape shape = input;
         for (int k = 0; k < declared.Count; k++)
         {
-            DeclaredDense d = declared[k];
-            int weightOffset = offset;
-            offset += inputs * d.Units;
-            int biasOffset = offset;
-            if (d.HasBias)
-            {
-                offset += d.Units;
-            }
-            float alpha = d.Activation == ActivationKind.LeakyReLU ? d.Alpha : 0f;
-            layers.Add(new DenseLayerSpec(k + 1, inputs, d.Units, d.Activation, alpha, d.HasBias, weightOffset, biasOffset, column,
-                d.DropoutRate, dropoutColumn));
-            column += d.Units;
-            if (d.DropoutRate > 0f)
-            {
-                dropoutColumn += d.Units;
-            }
-            inputs = d.Units;
+            Shape output = declared[k].Spec.OutputShape(shape);
+            layers[k] = declared[k].Spec with { Number = k + 1, Input = shape, Output = output };
+            shape = output;
+        }
+        if (loss == LossKind.SoftmaxCrossEntropy && shape.Size < 2)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.SoftmaxTooFewOutputs, lossLocation, shape.Size));
+            return null;
         }
 
-        string architecture = DescribeArchitecture(inputSize, declared, loss);
-        return new NetworkSpec(ns, className, inputSize, new EquatableArray<DenseLayerSpec>(layers.MoveToImmutable()), loss,
-            offset, column, dropoutColumn, architecture, Fnv1a64(architecture));
+        for (int k = 0; k < layers.Length; k++)
+        {
+            layers[k] = layers[k].Connect(k > 0 ? layers[k - 1] : null, k + 1 < layers.Length ? layers[k + 1] : null);
+        }
+
+        // Arena totals in 64 bits first, so an overflow is reported rather than wrapped.
+        var totals = new long[4];
+        foreach (LayerSpec layer in layers)
+        {
+            foreach (SliceRequest request in layer.RequestSlices())
+            {
+                totals[(int)request.Arena] += request.Length;
+            }
+        }
+        for (int arena = 0; arena < totals.Length; arena++)
+        {
+            if (totals[arena] > MaxArenaLength)
+            {
+                string what = arena == (int)ArenaKind.Parameters
+                    ? $"{totals[arena]} parameters"
+                    : $"{totals[arena]} {(ArenaKind)arena} floats per sample";
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TooLarge, classLocation, className, what));
+                return null;
+            }
+        }
+
+        // Offsets, and the links between neighbours.
+        var offsets = new int[4];
+        string value = LayerFlow.NetworkInput, inferenceValue = LayerFlow.NetworkInput;
+        string? gradient = null;
+        var planned = ImmutableArray.CreateBuilder<LayerSpec>(layers.Length);
+        foreach (LayerSpec layer in layers)
+        {
+            var slices = ImmutableArray.CreateBuilder<Slice>();
+            string? output = null, outputGradient = null;
+            foreach (SliceRequest request in layer.RequestSlices())
+            {
+                var slice = new Slice(request.Arena, request.Prefix + layer.Number.ToString(CultureInfo.InvariantCulture),
+                    offsets[(int)request.Arena], (int)request.Length, request.IsOutput, request.Description);
+                offsets[(int)request.Arena] += slice.Length;
+                slices.Add(slice);
+                if (request.IsOutput && request.Arena == ArenaKind.Activations)
+                {
+                    output = slice.Name;
+                }
+                else if (request.IsOutput && request.Arena == ArenaKind.ActivationGradients)
+                {
+                    outputGradient = slice.Name;
+                }
+            }
+            output ??= value;
+            outputGradient ??= layer.BackwardInPlace ? gradient : null;
+            var flow = new LayerFlow(value, inferenceValue, gradient, output,
+                layer.ActsOnlyWhileTraining ? inferenceValue : output, outputGradient ?? "");
+            planned.Add(layer with { Slices = new EquatableArray<Slice>(slices.ToImmutable()), Flow = flow });
+            value = flow.Output;
+            inferenceValue = flow.InferenceOutput;
+            gradient = flow.OutputGradient;
+        }
+
+        string architecture = DescribeArchitecture(input, layers, loss);
+        return new NetworkSpec(ns, className, input, new EquatableArray<LayerSpec>(planned.MoveToImmutable()), loss,
+            offsets[(int)ArenaKind.Parameters], offsets[(int)ArenaKind.Activations], offsets[(int)ArenaKind.ActivationGradients],
+            offsets[(int)ArenaKind.Masks], architecture, Fnv1a64(architecture));
     }
 
     /// <summary>Canonical text of the declaration, e.g. <c>Input(784) Dense(512,ReLU) Dense(10) SoftmaxCrossEntropy</c>.</summary>
-    public static string DescribeArchitecture(int inputSize, IReadOnlyList<DeclaredDense> layers, LossKind loss)
+    public static string DescribeArchitecture(Shape input, IReadOnlyList<LayerSpec> layers, LossKind loss)
     {
-        var text = new StringBuilder();
-        text.Append("Input(").Append(inputSize.ToString(CultureInfo.InvariantCulture)).Append(')');
-        foreach (DeclaredDense layer in layers)
+        var text = new StringBuilder("Input(");
+        text.Append(input.IsFlat
+            ? input.Channels.ToString(CultureInfo.InvariantCulture)
+            : string.Format(CultureInfo.InvariantCulture, "{0},{1},{2}", input.Channels, input.Height, input.Width));
+        text.Append(')');
+        foreach (LayerSpec layer in layers)
         {
-            text.Append(" Dense(").Append(layer.Units.ToString(CultureInfo.InvariantCulture));
-            if (layer.Activation != ActivationKind.None)
-            {
-                text.Append(',').Append(layer.Activation);
-            }
-            if (layer.Activation == ActivationKind.LeakyReLU)
-            {
-                text.Append(",alpha=").Append(layer.Alpha.ToString("R", CultureInfo.InvariantCulture));
-            }
-            if (!layer.HasBias)
-            {
-                text.Append(",bias=false");
-            }
-            text.Append(')');
-            if (layer.DropoutRate > 0f)
-            {
-                text.Append(" Dropout(").Append(layer.DropoutRate.ToString("R", CultureInfo.InvariantCulture)).Append(')');
-            }
+            text.Append(' ').Append(layer.Describe());
         }
-        text.Append(' ').Append(loss);
-        return text.ToString();
+        return text.Append(' ').Append(loss).ToString();
     }
 
     /// <summary>64-bit FNV-1a over the UTF-8 bytes: stable across runs and machines, unlike string.GetHashCode.</summary>

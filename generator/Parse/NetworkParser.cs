@@ -30,13 +30,13 @@ internal static class NetworkParser
             return NotANetwork;
         }
 
-        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        var diagnostics = new List<Diagnostic>();
         string name = type.Name;
         Location classLocation = attributes[0].Declaration.Identifier.GetLocation();
 
         if (!CheckClass(type, attributes, classLocation, diagnostics))
         {
-            return new Result(null, diagnostics.ToImmutable());
+            return new Result(null, diagnostics.ToImmutableArray());
         }
 
         // The order of the attributes defines the network, so it must be one list in one place.
@@ -45,7 +45,7 @@ internal static class NetworkParser
         if (elsewhere is not null)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.LayersSplit, elsewhere.Location, name));
-            return new Result(null, diagnostics.ToImmutable());
+            return new Result(null, diagnostics.ToImmutableArray());
         }
         attributes.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
 
@@ -57,57 +57,38 @@ internal static class NetworkParser
 
         CheckOrder(attributes, name, classLocation, diagnostics);
 
-        LayerAttribute? input = attributes.FirstOrDefault(a => a.Kind == LayerAttributeKind.Input);
+        LayerAttribute? input = attributes.FirstOrDefault(a => a.IsInput);
         int inputSize = input?.Argument("size", 0) ?? 0;
         if (input is not null && inputSize < 1)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NonPositiveSize, input.Location, "[Input]", inputSize));
         }
 
-        var declared = new List<DeclaredDense>();
+        var declared = new List<DeclaredLayer>();
         for (int k = 0; k < attributes.Count; k++)
         {
-            if (attributes[k].Kind == LayerAttributeKind.Dense)
+            if (attributes[k].IsLayer)
             {
-                declared.Add(ReadDense(attributes[k], declared.Count + 1, diagnostics));
-            }
-            else if (attributes[k].Kind == LayerAttributeKind.Dropout)
-            {
-                float rate = ReadDropout(attributes, k, diagnostics);
-                if (declared.Count > 0)
-                {
-                    declared[declared.Count - 1] = declared[declared.Count - 1] with { DropoutRate = rate };
-                }
+                var context = new ReadContext(declared.Count + 1, k > 0 ? attributes[k - 1] : null, k + 1 < attributes.Count ? attributes[k + 1] : null);
+                declared.Add(new DeclaredLayer(LayerReader.ByName[attributes[k].Name].Read(attributes[k], context, diagnostics), attributes[k].Location));
             }
         }
 
         LayerAttribute? loss = attributes.FirstOrDefault(a => a.IsLoss);
-        if (declared.Count == 0 && input is not null && loss is not null)
+        if (input is not null && loss is not null && declared.All(static d => !d.Spec.HasParameters))
         {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NoDenseLayer, classLocation, name));
-        }
-        if (loss is { Kind: LayerAttributeKind.SoftmaxCrossEntropy } && declared.Count > 0 && declared[declared.Count - 1].Units is > 0 and < 2)
-        {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.SoftmaxTooFewOutputs, loss.Location, declared[declared.Count - 1].Units));
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NoTrainableLayer, classLocation, name));
         }
 
         if (diagnostics.Count > 0 || input is null || loss is null)
         {
-            return new Result(null, diagnostics.ToImmutable());
-        }
-
-        long parameters = LayoutPlanner.CountParameters(inputSize, declared);
-        long perRow = LayoutPlanner.CountActivationsPerRow(declared);
-        if (parameters > LayoutPlanner.MaxArenaLength || perRow > LayoutPlanner.MaxArenaLength)
-        {
-            string what = parameters > LayoutPlanner.MaxArenaLength ? $"{parameters} parameters" : $"{perRow} activations per sample";
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TooLarge, classLocation, name, what));
-            return new Result(null, diagnostics.ToImmutable());
+            return new Result(null, diagnostics.ToImmutableArray());
         }
 
         string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
-        LossKind lossKind = loss.Kind == LayerAttributeKind.SoftmaxCrossEntropy ? LossKind.SoftmaxCrossEntropy : LossKind.MeanSquaredError;
-        return new Result(LayoutPlanner.Plan(ns, type.Name, inputSize, declared, lossKind), ImmutableArray<Diagnostic>.Empty);
+        LossKind lossKind = loss.Name == KnownNames.SoftmaxCrossEntropy ? LossKind.SoftmaxCrossEntropy : LossKind.MeanSquaredError;
+        NetworkSpec? spec = LayoutPlanner.Plan(ns, type.Name, Shape.Flat(inputSize), declared, lossKind, classLocation, loss.Location, diagnostics);
+        return new Result(spec, diagnostics.ToImmutableArray());
     }
 
     /// <summary>The GenNet layer attributes on <paramref name="type"/>, in no particular order.</summary>
@@ -116,39 +97,35 @@ internal static class NetworkParser
         var result = new List<LayerAttribute>();
         foreach (AttributeData data in type.GetAttributes())
         {
-            if (data.AttributeClass is not { } attributeClass || KindOf(attributeClass) is not { } kind)
+            if (data.AttributeClass is not { } attributeClass || NameOf(attributeClass) is not { } attributeName)
             {
                 continue;
             }
             if (data.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax
                 && syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } declaration)
             {
-                result.Add(new LayerAttribute(kind, data, syntax, declaration));
+                result.Add(new LayerAttribute(attributeName, data, syntax, declaration));
             }
         }
         return result;
     }
 
-    /// <summary>Whether the attribute class is one of GenNet's layer attributes, and which.</summary>
-    public static LayerAttributeKind? KindOf(INamedTypeSymbol attributeClass)
+    /// <summary>The name a user writes for the attribute class if it is one of GenNet's network attributes, else null.</summary>
+    public static string? NameOf(INamedTypeSymbol attributeClass)
     {
-        if (attributeClass.ContainingNamespace is not { Name: "GenNet", ContainingNamespace.IsGlobalNamespace: true })
+        if (attributeClass.ContainingNamespace is not { Name: KnownNames.Namespace, ContainingNamespace.IsGlobalNamespace: true }
+            || !attributeClass.Name.EndsWith("Attribute", StringComparison.Ordinal))
         {
             return null;
         }
-        return attributeClass.Name switch
-        {
-            "InputAttribute" => LayerAttributeKind.Input,
-            "DenseAttribute" => LayerAttributeKind.Dense,
-            "SoftmaxCrossEntropyAttribute" => LayerAttributeKind.SoftmaxCrossEntropy,
-            "MeanSquaredErrorAttribute" => LayerAttributeKind.MeanSquaredError,
-            "DropoutAttribute" => LayerAttributeKind.Dropout,
-            _ => null,
-        };
+        string name = attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length);
+        return name is KnownNames.Input or KnownNames.SoftmaxCrossEntropy or KnownNames.MeanSquaredError || LayerReader.ByName.ContainsKey(name)
+            ? name
+            : null;
     }
 
     /// <summary>Partial, top-level, non-generic, non-static class: the shapes the emitter can complete.</summary>
-    private static bool CheckClass(INamedTypeSymbol type, List<LayerAttribute> attributes, Location location, ImmutableArray<Diagnostic>.Builder diagnostics)
+    private static bool CheckClass(INamedTypeSymbol type, List<LayerAttribute> attributes, Location location, List<Diagnostic> diagnostics)
     {
         string? problem =
             type.IsRecord ? "a record" :
@@ -173,9 +150,9 @@ internal static class NetworkParser
     }
 
     /// <summary>Input first and once; exactly one loss head, last.</summary>
-    private static void CheckOrder(List<LayerAttribute> attributes, string name, Location classLocation, ImmutableArray<Diagnostic>.Builder diagnostics)
+    private static void CheckOrder(List<LayerAttribute> attributes, string name, Location classLocation, List<Diagnostic> diagnostics)
     {
-        var inputs = attributes.Where(a => a.Kind == LayerAttributeKind.Input).ToList();
+        var inputs = attributes.Where(a => a.IsInput).ToList();
         if (inputs.Count == 0)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MissingInput, attributes[0].Location, name));
@@ -201,52 +178,7 @@ internal static class NetworkParser
         }
         if (losses.Count == 1 && attributes[attributes.Count - 1] != losses[0])
         {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.LossNotLast, losses[0].Location, losses[0].DisplayName));
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.LossNotLast, losses[0].Location, losses[0].Name));
         }
-    }
-
-    /// <summary>A dropout rate in (0, 1), on an attribute between two Dense layers.</summary>
-    private static float ReadDropout(List<LayerAttribute> attributes, int index, ImmutableArray<Diagnostic>.Builder diagnostics)
-    {
-        LayerAttribute dropout = attributes[index];
-        float rate = dropout.Argument("rate", 0f);
-        bool betweenDense = index > 0 && attributes[index - 1].Kind == LayerAttributeKind.Dense
-            && index + 1 < attributes.Count && attributes[index + 1].Kind == LayerAttributeKind.Dense;
-        if (!betweenDense)
-        {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.DropoutMisplaced, dropout.Location));
-        }
-        if (!(rate > 0f && rate < 1f))
-        {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidDropoutRate, dropout.Location,
-                rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        return rate;
-    }
-
-    private static DeclaredDense ReadDense(LayerAttribute dense, int number, ImmutableArray<Diagnostic>.Builder diagnostics)
-    {
-        int units = dense.Argument("units", 0);
-        int activationValue = dense.Argument("activation", 0);
-        bool hasBias = dense.Argument("bias", true);
-        float alpha = dense.Argument("alpha", 0.01f);
-
-        if (units < 1)
-        {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NonPositiveSize, dense.Location, $"[Dense] layer {number}", units));
-        }
-        ActivationKind activation = (ActivationKind)activationValue;
-        if (!Enum.IsDefined(typeof(ActivationKind), activation))
-        {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidActivation, dense.Location,
-                $"{activationValue} is not a member of GenNet.Activation"));
-        }
-        else if (activation == ActivationKind.LeakyReLU && !(alpha > 0f && !float.IsInfinity(alpha)))
-        {
-            // act′ is recovered from the output's sign, which needs a positive slope.
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidActivation, dense.Location,
-                $"LeakyReLU alpha must be a finite number greater than 0, but is {alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}"));
-        }
-        return new DeclaredDense(units, activation, alpha, hasBias, DropoutRate: 0f);
     }
 }
