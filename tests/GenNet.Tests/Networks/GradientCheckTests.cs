@@ -51,6 +51,24 @@ public class GradientCheckTests
         });
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Chained_dropout_regressor_with_its_masks_held_fixed(int batch)
+    {
+        var net = new ChainedDropoutRegressorNet(batch, seed: 8);
+        RngState masks = net.TrainingRng!.Save();
+        var rng = new Rng(16);
+        float[] inputs = RandomArray(rng, batch * ChainedDropoutRegressorNet.InputSize, 1.5f);
+        float[] targets = RandomArray(rng, batch * ChainedDropoutRegressorNet.OutputSize, 1f);
+        RandomizeBiases(net, rng);
+        Check(net, () =>
+        {
+            net.TrainingRng.Restore(masks);
+            return net.ComputeGradients(inputs, targets, batch);
+        });
+    }
+
     [Fact]
     public void Linear_regression() => CheckRegressor(new LinearRegressionNet(3, seed: 1), 3, seed: 14);
 

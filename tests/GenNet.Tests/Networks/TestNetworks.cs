@@ -51,6 +51,17 @@ public partial class DropoutNet;
 [SoftmaxCrossEntropy]
 public partial class DropoutFreeTwinNet;
 
+// Dropout is a layer of its own: two in a row chain their masks, and in-place gradients pass through both.
+[Input(5)]
+[Dense(7, Activation.LeakyReLU, alpha: 0.2f)]
+[Dropout(0.3f)]
+[Dropout(0.4f)]
+[Dense(3, Activation.Tanh)]
+[Dropout(0.2f)]
+[Dense(2)]
+[MeanSquaredError]
+public partial class ChainedDropoutRegressorNet;
+
 // Shaped for the generated register tiles: two-vector tiles (products of 16+ columns; 32+ for Vector512) with a column
 // tail at both widths, and one-vector tiles of 5 to 8, 13, 15 and 16 columns, which store every piece the engine's
 // epilogue uses (a whole vector, Vector256, Vector128, single lanes), each activation and derivative on single lanes
