@@ -44,6 +44,14 @@ internal static class LossEmitter
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         using (w.Block($"public float ComputeGradients({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlyLabels} labels, int count)"))
         {
+            using (NetworkEmitter.Guarded(w))
+            {
+                w.Line("return RunGradients(inputs, labels, count);");
+            }
+        }
+        w.Line();
+        using (w.Block($"private float RunGradients({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlyLabels} labels, int count)"))
+        {
             w.Line($"{TypeNames.Guard}.Count(count, _maxBatchSize);");
             w.Line($"{TypeNames.Guard}.Rows(inputs.Length, count, InputSize);");
             w.Line($"{TypeNames.Guard}.Rows(labels.Length, count, 1);");
@@ -51,9 +59,10 @@ internal static class LossEmitter
             w.Line($"{TypeNames.Guard}.Labels(labels, OutputSize);");
             w.Line("int rows = count;");
             w.Line($"{TypeNames.ReadOnlySpan} x = inputs.Slice(0, rows * InputSize);");
+            w.Line($"{TypeNames.Guard}.Finite(x, InputSize, 0, nameof(inputs));");
             w.Line(NetworkEmitter.ForwardCall(spec, "x", training: true));
             w.Line($"// Loss head: softmax fused with cross-entropy. L = −(1/rows) Σ log softmax({output.ToLowerInvariant()})[label]; {gradient} = (softmax({output.ToLowerInvariant()}) − onehot(label)) / rows");
-            w.Line($"float loss = {TypeNames.Kernels}.SoftmaxCrossEntropy(D{output}(rows), {output}(rows), labels, rows, OutputSize, 1f / rows) / rows;");
+            w.Line($"float loss = {TypeNames.Kernels}.SoftmaxCrossEntropy({gradient}(rows), {output}(rows), labels, rows, OutputSize, 1f / rows) / rows;");
             w.Line("RunBackward(x, rows);");
             w.Line("return loss;");
         }
@@ -72,18 +81,18 @@ internal static class LossEmitter
             w.Line($"{TypeNames.Guard}.Rows(inputs.Length, count, InputSize);");
             w.Line($"{TypeNames.Guard}.Rows(labels.Length, count, 1);");
             w.Line($"{TypeNames.Guard}.Labels(labels.Slice(0, count), OutputSize, nameof(labels));");
-            w.Line("int correct = 0;");
-            w.Line("double totalLoss = 0;");
-            using (w.Block("for (int start = 0; start < count; start += _maxBatchSize)"))
+            using (NetworkEmitter.Guarded(w))
             {
-                w.Line($"int rows = {TypeNames.Math}.Min(_maxBatchSize, count - start);");
+                w.Line("int correct = 0;");
+                w.Line("double totalLoss = 0;");
+                NetworkEmitter.EmitChunks(w, spec, training: false);
                 w.Line($"{TypeNames.ReadOnlyLabels} batchLabels = labels.Slice(start, rows);");
-                w.Line(NetworkEmitter.ForwardCall(spec, "inputs.Slice(start * InputSize, rows * InputSize)", training: false));
                 w.Line($"correct += {TypeNames.Kernels}.CountCorrect({output}(rows), batchLabels, rows, OutputSize);");
                 w.Line($"totalLoss += {TypeNames.Kernels}.CrossEntropyLoss({output}(rows), batchLabels, rows, OutputSize);");
+                w.EndBlock();
+                w.Line("meanLoss = (float)(totalLoss / count);");
+                w.Line("return correct;");
             }
-            w.Line("meanLoss = (float)(totalLoss / count);");
-            w.Line("return correct;");
         }
     }
 
@@ -97,15 +106,26 @@ internal static class LossEmitter
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         using (w.Block($"public float ComputeGradients({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlySpan} targets, int count)"))
         {
+            using (NetworkEmitter.Guarded(w))
+            {
+                w.Line("return RunGradients(inputs, targets, count);");
+            }
+        }
+        w.Line();
+        using (w.Block($"private float RunGradients({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlySpan} targets, int count)"))
+        {
             w.Line($"{TypeNames.Guard}.Count(count, _maxBatchSize);");
             w.Line($"{TypeNames.Guard}.Rows(inputs.Length, count, InputSize);");
             w.Line($"{TypeNames.Guard}.Rows(targets.Length, count, OutputSize);");
             w.Line("int rows = count;");
             w.Line($"{TypeNames.ReadOnlySpan} x = inputs.Slice(0, rows * InputSize);");
+            w.Line($"{TypeNames.ReadOnlySpan} t = targets.Slice(0, rows * OutputSize);");
+            w.Line($"{TypeNames.Guard}.Finite(x, InputSize, 0, nameof(inputs));");
+            w.Line($"{TypeNames.Guard}.Finite(t, OutputSize, 0, nameof(targets));");
             w.Line(NetworkEmitter.ForwardCall(spec, "x", training: true));
             w.Line($"// Loss head: L = (1/(rows·O)) Σ ({output.ToLowerInvariant()} − t)²; {gradient} = 2({output.ToLowerInvariant()} − t) / (rows·O)");
             w.Line("float scale = 1f / (rows * OutputSize);");
-            w.Line($"float loss = {TypeNames.Kernels}.SquaredError(D{output}(rows), {output}(rows), targets.Slice(0, rows * OutputSize), scale) * scale;");
+            w.Line($"float loss = {TypeNames.Kernels}.SquaredError({gradient}(rows), {output}(rows), t, scale) * scale;");
             w.Line("RunBackward(x, rows);");
             w.Line("return loss;");
         }
@@ -119,28 +139,40 @@ internal static class LossEmitter
             w.Line($"{TypeNames.Guard}.PositiveCount(count);");
             w.Line($"{TypeNames.Guard}.Rows(inputs.Length, count, InputSize);");
             w.Line($"{TypeNames.Guard}.Rows(targets.Length, count, OutputSize);");
-            w.Line("double total = 0;");
-            using (w.Block("for (int start = 0; start < count; start += _maxBatchSize)"))
+            using (NetworkEmitter.Guarded(w))
             {
-                w.Line($"int rows = {TypeNames.Math}.Min(_maxBatchSize, count - start);");
-                w.Line(NetworkEmitter.ForwardCall(spec, "inputs.Slice(start * InputSize, rows * InputSize)", training: false));
-                w.Line($"total += {TypeNames.Kernels}.SquaredError(default, {output}(rows), targets.Slice(start * OutputSize, rows * OutputSize), 0f);");
+                w.Line("double total = 0;");
+                NetworkEmitter.EmitChunks(w, spec, training: false);
+                w.Line($"{TypeNames.ReadOnlySpan} chunkTargets = targets.Slice(start * OutputSize, rows * OutputSize);");
+                w.Line($"{TypeNames.Guard}.Finite(chunkTargets, OutputSize, start, nameof(targets));");
+                w.Line($"total += {TypeNames.Kernels}.SquaredError(default, {output}(rows), chunkTargets, 0f);");
+                w.EndBlock();
+                w.Line("return (float)(total / ((double)count * OutputSize));");
             }
-            w.Line("return (float)(total / ((double)count * OutputSize));");
         }
     }
 
-    /// <summary>TrainStep is the same for every loss head: gradients of the batch, then one optimizer step.</summary>
+    /// <summary>
+    /// TrainStep is the same for every loss head: gradients of the batch, then one optimizer step, which is skipped
+    /// when the loss is not finite, so a diverged step leaves the parameters as they were.
+    /// </summary>
     private static void EmitTrainStep(SourceWriter w, string targetType, string targetName)
     {
-        w.Line("/// <summary>ComputeGradients followed by one optimizer step; returns the mean loss.</summary>");
+        w.Line("/// <summary>ComputeGradients followed by one optimizer step; returns the mean loss. A NaN or infinite loss skips the");
+        w.Line("/// step (the parameters stay as they were) and is returned as it is.</summary>");
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         using (w.Block($"public float TrainStep({TypeNames.ReadOnlySpan} inputs, {targetType} {targetName}, int count, {TypeNames.Optimizer} optimizer)"))
         {
             w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
-            w.Line($"float loss = ComputeGradients(inputs, {targetName}, count);");
-            w.Line("optimizer.Step(_parameters.Span, _gradients.Span, _workers);");
-            w.Line("return loss;");
+            using (NetworkEmitter.Guarded(w))
+            {
+                w.Line($"float loss = RunGradients(inputs, {targetName}, count);");
+                using (w.Block("if (float.IsFinite(loss))"))
+                {
+                    w.Line("optimizer.Step(_parameters.Span, _gradients.Span, _workers);");
+                }
+                w.Line("return loss;");
+            }
         }
     }
 }

@@ -132,8 +132,15 @@ internal static class NetworkEmitter
             w.Line();
             EmitSlices(w, spec);
             w.Line();
-            w.Line("/// <summary>Stops the worker threads, if any. The network must not be used afterwards.</summary>");
-            w.Line("public void Dispose() => _workers?.Dispose();");
+            w.Line("/// <summary>Stops the worker threads, if any; later calls throw ObjectDisposedException. A second Dispose does nothing.</summary>");
+            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">A call is running on another thread.</exception>");
+            using (w.Block("public void Dispose()"))
+            {
+                using (w.Block("if (_guard.Dispose(this))"))
+                {
+                    w.Line("_workers?.Dispose();");
+                }
+            }
         }
     }
 
@@ -176,6 +183,8 @@ internal static class NetworkEmitter
         w.Line("private readonly int _maxBatchSize;");
         w.Line("// Null when one thread does the work; the dense kernels split each call over the pool's threads otherwise.");
         w.Line($"private readonly {TypeNames.WorkerPool}? _workers;");
+        w.Line("// Every public entry holds it while it runs: a call overlapping another (from a second thread) or after Dispose throws.");
+        w.Line($"private {TypeNames.UseGuard} _guard;");
         w.Line();
     }
 
@@ -192,7 +201,7 @@ internal static class NetworkEmitter
         using (w.Block($"public {spec.ClassName}(int maxBatchSize, ulong seed = 0, int threads = 1)"))
         {
             w.Line($"{TypeNames.Guard}.PositiveCount(maxBatchSize);");
-            w.Line($"{TypeNames.Guard}.PositiveCount(threads);");
+            w.Line($"{TypeNames.Guard}.Threads(threads);");
             using (w.Block("if ((long)maxBatchSize * ActivationsPerRow > int.MaxValue)"))
             {
                 w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"maxBatchSize × {ActivationsPerRow} activations must fit in one arena (at most {int.MaxValue / ActivationsPerRow}).\");");
@@ -258,9 +267,13 @@ internal static class NetworkEmitter
         {
             w.Line($"if (input.Length != InputSize) throw new {TypeNames.ArgumentException}($\"input holds {{input.Length}} values; expected InputSize = {{InputSize}}.\", nameof(input));");
             w.Line($"if (output.Length != OutputSize) throw new {TypeNames.ArgumentException}($\"output holds {{output.Length}} values; expected OutputSize = {{OutputSize}}.\", nameof(output));");
-            w.Line("const int rows = 1;");
-            w.Line(ForwardCall(spec, "input", training: false));
-            LossEmitter.EmitOutput(w, spec, "output");
+            using (Guarded(w))
+            {
+                w.Line($"{TypeNames.Guard}.Finite(input, InputSize, 0, nameof(input));");
+                w.Line("const int rows = 1;");
+                w.Line(ForwardCall(spec, "input", training: false));
+                LossEmitter.EmitOutput(w, spec, "output");
+            }
         }
         w.Line();
         w.Line("/// <summary>Runs <paramref name=\"count\"/> samples (any number; larger counts go in chunks of MaxBatchSize).</summary>");
@@ -270,14 +283,55 @@ internal static class NetworkEmitter
             w.Line($"{TypeNames.Guard}.PositiveCount(count);");
             w.Line($"{TypeNames.Guard}.Rows(inputs.Length, count, InputSize);");
             w.Line($"{TypeNames.Guard}.Rows(outputs.Length, count, OutputSize);");
-            using (w.Block("for (int start = 0; start < count; start += _maxBatchSize)"))
+            using (Guarded(w))
             {
-                w.Line($"int rows = {TypeNames.Math}.Min(_maxBatchSize, count - start);");
-                w.Line(ForwardCall(spec, "inputs.Slice(start * InputSize, rows * InputSize)", training: false));
+                EmitChunks(w, spec, training: false);
                 LossEmitter.EmitOutput(w, spec, "outputs.Slice(start * OutputSize, rows * OutputSize)");
+                w.EndBlock();
             }
         }
         w.Line();
+    }
+
+    /// <summary>
+    /// Opens the loop over chunks of at most MaxBatchSize samples of <c>inputs</c> (checked for non-finite values chunk by
+    /// chunk, while the chunk is in cache) and runs the forward pass on each; the caller writes the rest of the loop body
+    /// and closes it with <see cref="SourceWriter.EndBlock"/>.
+    /// </summary>
+    public static void EmitChunks(SourceWriter w, NetworkSpec spec, bool training)
+    {
+        w.Line("for (int start = 0; start < count; start += _maxBatchSize)");
+        w.Line("{");
+        w.Indent();
+        w.Line($"int rows = {TypeNames.Math}.Min(_maxBatchSize, count - start);");
+        w.Line($"{TypeNames.ReadOnlySpan} chunk = inputs.Slice(start * InputSize, rows * InputSize);");
+        w.Line($"{TypeNames.Guard}.Finite(chunk, InputSize, start, nameof(inputs));");
+        w.Line(ForwardCall(spec, "chunk", training));
+    }
+
+    /// <summary>
+    /// The body of a public entry: enters the network's use guard (a second thread's overlapping call or a call after
+    /// Dispose throws) and exits it in a finally.
+    /// </summary>
+    public static GuardedScope Guarded(SourceWriter w)
+    {
+        w.Line("_guard.Enter(this);");
+        w.Line("try");
+        w.Line("{");
+        w.Indent();
+        return new GuardedScope(w);
+    }
+
+    internal readonly struct GuardedScope(SourceWriter w) : System.IDisposable
+    {
+        public void Dispose()
+        {
+            w.EndBlock();
+            using (w.Block("finally"))
+            {
+                w.Line("_guard.Exit();");
+            }
+        }
     }
 
     private static void EmitPasses(SourceWriter w, NetworkSpec spec)

@@ -33,14 +33,20 @@ internal sealed class SourceWriter
         return new Scope(this);
     }
 
+    /// <summary>Indents the lines that follow, for a block opened by hand; <see cref="EndBlock"/> closes it.</summary>
+    public void Indent() => _indent++;
+
+    /// <summary>Closes a block opened by hand: unindents and writes the closing brace.</summary>
+    public void EndBlock()
+    {
+        _indent--;
+        Line("}");
+    }
+
     public override string ToString() => _text.ToString();
 
     internal readonly struct Scope(SourceWriter writer) : IDisposable
     {
-        public void Dispose()
-        {
-            writer._indent--;
-            writer.Line("}");
-        }
+        public void Dispose() => writer.EndBlock();
     }
 }

@@ -22,6 +22,7 @@ internal static class TypeNames
     public const string WorkerPool = "global::GenNet.WorkerPool";
     public const string Arena = "global::GenNet.Arena";
     public const string Guard = "global::GenNet.Guard";
+    public const string UseGuard = "global::GenNet.UseGuard";
     public const string Rng = "global::GenNet.Rng";
     public const string Initializers = "global::GenNet.Initializers";
     public const string Optimizer = "global::GenNet.Optimizer";

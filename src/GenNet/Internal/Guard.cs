@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace GenNet;
 
@@ -68,6 +70,60 @@ public static class Guard
         {
             throw new ArgumentException($"{name} holds {length} values; {rows} rows of {width} need {needed}.", name);
         }
+    }
+
+    /// <summary>The most threads a network or the trainer accepts: four per logical core. More only add contention (the
+    /// results are the same for any count), and an absurd count would start that many spinning threads.</summary>
+    public static int MaxThreads => 4 * Environment.ProcessorCount;
+
+    /// <summary>Throws unless 1 ≤ <paramref name="threads"/> ≤ <see cref="MaxThreads"/>.</summary>
+    public static void Threads(int threads, [CallerArgumentExpression(nameof(threads))] string? name = null)
+    {
+        if (threads < 1 || threads > MaxThreads)
+        {
+            throw new ArgumentOutOfRangeException(name, threads,
+                $"{name} must be between 1 and {MaxThreads} (4 × the {Environment.ProcessorCount} logical cores).");
+        }
+    }
+
+    /// <summary>Throws unless every value is finite: a NaN or infinite input would reach the gradients (ReLU maps NaN to 0,
+    /// so the loss can stay finite) and corrupt the parameters, or give a prediction that means nothing. The message names
+    /// the sample: <paramref name="width"/> values make one, and <paramref name="values"/> starts at sample
+    /// <paramref name="firstSample"/> of the argument <paramref name="name"/>.</summary>
+    public static void Finite(ReadOnlySpan<float> values, int width, int firstSample, string name)
+    {
+        int i = IndexOfNonFinite(values);
+        if (i >= 0)
+        {
+            throw new ArgumentException(
+                $"{name} holds {values[i]} at sample {firstSample + i / width}, value {i % width}; inputs and targets must be finite numbers.", name);
+        }
+    }
+
+    /// <summary>The index of the first NaN or ±∞, or −1: x − x is 0 exactly for finite x.</summary>
+    internal static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
+        {
+            ref float start = ref MemoryMarshal.GetReference(values);
+            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector<float> v = Vector.LoadUnsafe(ref start, (nuint)i);
+                if (!Vector.EqualsAll(v - v, Vector<float>.Zero))
+                {
+                    break;
+                }
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /// <summary>Throws unless every label lies in [0, classes).</summary>

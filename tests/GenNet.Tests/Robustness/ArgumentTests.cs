@@ -27,7 +27,7 @@ public class ArgumentTests
     private static readonly Dictionary<string, Case> s_cases = new()
     {
         // Generated networks (TinyReluNet: 5 → 7 → 3, softmax; RegressorNet: 3 → 5 → 4 → 2, MSE).
-        ["network ctor threads 0"] = Throws<ArgumentOutOfRangeException>(() => new TinyReluNet(4, threads: 0), "at least 1"),
+        ["network ctor threads 0"] = Throws<ArgumentOutOfRangeException>(() => new TinyReluNet(4, threads: 0), "between 1 and"),
         ["network ctor maxBatchSize negative"] = Throws<ArgumentOutOfRangeException>(() => new TinyReluNet(-3), "at least 1"),
         ["network Predict count 0"] = Throws<ArgumentOutOfRangeException>(() => new TinyReluNet(4).Predict(new float[5], new float[3], 0), "at least 1"),
         ["network Predict inputs short"] = Throws<ArgumentException>(() => new TinyReluNet(4).Predict(new float[9], new float[6], 2), "2 rows of 5 need 10"),
