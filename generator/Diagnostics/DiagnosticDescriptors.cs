@@ -30,10 +30,10 @@ internal static class DiagnosticDescriptors
         "More than one [Input]",
         "Network class '{0}' has more than one [Input]; a network has exactly one input layer, remove this one");
 
-    /// <summary>GNN0005: "{0} size must be at least 1, but is {1}".</summary>
+    /// <summary>GNN0005: "{0} must be at least 1, but is {1}".</summary>
     public static readonly DiagnosticDescriptor NonPositiveSize = Error("GNN0005",
         "Layer size must be positive",
-        "{0} size must be at least 1, but is {1}");
+        "{0} must be at least 1, but is {1}");
 
     /// <summary>GNN0006: "Network class '{0}' has no loss head; end the layer list with [SoftmaxCrossEntropy] or [MeanSquaredError]".</summary>
     public static readonly DiagnosticDescriptor MissingLoss = Error("GNN0006",
@@ -89,4 +89,19 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TooLarge = Error("GNN0014",
         "Network too large",
         "Network class '{0}' is too large: {1} exceeds the 2,147,483,575 floats one arena can hold");
+
+    /// <summary>GNN0017: "[{0}] layer {1} needs an image input (channels × height × width), but its input is a flat vector of {2}; declare [Input(channels, height, width)] and put spatial layers before [Dense] ones".</summary>
+    public static readonly DiagnosticDescriptor ImageInputNeeded = Error("GNN0017",
+        "Spatial layer on a flat input",
+        "[{0}] layer {1} needs an image input (channels × height × width), but its input is a flat vector of {2}; declare [Input(channels, height, width)] and put spatial layers before [Dense] ones");
+
+    /// <summary>GNN0018: "[{0}] layer {1} does not fit its {2} input: {3}".</summary>
+    public static readonly DiagnosticDescriptor LayerDoesNotFit = Error("GNN0018",
+        "Layer does not fit its input",
+        "[{0}] layer {1} does not fit its {2} input: {3}");
+
+    /// <summary>GNN0019: "Padding {0} is not a member of GenNet.Padding; use Padding.Valid or Padding.Same".</summary>
+    public static readonly DiagnosticDescriptor InvalidPadding = Error("GNN0019",
+        "Invalid padding",
+        "Padding {0} is not a member of GenNet.Padding; use Padding.Valid or Padding.Same");
 }

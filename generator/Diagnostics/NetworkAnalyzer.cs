@@ -29,7 +29,10 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.NoTrainableLayer,
         DiagnosticDescriptors.TooLarge,
         DiagnosticDescriptors.DropoutMisplaced,
-        DiagnosticDescriptors.InvalidDropoutRate);
+        DiagnosticDescriptors.InvalidDropoutRate,
+        DiagnosticDescriptors.ImageInputNeeded,
+        DiagnosticDescriptors.LayerDoesNotFit,
+        DiagnosticDescriptors.InvalidPadding);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)

@@ -39,6 +39,11 @@ internal abstract class LayerEmitter
     /// <summary>The backward pass over <c>rows</c> samples, after a training forward pass.</summary>
     public abstract void EmitBackward(SourceWriter w, NetworkSpec network, LayerSpec layer);
 
+    /// <summary>Members of the network class the passes use (the layer's sizes as a constant, say).</summary>
+    public virtual void EmitMembers(SourceWriter w, NetworkSpec network, LayerSpec layer)
+    {
+    }
+
     /// <summary>Types of this layer beside the network class (its register tiles, say).</summary>
     public virtual void EmitTypes(SourceWriter w, NetworkSpec network, LayerSpec layer)
     {
@@ -57,6 +62,9 @@ internal abstract class LayerEmitter
         ? Rows(layer.Flow.Input)
         : $"training ? {Rows(layer.Flow.Input)} : {Rows(layer.Flow.InferenceInput)}";
 
+    /// <summary>Integer literals separated by commas, as arguments.</summary>
+    protected static string Ints(params int[] values) => string.Join(", ", System.Array.ConvertAll(values, Literals.Int));
+
     /// <summary>The lower-case name comments give a value, e.g. a1 for A1(rows).</summary>
     protected static string Math(string name) => name.ToLowerInvariant();
 }
@@ -72,6 +80,8 @@ internal abstract class LayerEmitter<TSpec> : LayerEmitter where TSpec : LayerSp
 
     public sealed override void EmitBackward(SourceWriter w, NetworkSpec network, LayerSpec layer) => EmitBackward(w, network, (TSpec)layer);
 
+    public sealed override void EmitMembers(SourceWriter w, NetworkSpec network, LayerSpec layer) => EmitMembers(w, network, (TSpec)layer);
+
     public sealed override void EmitTypes(SourceWriter w, NetworkSpec network, LayerSpec layer) => EmitTypes(w, network, (TSpec)layer);
 
     protected virtual void EmitInit(SourceWriter w, NetworkSpec network, TSpec layer)
@@ -81,6 +91,10 @@ internal abstract class LayerEmitter<TSpec> : LayerEmitter where TSpec : LayerSp
     protected abstract void EmitForward(SourceWriter w, NetworkSpec network, TSpec layer);
 
     protected abstract void EmitBackward(SourceWriter w, NetworkSpec network, TSpec layer);
+
+    protected virtual void EmitMembers(SourceWriter w, NetworkSpec network, TSpec layer)
+    {
+    }
 
     protected virtual void EmitTypes(SourceWriter w, NetworkSpec network, TSpec layer)
     {

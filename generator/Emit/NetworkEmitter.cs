@@ -378,6 +378,7 @@ internal static class NetworkEmitter
                     w.Line($"private {TypeNames.Span} {slice.Name}(int rows) => {ArenaField(slice.Arena)}.Slice({column}, rows * {Literals.Int(slice.Length)});");
                 }
             }
+            LayerEmitter.For(layer).EmitMembers(w, spec, layer);
         }
     }
 

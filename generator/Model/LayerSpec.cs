@@ -28,7 +28,13 @@ internal abstract record LayerSpec
     /// <summary>The attribute's name as a user writes it, e.g. <c>Dense</c>.</summary>
     public abstract string Kind { get; }
 
-    /// <summary>The output shape for <paramref name="input"/>.</summary>
+    /// <summary>The layer works on images (channels × height × width), not flat vectors.</summary>
+    public virtual bool NeedsImage => false;
+
+    /// <summary>Why the layer cannot take <paramref name="input"/> (a window larger than the image, say), or null.</summary>
+    public virtual string? Misfit(Shape input) => null;
+
+    /// <summary>The output shape for <paramref name="input"/>, which fits.</summary>
     public abstract Shape OutputShape(Shape input);
 
     /// <summary>The slices the layer needs, once <see cref="Input"/> and <see cref="Output"/> are set.</summary>

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
+using GenNet.Generator.Diagnostics;
 using System.Linq;
 using GenNet.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -28,6 +30,24 @@ internal abstract class LayerReader
     /// <paramref name="diagnostics"/> at the attribute.
     /// </summary>
     public abstract LayerSpec Read(LayerAttribute attribute, in ReadContext context, List<Diagnostic> diagnostics);
+
+    /// <summary>The attribute's <c>activation</c>, checked: a defined value, and for LeakyReLU a finite slope above 0
+    /// (act′ is recovered from the output's sign, which needs a positive slope).</summary>
+    public static ActivationKind ReadActivation(LayerAttribute attribute, float alpha, List<Diagnostic> diagnostics)
+    {
+        int value = attribute.Argument("activation", 0);
+        var activation = (ActivationKind)value;
+        if (!Enum.IsDefined(typeof(ActivationKind), activation))
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidActivation, attribute.Location, $"{value} is not a member of GenNet.Activation"));
+        }
+        else if (activation == ActivationKind.LeakyReLU && !(alpha > 0f && !float.IsInfinity(alpha)))
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidActivation, attribute.Location,
+                $"LeakyReLU alpha must be a finite number greater than 0, but is {alpha.ToString("R", CultureInfo.InvariantCulture)}"));
+        }
+        return activation;
+    }
 }
 
 /// <summary>Where an attribute stands: its layer number and its neighbours in source order (null at either end).</summary>

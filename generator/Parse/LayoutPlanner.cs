@@ -34,8 +34,19 @@ internal static class LayoutPlanner
         Shape shape = input;
         for (int k = 0; k < declared.Count; k++)
         {
-            Shape output = declared[k].Spec.OutputShape(shape);
-            layers[k] = declared[k].Spec with { Number = k + 1, Input = shape, Output = output };
+            LayerSpec spec = declared[k].Spec;
+            if (spec.NeedsImage && shape.IsFlat)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.ImageInputNeeded, declared[k].Location, spec.Kind, k + 1, shape.ToString()));
+                return null;
+            }
+            if (spec.Misfit(shape) is { } misfit)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.LayerDoesNotFit, declared[k].Location, spec.Kind, k + 1, shape.ToString(), misfit));
+                return null;
+            }
+            Shape output = spec.OutputShape(shape);
+            layers[k] = spec with { Number = k + 1, Input = shape, Output = output };
             shape = output;
         }
         if (loss == LossKind.SoftmaxCrossEntropy && shape.Size < 2)

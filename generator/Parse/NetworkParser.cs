@@ -58,11 +58,7 @@ internal static class NetworkParser
         CheckOrder(attributes, name, classLocation, diagnostics);
 
         LayerAttribute? input = attributes.FirstOrDefault(a => a.IsInput);
-        int inputSize = input?.Argument("size", 0) ?? 0;
-        if (input is not null && inputSize < 1)
-        {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NonPositiveSize, input.Location, "[Input]", inputSize));
-        }
+        Shape inputShape = input is null ? default : ReadInput(input, diagnostics);
 
         var declared = new List<DeclaredLayer>();
         for (int k = 0; k < attributes.Count; k++)
@@ -87,8 +83,36 @@ internal static class NetworkParser
 
         string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
         LossKind lossKind = loss.Name == KnownNames.SoftmaxCrossEntropy ? LossKind.SoftmaxCrossEntropy : LossKind.MeanSquaredError;
-        NetworkSpec? spec = LayoutPlanner.Plan(ns, type.Name, Shape.Flat(inputSize), declared, lossKind, classLocation, loss.Location, diagnostics);
+        NetworkSpec? spec = LayoutPlanner.Plan(ns, type.Name, inputShape, declared, lossKind, classLocation, loss.Location, diagnostics);
         return new Result(spec, diagnostics.ToImmutableArray());
+    }
+
+    /// <summary>[Input(size)] is flat; [Input(channels, height, width)] an image. Each size at least 1.</summary>
+    private static Shape ReadInput(LayerAttribute input, List<Diagnostic> diagnostics)
+    {
+        if (input.Data.AttributeConstructor?.Parameters.Length == 1)
+        {
+            int size = input.Argument("size", 0);
+            if (size < 1)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NonPositiveSize, input.Location, "[Input] size", size));
+            }
+            return Shape.Flat(size);
+        }
+        var image = Shape.Image(input.Argument("channels", 0), input.Argument("height", 0), input.Argument("width", 0));
+        foreach ((string name, int value) in new[] { ("channels", image.Channels), ("height", image.Height), ("width", image.Width) })
+        {
+            if (value < 1)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NonPositiveSize, input.Location, $"[Input] {name}", value));
+            }
+        }
+        if (image.Size > LayoutPlanner.MaxArenaLength)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TooLarge, input.Location, input.Declaration.Identifier.Text,
+                $"an input of {image.Size} floats"));
+        }
+        return image;
     }
 
     /// <summary>The GenNet layer attributes on <paramref name="type"/>, in no particular order.</summary>

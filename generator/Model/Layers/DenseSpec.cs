@@ -83,26 +83,14 @@ internal sealed record DenseSpec(int Units, ActivationKind Activation, float Alp
         public override LayerSpec Read(LayerAttribute dense, in ReadContext context, List<Diagnostic> diagnostics)
         {
             int units = dense.Argument("units", 0);
-            int activationValue = dense.Argument("activation", 0);
             bool hasBias = dense.Argument("bias", true);
             float alpha = dense.Argument("alpha", 0.01f);
 
             if (units < 1)
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NonPositiveSize, dense.Location, $"[Dense] layer {context.Number}", units));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NonPositiveSize, dense.Location, $"[Dense] layer {context.Number} size", units));
             }
-            var activation = (ActivationKind)activationValue;
-            if (!Enum.IsDefined(typeof(ActivationKind), activation))
-            {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidActivation, dense.Location,
-                    $"{activationValue} is not a member of GenNet.Activation"));
-            }
-            else if (activation == ActivationKind.LeakyReLU && !(alpha > 0f && !float.IsInfinity(alpha)))
-            {
-                // act′ is recovered from the output's sign, which needs a positive slope.
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidActivation, dense.Location,
-                    $"LeakyReLU alpha must be a finite number greater than 0, but is {alpha.ToString("R", CultureInfo.InvariantCulture)}"));
-            }
+            ActivationKind activation = ReadActivation(dense, alpha, diagnostics);
             return new DenseSpec(units, activation, activation == ActivationKind.LeakyReLU ? alpha : 0f, hasBias);
         }
     }

@@ -39,7 +39,8 @@ internal sealed record DropoutSpec(float Rate) : LayerSpec
         /// a layer below must consume them (the loss head reads the last layer's output as is).</summary>
         public override LayerSpec Read(LayerAttribute dropout, in ReadContext context, List<Diagnostic> diagnostics)
         {
-            float rate = dropout.Argument("rate", 0f);
+            // A double in the attribute (so 0.5 compiles as well as 0.5f), a float in the network.
+            float rate = (float)dropout.Argument("rate", 0d);
             if (context.Previous is not { IsLayer: true } || context.Next is not { IsLayer: true })
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.DropoutMisplaced, dropout.Location));

@@ -1,6 +1,6 @@
 namespace GenNet;
 
-/// <summary>Element-wise activation applied after a <see cref="DenseAttribute"/> layer's affine map.</summary>
+/// <summary>Element-wise activation applied after a <see cref="DenseAttribute"/> or <see cref="Conv2DAttribute"/> layer's affine map.</summary>
 /// <remarks>The integer values are part of the generator's contract: <c>generator/Model/ActivationKind.cs</c> mirrors them.</remarks>
 public enum Activation
 {

@@ -6,10 +6,11 @@ namespace GenNet;
 /// <c>Evaluate</c> pass its input on unchanged. Must sit between two layers (not right after [Input] or before the loss head).
 /// The masks are drawn from the network's seeded <c>TrainingRng</c>.
 /// </summary>
-/// <param name="rate">Probability of zeroing a value; greater than 0 and less than 1.</param>
+/// <param name="rate">Probability of zeroing a value; greater than 0 and less than 1. A double, so that both
+/// <c>[Dropout(0.5)]</c> and <c>[Dropout(0.5f)]</c> compile; the network uses it as the nearest float.</param>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class DropoutAttribute(float rate) : Attribute
+public sealed class DropoutAttribute(double rate) : Attribute
 {
-    /// <summary>Probability of zeroing a value.</summary>
-    public float Rate { get; } = rate;
+    /// <summary>Probability of zeroing a value, as the network uses it.</summary>
+    public float Rate { get; } = (float)rate;
 }

@@ -6,7 +6,7 @@ public static partial class Kernels
     /// Naive scalar twin of every kernel: the documentation of what each computes, and the oracle the SIMD
     /// kernels are tested against. Same signatures, same gradient contract.
     /// </summary>
-    public static class Reference
+    public static partial class Reference
     {
         /// <summary>y[B×O] = act(x[B×I]·w[I×O] + bias[O]); an empty <paramref name="bias"/> means no bias.</summary>
         public static void DenseForward(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,

@@ -44,6 +44,21 @@ public class BaselineTests
         public partial class DropoutMlp { }
         """);
 
+    [Fact]
+    public void Convolutional_network_matches_baseline() => VerifyBaseline("MnistConvNet", """
+        using GenNet;
+        namespace Sample;
+        [Input(1, 28, 28)]
+        [Conv2D(32, kernel: 3, activation: Activation.ReLU)]
+        [MaxPool2D(2)]
+        [Conv2D(64, kernel: 3, activation: Activation.ReLU, padding: Padding.Same)]
+        [AvgPool2D(3, stride: 2)]
+        [Dropout(0.5)]
+        [Dense(10)]
+        [SoftmaxCrossEntropy]
+        public partial class MnistConvNet;
+        """);
+
     private static void VerifyBaseline(string name, string source)
     {
         (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Generate(GeneratorHarness.Compile(source));

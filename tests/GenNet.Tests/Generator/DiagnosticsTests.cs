@@ -165,6 +165,77 @@ public class DiagnosticsTests
         """);
 
     [Fact]
+    public void GNN0005_image_and_spatial_sizes_not_positive() => Verify("""
+        using GenNet;
+        [{|GNN0005:Input(0, 28, 28)|}] [Conv2D(2, 3)] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class A { }
+        [Input(1, 8, 8)] [{|GNN0005:Conv2D(2, 3, stride: 0)|}] [{|GNN0005:MaxPool2D(0)|}] [{|GNN0005:AvgPool2D(2, stride: -1)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class B { }
+        """);
+
+    [Fact]
+    public void GNN0017_spatial_layer_on_a_flat_input() => Verify("""
+        using GenNet;
+        [Input(784)] [{|GNN0017:Conv2D(8, 3)|}] [Dense(10)] [SoftmaxCrossEntropy]
+        public partial class A { }
+        [Input(1, 8, 8)] [Dense(16)] [{|GNN0017:MaxPool2D(2)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class B { }
+        [Input(1, 8, 8)] [GlobalAvgPool2D] [{|GNN0017:GlobalAvgPool2D|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class C { }
+        """);
+
+    [Fact]
+    public void GNN0018_window_larger_than_its_input() => Verify("""
+        using GenNet;
+        [Input(1, 4, 6)] [{|GNN0018:Conv2D(2, 5)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class A { }
+        [Input(1, 6, 6)] [Conv2D(2, 3)] [{|GNN0018:MaxPool2D(5)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class B { }
+        [Input(2, 9, 3)] [{|GNN0018:AvgPool2D(4, stride: 1)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class C { }
+        """);
+
+    [Fact]
+    public void GNN0018_message_gives_the_shapes()
+    {
+        (string source, _) = Markup.Parse("""
+            using GenNet;
+            [Input(1, 6, 6)] [Conv2D(2, 3)] [MaxPool2D(5)] [Dense(2)] [SoftmaxCrossEntropy]
+            public partial class Net { }
+            """);
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Analyze(GeneratorHarness.Compile(source)));
+        Assert.Equal("[MaxPool2D] layer 2 does not fit its 2×4×4 input: its 5×5 window is larger than the 4×4 image", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void GNN0019_undefined_padding() => Verify("""
+        using GenNet;
+        [Input(1, 8, 8)] [{|GNN0019:Conv2D(2, 3, padding: (Padding)7)|}] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void A_same_padded_kernel_may_exceed_its_input() => AssertCleanBuild(networks: 1, """
+        using GenNet;
+        [Input(1, 2, 2)] [Conv2D(2, 5, padding: Padding.Same)] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Net { }
+        """);
+
+    [Fact]
+    public void The_mnist_convnet_declaration_compiles() => AssertCleanBuild(networks: 1, """
+        using GenNet;
+        [Input(1, 28, 28)]
+        [Conv2D(32, kernel: 3, activation: Activation.ReLU)]
+        [MaxPool2D(2)]
+        [Conv2D(64, kernel: 3, activation: Activation.ReLU)]
+        [MaxPool2D(2)]
+        [Dropout(0.5)]
+        [Dense(10)]
+        [SoftmaxCrossEntropy]
+        public partial class MnistConvNet;
+        """);
+
+    [Fact]
     public void Messages_say_what_to_do()
     {
         (string source, _) = Markup.Parse("""

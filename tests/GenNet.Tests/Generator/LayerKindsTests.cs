@@ -21,14 +21,15 @@ public class LayerKindsTests
             .Order()
             .ToArray();
         Assert.Contains("Dense", attributes);
-        Assert.Contains("Dropout", attributes);
+        Assert.Contains("Conv2D", attributes);
+        Assert.Contains("GlobalAvgPool2D", attributes);
         Assert.Equal(attributes, LayerReader.ByName.Keys.Order().ToArray());
     }
 
     [Fact]
     public void Every_layer_spec_has_an_emitter()
     {
-        Type[] kinds = typeof(LayerSpec).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(LayerSpec))).ToArray();
+        Type[] kinds = typeof(LayerSpec).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(LayerSpec)) && !t.IsAbstract).ToArray();
         Assert.NotEmpty(kinds);
         foreach (Type kind in kinds)
         {

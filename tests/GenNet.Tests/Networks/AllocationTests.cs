@@ -82,6 +82,41 @@ public class AllocationTests
         Assert.Equal(0, Kernels.KernelAllocationTests.AllocatedOnEveryThread(pool) - before);
     }
 
+    /// <summary>Convolution, pooling and dropout layers, on one and two threads: nothing allocates, on any thread, and the
+    /// two thread counts give the same bits.</summary>
+    [Fact]
+    public void Conv_network_allocates_nothing_and_gives_the_same_bits_on_two_threads()
+    {
+        var rng = new Rng(7);
+        float[] x = GradientCheckTests.RandomArray(rng, 6 * OddConvNet.InputSize, 1f);
+        int[] y = [0, 1, 2, 0, 1, 2];
+        var output = new float[6 * OddConvNet.OutputSize];
+        using var one = new OddConvNet(6, seed: 3);
+        using var two = new OddConvNet(6, seed: 3, threads: 2);
+        var optimizerOne = new Adam(OddConvNet.ParameterCount);
+        var optimizerTwo = new Adam(OddConvNet.ParameterCount);
+        for (int step = 0; step < 3; step++)
+        {
+            Assert.Equal(one.TrainStep(x, y, 6, optimizerOne), two.TrainStep(x, y, 6, optimizerTwo));
+        }
+        Assert.True(one.Parameters.SequenceEqual(two.Parameters));
+
+        void Work()
+        {
+            two.Forward(x.AsSpan(0, OddConvNet.InputSize), output.AsSpan(0, OddConvNet.OutputSize));
+            two.Predict(x, output, 6);
+            two.TrainStep(x, y, 6, optimizerTwo);
+            two.Evaluate(x, y, 6, out _);
+        }
+        Assert.Equal(0, Allocations.Measure(Work, repeat: 1000));
+        long before = Kernels.KernelAllocationTests.AllocatedOnEveryThread(two.Workers!);
+        for (int k = 0; k < 200; k++)
+        {
+            Work();
+        }
+        Assert.Equal(0, Kernels.KernelAllocationTests.AllocatedOnEveryThread(two.Workers!) - before);
+    }
+
     /// <summary>
     /// The backward kernels overwrite the gradient arena (no clearing pass): starting from NaN, and computing twice,
     /// must give the bits of a fresh network's single call, for every layer kind (no-bias layers included).

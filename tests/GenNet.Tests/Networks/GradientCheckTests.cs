@@ -6,8 +6,9 @@ namespace GenNet.Tests.Networks;
 /// <remarks>
 /// Tolerance: |numeric − analytic| ≤ 2e-3 + 2e-2·max(|numeric|, |analytic|). The networks compute in float32, so a
 /// step h = 1e-2 on a loss of order 1 leaves a rounding error of about 1e-7 / h = 1e-5 in the difference quotient,
-/// and the O(h²) truncation error stays well below the bound for these smooth activations. ReLU kinks are the one
-/// non-smooth case: the seeds below keep every pre-activation farther than h from zero.
+/// and the O(h²) truncation error stays well below the bound for these smooth activations. ReLU kinks and max-pooling
+/// windows are the non-smooth cases: the seeds below keep every pre-activation farther than h from zero and every
+/// window's largest value farther than that from its runner-up.
 /// </remarks>
 public class GradientCheckTests
 {
@@ -61,6 +62,48 @@ public class GradientCheckTests
         var rng = new Rng(16);
         float[] inputs = RandomArray(rng, batch * ChainedDropoutRegressorNet.InputSize, 1.5f);
         float[] targets = RandomArray(rng, batch * ChainedDropoutRegressorNet.OutputSize, 1f);
+        RandomizeBiases(net, rng);
+        Check(net, () =>
+        {
+            net.TrainingRng.Restore(masks);
+            return net.ComputeGradients(inputs, targets, batch);
+        });
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Odd_conv_pool_network_with_its_masks_held_fixed(int batch)
+    {
+        var net = new OddConvNet(batch, seed: 12);
+        RngState masks = net.TrainingRng!.Save();
+        var rng = new Rng(17);
+        float[] inputs = RandomArray(rng, batch * OddConvNet.InputSize, 1.5f);
+        int[] labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(3)).ToArray();
+        RandomizeBiases(net, rng);
+        Check(net, () =>
+        {
+            net.TrainingRng.Restore(masks);
+            return net.ComputeGradients(inputs, labels, batch);
+        });
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Pointwise_conv_and_global_average_pooling(int batch) =>
+        CheckRegressor(new PointwiseConvNet(batch, seed: 10), batch, seed: 18);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Strided_conv_without_bias_and_dropout_after_it(int batch)
+    {
+        var net = new StridedConvDropoutNet(batch, seed: 11);
+        RngState masks = net.TrainingRng!.Save();
+        var rng = new Rng(19);
+        float[] inputs = RandomArray(rng, batch * StridedConvDropoutNet.InputSize, 1.5f);
+        float[] targets = RandomArray(rng, batch * StridedConvDropoutNet.OutputSize, 1f);
         RandomizeBiases(net, rng);
         Check(net, () =>
         {

@@ -1,0 +1,53 @@
+using GenNet.Generator.Model;
+
+namespace GenNet.Generator.Emit;
+
+/// <summary>[Conv2D]: initialisation, forward and backward side by side, over the runtime's direct convolution with
+/// the layer's sizes as one constant geometry.</summary>
+internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
+{
+    /// <summary>He uniform before the ReLU family, Glorot uniform otherwise, on the kernel's fan-in C·KH·KW and fan-out
+    /// F·KH·KW; biases stay zero.</summary>
+    protected override void EmitInit(SourceWriter w, NetworkSpec network, Conv2DSpec layer)
+    {
+        int taps = layer.KernelHeight * layer.KernelWidth;
+        string fanIn = Literals.Int(layer.Input.Channels * taps), fanOut = Literals.Int(layer.Filters * taps);
+        w.Line(layer.Activation is ActivationKind.ReLU or ActivationKind.LeakyReLU
+            ? $"{TypeNames.Initializers}.HeUniform(W{layer.Number}, {fanIn}, rng);"
+            : $"{TypeNames.Initializers}.GlorotUniform(W{layer.Number}, {fanIn}, {fanOut}, rng);");
+    }
+
+    protected override void EmitMembers(SourceWriter w, NetworkSpec network, Conv2DSpec layer)
+    {
+        Shape i = layer.Input, o = layer.Output;
+        w.Line($"private static readonly {TypeNames.Conv2DGeometry} Geometry{layer.Number} = new({Ints(i.Channels, i.Height, i.Width, layer.Filters, layer.KernelHeight, layer.KernelWidth, layer.Stride, layer.PadTop, layer.PadLeft, o.Height, o.Width)});");
+    }
+
+    /// <summary>a_n = act(conv(x_n, W_n) + b_n), activation applied per plane after the sums.</summary>
+    protected override void EmitForward(SourceWriter w, NetworkSpec network, Conv2DSpec layer)
+    {
+        int n = layer.Number;
+        w.Line($"// Layer {n}: {layer.Describe()} {layer.Input} → {layer.Output}, pad top {layer.PadTop}, left {layer.PadLeft}");
+        w.Line($"{TypeNames.Kernels}.Conv2DForward({Rows(layer.Flow.Output)}, {ForwardInput(layer)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, Geometry{n}, {TypeNames.Activation}.{layer.Activation}, {Literals.Float(layer.Alpha)}, _workers);");
+    }
+
+    /// <summary>dZ_n = dA_n ⊙ act′ (in place), dW_n and db_n from x_n and dZ_n, and dx_n unless this is the first layer.</summary>
+    protected override void EmitBackward(SourceWriter w, NetworkSpec network, Conv2DSpec layer)
+    {
+        int n = layer.Number;
+        string dz = Rows(layer.Flow.OutputGradient);
+        w.Line($"// Layer {n}: {layer.Describe()}.");
+        if (layer.Activation != ActivationKind.None)
+        {
+            w.Line($"// dZ{n} = dA{n} ⊙ {DenseEmitter.DerivativeMath(layer.Activation, layer.Alpha, Math(layer.Flow.Output))} (in place)");
+            w.Line($"{TypeNames.Kernels}.ActivationBackward({dz}, {Rows(layer.Flow.Output)}, {TypeNames.Activation}.{layer.Activation}, {Literals.Float(layer.Alpha)});");
+        }
+        w.Line($"// dW{n} = Σ_rows {Math(layer.Flow.Input)} ⋆ dZ{n} (each filter tap's correlation){(layer.HasBias ? $", db{n} = Σ_rows,pixels dZ{n}" : "")}");
+        w.Line($"{TypeNames.Kernels}.Conv2DBackwardParameters(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {Rows(layer.Flow.Input)}, {dz}, rows, Geometry{n}, _workers);");
+        if (layer.Flow.InputGradient is { } inputGradient)
+        {
+            w.Line($"// {Math(inputGradient)} = dZ{n} convolved back through W{n} (the transposed convolution)");
+            w.Line($"{TypeNames.Kernels}.Conv2DBackwardInput({Rows(inputGradient)}, {dz}, W{n}, rows, Geometry{n}, _workers);");
+        }
+    }
+}

@@ -1,0 +1,449 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace GenNet;
+
+/// <summary>The sizes of one 2-D convolution, all known when the network is generated.</summary>
+/// <param name="Channels">C: input channels.</param>
+/// <param name="Height">H: input rows.</param>
+/// <param name="Width">W: input columns.</param>
+/// <param name="Filters">F: output channels.</param>
+/// <param name="KernelHeight">KH.</param>
+/// <param name="KernelWidth">KW.</param>
+/// <param name="Stride">S, down and across.</param>
+/// <param name="PadTop">Zero rows above the input.</param>
+/// <param name="PadLeft">Zero columns left of the input.</param>
+/// <param name="OutHeight">OH.</param>
+/// <param name="OutWidth">OW.</param>
+public readonly record struct Conv2DGeometry(int Channels, int Height, int Width, int Filters, int KernelHeight, int KernelWidth,
+    int Stride, int PadTop, int PadLeft, int OutHeight, int OutWidth)
+{
+    /// <summary>Floats of one input sample, C·H·W.</summary>
+    public int InputSize => Channels * Height * Width;
+
+    /// <summary>Floats of one output sample, F·OH·OW.</summary>
+    public int OutputSize => Filters * OutHeight * OutWidth;
+
+    /// <summary>Floats of the weights, F·C·KH·KW.</summary>
+    public int WeightCount => Filters * Channels * KernelHeight * KernelWidth;
+
+    /// <summary>The output columns j whose input column j·S + v − PadLeft lies inside the image: [first, end).</summary>
+    internal (int First, int End) Columns(int v)
+    {
+        int first = Math.Max(0, CeilDiv(PadLeft - v, Stride));
+        int end = Math.Min(OutWidth, FloorDiv(Width - 1 - v + PadLeft, Stride) + 1);
+        return (first, Math.Max(first, end));
+    }
+
+    private static int CeilDiv(int a, int b) => a <= 0 ? -(-a / b) : (a + b - 1) / b;
+
+    private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+
+    internal void Check(int batch, int x, int y, int w, int bias, string xName, string yName)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        if (Channels < 1 || Height < 1 || Width < 1 || Filters < 1 || KernelHeight < 1 || KernelWidth < 1 || Stride < 1
+            || OutHeight < 1 || OutWidth < 1 || PadTop < 0 || PadLeft < 0)
+        {
+            throw new ArgumentException($"Not a convolution: {this}.", nameof(Conv2DGeometry));
+        }
+        Guard.Rows(x, batch, InputSize, xName);
+        Guard.Rows(y, batch, OutputSize, yName);
+        Guard.Rows(w, 1, WeightCount, "w");
+        if (bias != 0 && bias < Filters)
+        {
+            throw new ArgumentException($"bias holds {bias} values; {Filters} filters need {Filters} (or none).", nameof(bias));
+        }
+    }
+}
+
+// Direct convolution over CHW samples. Forward and input gradient split the batch over the worker pool (samples are
+// independent); the weight gradient splits the filters (each filter's sums run over the whole batch on one thread), so
+// every value is the same whatever the thread count. With stride 1 the innermost loops run along a row of the output
+// (forward, input gradient: y[i, j…] += w·x[…], in the scalar twin's order, so the bits match it) or form a dot product
+// along it (weight gradient, whose lanes sum in another order than the twin's).
+public static unsafe partial class Kernels
+{
+    /// <summary>y[B×F×OH×OW] = act(b[f] + Σ_c Σ_u Σ_v x[c, i·S + u − top, j·S + v − left] · w[f, c, u, v]), zero outside
+    /// the image; <paramref name="bias"/> holds F values, or none.</summary>
+    public static void Conv2DForward(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int batch,
+        in Conv2DGeometry g, Activation activation, float alpha, WorkerPool? workers = null)
+    {
+        g.Check(batch, x.Length, y.Length, w.Length, bias.Length, nameof(x), nameof(y));
+        fixed (float* py = y, px = x, pw = w, pb = bias)
+        {
+            var job = new ConvJob(g, py, px, pw, bias.IsEmpty ? null : pb, null, batch, activation, alpha);
+            Split(&ForwardPart, &job, batch, workers);
+        }
+    }
+
+    /// <summary>dw[f, c, u, v] = Σ_b Σ_i Σ_j dz[b, f, i, j] · x[b, c, i·S + u − top, j·S + v − left]; db[f] = Σ_b Σ_i Σ_j dz[b, f, i, j]
+    /// (skipped when <paramref name="db"/> is empty). Both overwrite.</summary>
+    public static void Conv2DBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz, int batch,
+        in Conv2DGeometry g, WorkerPool? workers = null)
+    {
+        g.Check(batch, x.Length, dz.Length, dw.Length, db.Length, nameof(x), nameof(dz));
+        fixed (float* pdw = dw, pdb = db, px = x, pdz = dz)
+        {
+            var job = new ConvJob(g, pdz, px, pdw, db.IsEmpty ? null : pdb, null, batch, Activation.None, 0f);
+            Split(&WeightGradientPart, &job, g.Filters, workers);
+        }
+    }
+
+    /// <summary>dx[b, c, y, x] = Σ over the (f, i, j, u, v) that read it of dz[b, f, i, j] · w[f, c, u, v]; overwrites.</summary>
+    public static void Conv2DBackwardInput(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, int batch,
+        in Conv2DGeometry g, WorkerPool? workers = null)
+    {
+        g.Check(batch, dx.Length, dz.Length, w.Length, 0, nameof(dx), nameof(dz));
+        fixed (float* pdx = dx, pdz = dz, pw = w)
+        {
+            var job = new ConvJob(g, pdz, null, pw, null, pdx, batch, Activation.None, 0f);
+            Split(&InputGradientPart, &job, batch, workers);
+        }
+    }
+
+    private readonly struct ConvJob(Conv2DGeometry g, float* y, float* x, float* w, float* bias, float* dx, int batch, Activation activation, float alpha)
+    {
+        public readonly Conv2DGeometry G = g;
+        public readonly float* Y = y, X = x, W = w, Bias = bias, Dx = dx;
+        public readonly int Batch = batch;
+        public readonly Activation Activation = activation;
+        public readonly float Alpha = alpha;
+    }
+
+    /// <summary>Runs <paramref name="body"/> over [0, <paramref name="items"/>) in as many contiguous parts as the pool has threads.</summary>
+    private static void Split(delegate*<void*, int, int, void> body, ConvJob* job, int items, WorkerPool? workers)
+    {
+        int parts = workers is null ? 1 : Math.Min(workers.ThreadCount, items);
+        if (parts <= 1)
+        {
+            body(job, 0, 1);
+        }
+        else
+        {
+            workers!.Run(body, job, parts);
+        }
+    }
+
+    private static (int Start, int End) PartRange(int items, int part, int parts) =>
+        ((int)((long)items * part / parts), (int)((long)items * (part + 1) / parts));
+
+    private static void ForwardPart(void* state, int part, int parts)
+    {
+        ConvJob* job = (ConvJob*)state;
+        Conv2DGeometry g = job->G;
+        (int start, int end) = PartRange(job->Batch, part, parts);
+        int plane = g.OutHeight * g.OutWidth;
+        for (int b = start; b < end; b++)
+        {
+            float* x = job->X + (long)b * g.InputSize;
+            float* y = job->Y + (long)b * g.OutputSize;
+            for (int f = 0; f < g.Filters; f++)
+            {
+                float* yf = y + (long)f * plane;
+                new Span<float>(yf, plane).Fill(job->Bias == null ? 0f : job->Bias[f]);
+                float* wf = job->W + (long)f * g.Channels * g.KernelHeight * g.KernelWidth;
+                for (int c = 0; c < g.Channels; c++)
+                {
+                    float* xc = x + (long)c * g.Height * g.Width;
+                    for (int u = 0; u < g.KernelHeight; u++)
+                    {
+                        for (int v = 0; v < g.KernelWidth; v++)
+                        {
+                            float wv = *wf++;
+                            (int j0, int j1) = g.Columns(v);
+                            for (int i = 0; i < g.OutHeight; i++)
+                            {
+                                int iy = i * g.Stride + u - g.PadTop;
+                                if ((uint)iy < (uint)g.Height)
+                                {
+                                    float* xr = xc + (long)iy * g.Width + (j0 * g.Stride + v - g.PadLeft);
+                                    MultiplyAddRow(yf + (long)i * g.OutWidth + j0, xr, g.Stride, wv, j1 - j0);
+                                }
+                            }
+                        }
+                    }
+                }
+                if (job->Activation != Activation.None)
+                {
+                    for (int k = 0; k < plane; k++)
+                    {
+                        yf[k] = Reference.Activate(yf[k], job->Activation, job->Alpha);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void WeightGradientPart(void* state, int part, int parts)
+    {
+        ConvJob* job = (ConvJob*)state;
+        Conv2DGeometry g = job->G;
+        (int start, int end) = PartRange(g.Filters, part, parts);
+        int plane = g.OutHeight * g.OutWidth;
+        int taps = g.Channels * g.KernelHeight * g.KernelWidth;
+        for (int f = start; f < end; f++)
+        {
+            float* dwf = job->W + (long)f * taps;
+            new Span<float>(dwf, taps).Clear();
+            double bias = 0;
+            for (int b = 0; b < job->Batch; b++)
+            {
+                float* x = job->X + (long)b * g.InputSize;
+                float* dzf = job->Y + (long)b * g.OutputSize + (long)f * plane;
+                float* dw = dwf;
+                for (int c = 0; c < g.Channels; c++)
+                {
+                    float* xc = x + (long)c * g.Height * g.Width;
+                    for (int u = 0; u < g.KernelHeight; u++)
+                    {
+                        for (int v = 0; v < g.KernelWidth; v++)
+                        {
+                            (int j0, int j1) = g.Columns(v);
+                            float sum = *dw;
+                            for (int i = 0; i < g.OutHeight; i++)
+                            {
+                                int iy = i * g.Stride + u - g.PadTop;
+                                if ((uint)iy < (uint)g.Height)
+                                {
+                                    sum += DotRow(dzf + (long)i * g.OutWidth + j0, xc + (long)iy * g.Width + (j0 * g.Stride + v - g.PadLeft), g.Stride, j1 - j0);
+                                }
+                            }
+                            *dw++ = sum;
+                        }
+                    }
+                }
+                if (job->Bias != null)
+                {
+                    bias += Sum(dzf, plane);
+                }
+            }
+            if (job->Bias != null)
+            {
+                job->Bias[f] = (float)bias;
+            }
+        }
+    }
+
+    private static void InputGradientPart(void* state, int part, int parts)
+    {
+        ConvJob* job = (ConvJob*)state;
+        Conv2DGeometry g = job->G;
+        (int start, int end) = PartRange(job->Batch, part, parts);
+        int plane = g.OutHeight * g.OutWidth;
+        for (int b = start; b < end; b++)
+        {
+            float* dx = job->Dx + (long)b * g.InputSize;
+            float* dz = job->Y + (long)b * g.OutputSize;
+            new Span<float>(dx, g.InputSize).Clear();
+            for (int f = 0; f < g.Filters; f++)
+            {
+                float* dzf = dz + (long)f * plane;
+                float* wf = job->W + (long)f * g.Channels * g.KernelHeight * g.KernelWidth;
+                for (int c = 0; c < g.Channels; c++)
+                {
+                    float* dxc = dx + (long)c * g.Height * g.Width;
+                    for (int u = 0; u < g.KernelHeight; u++)
+                    {
+                        for (int v = 0; v < g.KernelWidth; v++)
+                        {
+                            float wv = *wf++;
+                            (int j0, int j1) = g.Columns(v);
+                            for (int i = 0; i < g.OutHeight; i++)
+                            {
+                                int iy = i * g.Stride + u - g.PadTop;
+                                if ((uint)iy < (uint)g.Height)
+                                {
+                                    float* dxr = dxc + (long)iy * g.Width + (j0 * g.Stride + v - g.PadLeft);
+                                    ScatterAddRow(dxr, g.Stride, dzf + (long)i * g.OutWidth + j0, wv, j1 - j0);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>y[j] += w · x[j·stride] for j &lt; n; vectorised when the stride is 1 (the same bits: mul then add per element).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyAddRow(float* y, float* x, int stride, float w, int n)
+    {
+        int j = 0;
+        if (stride == 1 && Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var wv = new Vector<float>(w);
+            for (; j <= n - Vector<float>.Count; j += Vector<float>.Count)
+            {
+                Vector.Store(Vector.Load(y + j) + wv * Vector.Load(x + j), y + j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            y[j] += w * x[(long)j * stride];
+        }
+    }
+
+    /// <summary>dx[j·stride] += w · dz[j] for j &lt; n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScatterAddRow(float* dx, int stride, float* dz, float w, int n)
+    {
+        if (stride == 1)
+        {
+            MultiplyAddRow(dx, dz, 1, w, n);
+            return;
+        }
+        for (int j = 0; j < n; j++)
+        {
+            dx[(long)j * stride] += w * dz[j];
+        }
+    }
+
+    /// <summary>Σ_j a[j] · b[j·stride] for j &lt; n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float DotRow(float* a, float* b, int stride, int n)
+    {
+        int j = 0;
+        float sum = 0f;
+        if (stride == 1 && Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            Vector<float> acc = Vector<float>.Zero;
+            for (; j <= n - Vector<float>.Count; j += Vector<float>.Count)
+            {
+                acc += Vector.Load(a + j) * Vector.Load(b + j);
+            }
+            sum = Vector.Sum(acc);
+        }
+        for (; j < n; j++)
+        {
+            sum += a[j] * b[(long)j * stride];
+        }
+        return sum;
+    }
+
+    private static double Sum(float* values, int n)
+    {
+        double sum = 0;
+        for (int k = 0; k < n; k++)
+        {
+            sum += values[k];
+        }
+        return sum;
+    }
+
+    public static partial class Reference
+    {
+        /// <summary>Scalar twin of <see cref="Kernels.Conv2DForward"/>: the definition, summed over (c, u, v) in order from the bias.</summary>
+        public static void Conv2DForward(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int batch,
+            in Conv2DGeometry g, Activation activation, float alpha)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                for (int f = 0; f < g.Filters; f++)
+                {
+                    for (int i = 0; i < g.OutHeight; i++)
+                    {
+                        for (int j = 0; j < g.OutWidth; j++)
+                        {
+                            float z = bias.IsEmpty ? 0f : bias[f];
+                            for (int c = 0; c < g.Channels; c++)
+                            {
+                                for (int u = 0; u < g.KernelHeight; u++)
+                                {
+                                    for (int v = 0; v < g.KernelWidth; v++)
+                                    {
+                                        int iy = i * g.Stride + u - g.PadTop, ix = j * g.Stride + v - g.PadLeft;
+                                        if (iy >= 0 && iy < g.Height && ix >= 0 && ix < g.Width)
+                                        {
+                                            z += x[b * g.InputSize + (c * g.Height + iy) * g.Width + ix] * w[((f * g.Channels + c) * g.KernelHeight + u) * g.KernelWidth + v];
+                                        }
+                                    }
+                                }
+                            }
+                            y[b * g.OutputSize + (f * g.OutHeight + i) * g.OutWidth + j] = Activate(z, activation, alpha);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Scalar twin of <see cref="Kernels.Conv2DBackwardParameters"/> (overwrites; sums in double).</summary>
+        public static void Conv2DBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz, int batch, in Conv2DGeometry g)
+        {
+            for (int f = 0; f < g.Filters; f++)
+            {
+                double bias = 0;
+                for (int c = 0; c < g.Channels; c++)
+                {
+                    for (int u = 0; u < g.KernelHeight; u++)
+                    {
+                        for (int v = 0; v < g.KernelWidth; v++)
+                        {
+                            double sum = 0;
+                            for (int b = 0; b < batch; b++)
+                            {
+                                for (int i = 0; i < g.OutHeight; i++)
+                                {
+                                    for (int j = 0; j < g.OutWidth; j++)
+                                    {
+                                        int iy = i * g.Stride + u - g.PadTop, ix = j * g.Stride + v - g.PadLeft;
+                                        if (iy >= 0 && iy < g.Height && ix >= 0 && ix < g.Width)
+                                        {
+                                            sum += (double)dz[b * g.OutputSize + (f * g.OutHeight + i) * g.OutWidth + j] * x[b * g.InputSize + (c * g.Height + iy) * g.Width + ix];
+                                        }
+                                    }
+                                }
+                            }
+                            dw[((f * g.Channels + c) * g.KernelHeight + u) * g.KernelWidth + v] = (float)sum;
+                        }
+                    }
+                }
+                for (int b = 0; b < batch; b++)
+                {
+                    for (int k = 0; k < g.OutHeight * g.OutWidth; k++)
+                    {
+                        bias += dz[b * g.OutputSize + f * g.OutHeight * g.OutWidth + k];
+                    }
+                }
+                if (!db.IsEmpty)
+                {
+                    db[f] = (float)bias;
+                }
+            }
+        }
+
+        /// <summary>Scalar twin of <see cref="Kernels.Conv2DBackwardInput"/>: the same scatter, in the same order (overwrites).</summary>
+        public static void Conv2DBackwardInput(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, int batch, in Conv2DGeometry g)
+        {
+            dx.Slice(0, batch * g.InputSize).Clear();
+            for (int b = 0; b < batch; b++)
+            {
+                for (int f = 0; f < g.Filters; f++)
+                {
+                    for (int c = 0; c < g.Channels; c++)
+                    {
+                        for (int u = 0; u < g.KernelHeight; u++)
+                        {
+                            for (int v = 0; v < g.KernelWidth; v++)
+                            {
+                                float wv = w[((f * g.Channels + c) * g.KernelHeight + u) * g.KernelWidth + v];
+                                for (int i = 0; i < g.OutHeight; i++)
+                                {
+                                    for (int j = 0; j < g.OutWidth; j++)
+                                    {
+                                        int iy = i * g.Stride + u - g.PadTop, ix = j * g.Stride + v - g.PadLeft;
+                                        if (iy >= 0 && iy < g.Height && ix >= 0 && ix < g.Width)
+                                        {
+                                            dx[b * g.InputSize + (c * g.Height + iy) * g.Width + ix] += wv * dz[b * g.OutputSize + (f * g.OutHeight + i) * g.OutWidth + j];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using GenNet;
+
+namespace GenNet.Tests.Networks;
+
+// Convolutional test networks on odd shapes: a 3-channel non-square input, stride 2 with "same" padding, an even
+// kernel height with "same" padding, overlapping max-pooling windows, average pooling that leaves a column out,
+// dropout after pooling and right after a convolution, 1×1 kernels, global average pooling, bias on and off.
+
+// 3×13×7 → Conv 4@3×3 s2 same → 4×7×4 → MaxPool 2 s1 (overlapping) → 4×6×3 → Conv 3@2×3 same → 3×6×3
+// → AvgPool 2 → 3×3×1 → Dropout → Dense 5 → Dense 3.
+[Input(3, 13, 7)]
+[Conv2D(4, 3, Activation.Tanh, stride: 2, padding: Padding.Same)]
+[MaxPool2D(2, stride: 1)]
+[Conv2D(3, 2, 3, Activation.LeakyReLU, padding: Padding.Same, alpha: 0.1f)]
+[AvgPool2D(2)]
+[Dropout(0.3f)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(3)]
+[SoftmaxCrossEntropy]
+public partial class OddConvNet;
+
+// 1×6×6 → Conv 2@1×1 ReLU → 2×6×6 → GlobalAvgPool → 2 → Dense 2.
+[Input(1, 6, 6)]
+[Conv2D(2, 1, Activation.ReLU)]
+[GlobalAvgPool2D]
+[Dense(2)]
+[MeanSquaredError]
+public partial class PointwiseConvNet;
+
+// 2×5×4 → Conv 3@3×3 s2 valid, no bias → 3×2×1 → Dropout → Dense 2.
+[Input(2, 5, 4)]
+[Conv2D(3, 3, Activation.Sigmoid, stride: 2, bias: false)]
+[Dropout(0.25f)]
+[Dense(2)]
+[MeanSquaredError]
+public partial class StridedConvDropoutNet;
