@@ -27,6 +27,7 @@ internal static class Networks
         new("mlp512", MnistMlp.Architecture, MnistMlp.ArchitectureHash, MnistMlp.ParameterCount, (batch, seed, threads) => new MnistMlp(batch, seed, threads)),
         new("mlp1024", MnistWide.Architecture, MnistWide.ArchitectureHash, MnistWide.ParameterCount, (batch, seed, threads) => new MnistWide(batch, seed, threads)),
         new("mlp1024x2", MnistDeep.Architecture, MnistDeep.ArchitectureHash, MnistDeep.ParameterCount, (batch, seed, threads) => new MnistDeep(batch, seed, threads)),
+        new("convnet", MnistConvNet.Architecture, MnistConvNet.ArchitectureHash, MnistConvNet.ParameterCount, (batch, seed, threads) => new MnistConvNet(batch, seed, threads)),
     ];
 
     public static string[] Names => All.Select(e => e.Name).ToArray();
