@@ -84,6 +84,7 @@ internal static class NetworkEmitter
             EmitFields(w, spec);
             EmitConstructor(w, spec);
             EmitProperties(w, spec);
+            EmitDescription(w, spec);
             EmitInference(w, spec);
             LossEmitter.EmitTrainingApi(w, spec);
             w.Line();
@@ -211,6 +212,46 @@ internal static class NetworkEmitter
         w.Line("/// <summary>The gradient arena, same layout as <see cref=\"Parameters\"/>.</summary>");
         w.Line($"public {TypeNames.Span} Gradients => _gradients.Span;");
         w.Line();
+    }
+
+    /// <summary>
+    /// The static <c>Description</c> (the layers as a <c>GenNet.NetworkDescription</c>: each Dense layer, followed by a
+    /// Dropout entry when it has dropout) and its <c>INetwork</c> implementation.
+    /// </summary>
+    private static void EmitDescription(SourceWriter w, NetworkSpec spec)
+    {
+        w.Line("/// <summary>The layers as values: kinds, shapes, activations and parameter slices, as model files and exporters read them.</summary>");
+        w.Line(GeneratedCodeAttribute);
+        w.Line($"public static {TypeNames.NetworkDescription} Description {{ get; }} = new(");
+        w.Line($"    Architecture, ArchitectureHash, {Flat(spec.InputSize)},");
+        w.Line($"    new {TypeNames.LayerDescription}[]");
+        w.Line("    {");
+        foreach (DenseLayerSpec layer in spec.Layers)
+        {
+            w.Line($"        new({TypeNames.LayerKind}.Dense, {Flat(layer.Inputs)}, {Flat(layer.Outputs)})");
+            w.Line("        {");
+            w.Line($"            Activation = {TypeNames.Activation}.{layer.Activation},");
+            if (layer.Activation == ActivationKind.LeakyReLU)
+            {
+                w.Line($"            Alpha = {Literals.Float(layer.Alpha)},");
+            }
+            w.Line($"            Weights = new({Literals.Int(layer.WeightOffset)}, {Literals.Int(layer.WeightCount)}),");
+            if (layer.HasBias)
+            {
+                w.Line($"            Bias = new({Literals.Int(layer.BiasOffset)}, {Literals.Int(layer.Outputs)}),");
+            }
+            w.Line("        },");
+            if (layer.HasDropout)
+            {
+                w.Line($"        new({TypeNames.LayerKind}.Dropout, {Flat(layer.Outputs)}, {Flat(layer.Outputs)}) {{ Rate = {Literals.Float(layer.DropoutRate)} }},");
+            }
+        }
+        w.Line("    },");
+        w.Line($"    {TypeNames.LossKind}.{spec.Loss}, ParameterCount);");
+        w.Line($"{TypeNames.NetworkDescription} {TypeNames.INetwork}.Description => Description;");
+        w.Line();
+
+        static string Flat(int size) => $"{TypeNames.TensorShape}.Flat({Literals.Int(size)})";
     }
 
     private static void EmitInference(SourceWriter w, NetworkSpec spec)

@@ -15,8 +15,9 @@ namespace GenNet.Onnx;
 /// mean-squared-error network outputs its last layer as <c>output</c>. The loss itself is not exported.
 /// </para>
 /// <para>
-/// The layers are read from <see cref="INetwork.Architecture"/> and checked against the network's sizes, and the
-/// weights are copied from <see cref="INetwork.Parameters"/>. Protobuf messages are written with
+/// The layers are read from <see cref="INetwork.Description"/> and checked against the network's sizes, and the
+/// weights are copied from the slices of <see cref="INetwork.Parameters"/> it names (Dropout layers, which act only
+/// while training, are left out). Protobuf messages are written with
 /// Google.Protobuf's <c>CodedOutputStream</c> using the field numbers of <c>onnx/onnx.proto</c>.
 /// </para>
 /// </remarks>
@@ -44,8 +45,8 @@ public static class OnnxExporter
     /// Writes <paramref name="network"/> to <paramref name="path"/> as an ONNX model. The file is written next to
     /// its destination under a temporary name and renamed over it, so a reader never sees half a model.
     /// </summary>
-    /// <exception cref="FormatException">The network's architecture text is not one this exporter understands.</exception>
-    /// <exception cref="ArgumentException">The architecture does not match the network's sizes.</exception>
+    /// <exception cref="NotSupportedException">The network has a kind of layer this exporter does not write.</exception>
+    /// <exception cref="ArgumentException">The network's <see cref="INetwork.Description"/> does not match its sizes.</exception>
     public static void Export(INetwork network, string path)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -67,31 +68,47 @@ public static class OnnxExporter
     /// <summary>The serialized ModelProto of <paramref name="network"/>.</summary>
     internal static ReadOnlyMemory<byte> Serialize(INetwork network)
     {
-        ArchitectureDescription architecture = Describe(network);
+        NetworkDescription description = Describe(network);
         ReadOnlySpan<float> parameters = network.Parameters;
+        // The regressor's last computing layer writes the graph output directly; a classifier's Softmax comes after.
+        int lastComputing = description.Layers.Count - 1;
+        while (description.Layers[lastComputing].Kind == LayerKind.Dropout && lastComputing > 0)
+        {
+            lastComputing--;
+        }
 
         var graph = new ProtoMessage()
             .String(GraphProto.Name, network.GetType().Name);
         string current = InputName;
-        int offset = 0;
-        for (int i = 0; i < architecture.Layers.Count; i++)
+        int number = 0;   // 1-based count of Dense layers: names W1, b1, dense1, act1, …
+        for (int i = 0; i < description.Layers.Count; i++)
         {
-            DenseDescription layer = architecture.Layers[i];
-            int number = i + 1;
-            bool lastLayer = i == architecture.Layers.Count - 1;
-            // The regressor's last node writes the graph output directly; a classifier's Softmax comes after.
-            bool namesOutput = lastLayer && architecture.Loss == LossHead.MeanSquaredError;
+            LayerDescription layer = description.Layers[i];
+            if (layer.Kind == LayerKind.Dropout)
+            {
+                // Dropout acts only while training; the inference graph leaves it out, as ONNX Runtime would.
+                continue;
+            }
+            if (layer.Kind != LayerKind.Dense)
+            {
+                throw new NotSupportedException($"Layer {i} of \"{description.Architecture}\" is a {layer.Kind} layer, which the ONNX exporter does not write.");
+            }
+            number++;
+            bool namesOutput = i == lastComputing && description.Loss == LossKind.MeanSquaredError;
+            int inputs = layer.Input.Size, units = layer.Output.Size;
+            if (layer.Weights.Length != inputs * units || layer.Bias.Length is not 0 && layer.Bias.Length != units)
+            {
+                throw new ArgumentException(
+                    $"Dense layer {i} of \"{description.Architecture}\" maps {inputs} to {units} values but has {layer.Weights.Length} weights and {layer.Bias.Length} biases.", nameof(network));
+            }
 
             string weights = $"W{number}";
-            int weightCount = layer.Inputs * layer.Units;
-            graph.Message(GraphProto.Initializer, Tensor(weights, [layer.Inputs, layer.Units], parameters.Slice(offset, weightCount)));
-            offset += weightCount;
+            graph.Message(GraphProto.Initializer, Tensor(weights, [inputs, units], parameters.Slice(layer.Weights.Offset, layer.Weights.Length)));
             List<string> gemmInputs = [current, weights];
-            if (layer.HasBias)
+            if (layer.Bias.Length > 0)
             {
                 string bias = $"b{number}";
-                graph.Message(GraphProto.Initializer, Tensor(bias, [layer.Units], parameters.Slice(offset, layer.Units)));
-                offset += layer.Units;
+                graph.Message(GraphProto.Initializer, Tensor(bias, [units], parameters.Slice(layer.Bias.Offset, layer.Bias.Length)));
                 gemmInputs.Add(bias);
             }
 
@@ -117,21 +134,21 @@ public static class OnnxExporter
         }
 
         string output = OutputName;
-        if (architecture.Loss == LossHead.SoftmaxCrossEntropy)
+        if (description.Loss == LossKind.SoftmaxCrossEntropy)
         {
             output = ProbabilitiesName;
             graph.Message(GraphProto.Node, Node("Softmax", "Softmax", [current], output)
                 .Message(NodeProto.Attribute, IntAttribute("axis", 1)));
         }
 
-        graph.Message(GraphProto.Input, BatchValueInfo(InputName, architecture.InputSize))
-            .Message(GraphProto.Output, BatchValueInfo(output, architecture.OutputSize));
+        graph.Message(GraphProto.Input, BatchValueInfo(InputName, description.Input.Size))
+            .Message(GraphProto.Output, BatchValueInfo(output, description.Output.Size));
 
         return new ProtoMessage()
             .Int64(ModelProto.IrVersion, IrVersion)
             .String(ModelProto.ProducerName, "GenNet")
             .String(ModelProto.ProducerVersion, ProducerVersion)
-            .String(ModelProto.DocString, network.Architecture)
+            .String(ModelProto.DocString, description.Architecture)
             .Message(ModelProto.Graph, graph)
             .Message(ModelProto.OpsetImport, new ProtoMessage()
                 .String(OperatorSetIdProto.Domain, "")
@@ -139,19 +156,19 @@ public static class OnnxExporter
             .ToMemory();
     }
 
-    /// <summary>Parses the network's architecture and checks it against the sizes the network reports.</summary>
-    internal static ArchitectureDescription Describe(INetwork network)
+    /// <summary>The network's description, checked against the sizes the network reports.</summary>
+    internal static NetworkDescription Describe(INetwork network)
     {
-        ArchitectureDescription architecture = ArchitectureDescription.Parse(network.Architecture);
-        if (architecture.InputSize != network.InputSize || architecture.OutputSize != network.OutputSize
-            || architecture.ParameterCount != network.ParameterCount || network.Parameters.Length != network.ParameterCount)
+        NetworkDescription description = network.Description ?? throw new ArgumentException("The network's Description is null.", nameof(network));
+        if (description.Input.Size != network.InputSize || description.Output.Size != network.OutputSize
+            || description.ParameterCount != network.ParameterCount || network.Parameters.Length != network.ParameterCount)
         {
             throw new ArgumentException(
-                $"The architecture \"{network.Architecture}\" describes {architecture.InputSize} inputs, {architecture.OutputSize} outputs and " +
-                $"{architecture.ParameterCount} parameters, but the network has {network.InputSize}, {network.OutputSize} and " +
+                $"The description of \"{description.Architecture}\" has {description.Input.Size} inputs, {description.Output.Size} outputs and " +
+                $"{description.ParameterCount} parameters, but the network has {network.InputSize}, {network.OutputSize} and " +
                 $"{network.ParameterCount} ({network.Parameters.Length} in its arena).", nameof(network));
         }
-        return architecture;
+        return description;
     }
 
     private static string ProducerVersion { get; } = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
