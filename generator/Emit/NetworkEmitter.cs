@@ -220,7 +220,7 @@ internal static class NetworkEmitter
     /// </summary>
     private static void EmitDescription(SourceWriter w, NetworkSpec spec)
     {
-        w.Line("/// <summary>The layers as values: kinds, shapes, activations and parameter slices, as model files and exporters read them.</summary>");
+        w.Line("/// <summary>The layers as values: kinds, shapes, activations and parameter slices (what the ONNX exporter reads).</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line($"public static {TypeNames.NetworkDescription} Description {{ get; }} = new(");
         w.Line($"    Architecture, ArchitectureHash, {Flat(spec.InputSize)},");

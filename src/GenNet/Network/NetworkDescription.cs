@@ -2,8 +2,8 @@ namespace GenNet;
 
 /// <summary>
 /// A generated network's layers as values: for each, its kind, input and output shapes, activation and slices of the
-/// parameter arena. Model files, the ONNX exporter and the trainer app read a network from here rather than parsing
-/// <see cref="Architecture"/> back. Immutable.
+/// parameter arena. The ONNX exporter and the trainer app read a network from here rather than parsing
+/// <see cref="Architecture"/> back; model files carry <see cref="Architecture"/> and its hash. Immutable.
 /// </summary>
 public sealed class NetworkDescription
 {
