@@ -28,6 +28,10 @@ internal abstract class LayerEmitter
     /// <summary>The spec record this emitter writes.</summary>
     protected abstract Type SpecType { get; }
 
+    /// <summary>The layer's attribute as a C# expression, every argument given: the declaration the network's
+    /// description carries.</summary>
+    public abstract string Declaration(LayerSpec layer);
+
     /// <summary>Constructor code after the arenas exist: draws the layer's initial parameters from <c>rng</c>.</summary>
     public virtual void EmitInit(SourceWriter w, NetworkSpec network, LayerSpec layer)
     {
@@ -62,6 +66,15 @@ internal abstract class LayerEmitter
         ? Rows(layer.Flow.Input)
         : $"training ? {Rows(layer.Flow.Input)} : {Rows(layer.Flow.InferenceInput)}";
 
+    /// <summary>An attribute of GenNet's, constructed with <paramref name="arguments"/>.</summary>
+    protected static string Attribute(string name, params string[] arguments) => $"new global::GenNet.{name}Attribute({string.Join(", ", arguments)})";
+
+    /// <summary>An activation as an argument.</summary>
+    protected static string ActivationArgument(ActivationKind activation) => $"{TypeNames.Activation}.{activation}";
+
+    /// <summary>A bool as an argument.</summary>
+    protected static string Bool(bool value) => value ? "true" : "false";
+
     /// <summary>Integer literals separated by commas, as arguments.</summary>
     protected static string Ints(params int[] values) => string.Join(", ", System.Array.ConvertAll(values, Literals.Int));
 
@@ -74,6 +87,8 @@ internal abstract class LayerEmitter<TSpec> : LayerEmitter where TSpec : LayerSp
 {
     protected sealed override Type SpecType => typeof(TSpec);
 
+    public sealed override string Declaration(LayerSpec layer) => Declaration((TSpec)layer);
+
     public sealed override void EmitInit(SourceWriter w, NetworkSpec network, LayerSpec layer) => EmitInit(w, network, (TSpec)layer);
 
     public sealed override void EmitForward(SourceWriter w, NetworkSpec network, LayerSpec layer) => EmitForward(w, network, (TSpec)layer);
@@ -83,6 +98,8 @@ internal abstract class LayerEmitter<TSpec> : LayerEmitter where TSpec : LayerSp
     public sealed override void EmitMembers(SourceWriter w, NetworkSpec network, LayerSpec layer) => EmitMembers(w, network, (TSpec)layer);
 
     public sealed override void EmitTypes(SourceWriter w, NetworkSpec network, LayerSpec layer) => EmitTypes(w, network, (TSpec)layer);
+
+    protected abstract string Declaration(TSpec layer);
 
     protected virtual void EmitInit(SourceWriter w, NetworkSpec network, TSpec layer)
     {

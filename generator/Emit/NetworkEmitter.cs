@@ -125,6 +125,7 @@ internal static class NetworkEmitter
             EmitFields(w, spec);
             EmitConstructor(w, spec);
             EmitProperties(w, spec);
+            EmitDescription(w, spec);
             EmitInference(w, spec);
             LossEmitter.EmitTrainingApi(w, spec);
             w.Line();
@@ -257,6 +258,41 @@ internal static class NetworkEmitter
         w.Line("/// <summary>The gradient arena, same layout as <see cref=\"Parameters\"/>.</summary>");
         w.Line($"public {TypeNames.Span} Gradients => _gradients.Span;");
         w.Line();
+    }
+
+    /// <summary>
+    /// The static <c>Description</c> (the layers as a <c>GenNet.NetworkDescription</c>: each Dense layer, followed by a
+    /// Dropout entry when it has dropout) and its <c>INetwork</c> implementation.
+    /// </summary>
+    private static void EmitDescription(SourceWriter w, NetworkSpec spec)
+    {
+        w.Line("/// <summary>The layers as values: each one's declaration, shapes and parameter slices (model tools and the ONNX exporter read it).</summary>");
+        w.Line(GeneratedCodeAttribute);
+        w.Line($"public static {TypeNames.NetworkDescription} Description {{ get; }} = new(");
+        w.Line($"    Architecture, ArchitectureHash, {TensorShape(spec.Input)},");
+        w.Line($"    new {TypeNames.LayerDescription}[]");
+        w.Line("    {");
+        foreach (LayerSpec layer in spec.Layers)
+        {
+            w.Line($"        new({LayerEmitter.For(layer).Declaration(layer)}, {TensorShape(layer.Input)}, {TensorShape(layer.Output)})");
+            w.Line("        {");
+            foreach (Slice slice in layer.Slices)
+            {
+                if (slice.Arena == ArenaKind.Parameters)
+                {
+                    w.Line($"            {(slice.Name[0] == 'W' ? "Weights" : "Bias")} = new({Literals.Int(slice.Offset)}, {Literals.Int(slice.Length)}),");
+                }
+            }
+            w.Line("        },");
+        }
+        w.Line("    },");
+        w.Line($"    {TypeNames.LossKind}.{spec.Loss}, ParameterCount);");
+        w.Line($"{TypeNames.NetworkDescription} {TypeNames.INetwork}.Description => Description;");
+        w.Line();
+
+        static string TensorShape(Shape shape) => shape.IsFlat
+            ? $"{TypeNames.TensorShape}.Flat({Literals.Int(shape.Channels)})"
+            : $"new({Literals.Int(shape.Channels)}, {Literals.Int(shape.Height)}, {Literals.Int(shape.Width)})";
     }
 
     private static void EmitInference(SourceWriter w, NetworkSpec spec)

@@ -31,4 +31,8 @@ internal static class TypeNames
     public const string INetwork = "global::GenNet.INetwork";
     public const string IClassifier = "global::GenNet.IClassifier";
     public const string IRegressor = "global::GenNet.IRegressor";
+    public const string NetworkDescription = "global::GenNet.NetworkDescription";
+    public const string LayerDescription = "global::GenNet.LayerDescription";
+    public const string LossKind = "global::GenNet.LossKind";
+    public const string TensorShape = "global::GenNet.TensorShape";
 }

@@ -16,7 +16,8 @@ internal enum ArenaKind
     Masks,
 }
 
-/// <summary>What a layer asks of an arena: the planner places it and names it <c>Prefix + layer number</c>.</summary>
+/// <summary>What a layer asks of an arena: the planner places it and names it <c>Prefix + layer number</c>. A layer's
+/// parameter slices are its weights, prefix W, and its bias, prefix B: the network's description tells them apart so.</summary>
 /// <param name="Length">Floats (per batch row, in the batch arenas); 64 bits so the planner can report an overflow.</param>
 /// <param name="IsOutput">The layer's output value (Activations) or the gradient with respect to it (ActivationGradients).</param>
 /// <param name="Description">What the slice holds, for the generated file's header.</param>

@@ -41,7 +41,7 @@ internal static class Cli
         var lrDecay = new Option<float>("--lr-decay") { Description = "Multiply the learning rate by this after every epoch, in (0, 1]", DefaultValueFactory = _ => 1f };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the weights and of the shuffling", DefaultValueFactory = _ => 0UL };
         var threads = new Option<int>("--threads") { Description = "Threads for the matrix products (results are identical for any count)", DefaultValueFactory = _ => 1 };
-        var arch = new Option<string>("--arch") { Description = "Network: mlp512 = 784-512-10 (reference), mlp1024 = 784-1024-10, mlp1024x2 = 784-1024-1024-10", DefaultValueFactory = _ => "mlp512" };
+        var arch = new Option<string>("--arch") { Description = "Network: " + Networks.Summary, DefaultValueFactory = _ => Networks.All[0].Name };
         arch.AcceptOnlyFromAmong(Networks.Names);
         var save = new Option<string?>("--save") { Description = "Write the model here (.gnet) after every epoch whose parameters are finite" };
         var plot = new Option<string?>("--plot") { Description = "Write loss, accuracy and confusion-matrix plots to this PNG" };

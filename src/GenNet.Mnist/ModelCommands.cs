@@ -17,7 +17,7 @@ internal static class ModelCommands
         MnistDataset data = DataLocator.Load(DataLocator.Resolve(dataOption), !noDownload, ui.Output, interrupt);
         int correct = network.Evaluate(data.Test.Pixels, data.Test.Labels, data.Test.Count, out float loss);
         ConfusionMatrix confusion = ConfusionMatrix.Compute(network, data.Test.Pixels, data.Test.Labels, data.Test.Count);
-        ui.Line($"model {Path.GetFullPath(modelPath)}: {entry.Name} = {entry.Architecture}");
+        ui.Line($"model {Path.GetFullPath(modelPath)}: {entry.Name} = {entry.Description.Architecture}");
         ui.Line($"data {data.Directory}: {data.Test.Count:N0} test images");
         ui.Line($"test accuracy {100.0 * correct / data.Test.Count:F2}% ({correct:N0}/{data.Test.Count:N0}), test loss {loss:F4}");
         ui.WriteConfusion(confusion, data.ClassNames);

@@ -20,21 +20,31 @@ public partial class MnistDeep;
 /// <summary>The networks the app can train, by <c>--arch</c> name. Networks are compile-time types, so this is a fixed list.</summary>
 internal static class Networks
 {
-    public sealed record Entry(string Name, string Architecture, ulong ArchitectureHash, int ParameterCount, Func<int, ulong, int, IClassifier> Create);
+    /// <summary>A network by name: its generated description (architecture text, hash, layers) and its constructor.</summary>
+    public sealed record Entry(string Name, NetworkDescription Description, Func<int, ulong, int, IClassifier> Create)
+    {
+        /// <summary>The shapes from input to output, e.g. <c>784-512-10</c>: the input, then each output of a layer with weights.</summary>
+        public string Widths => string.Join('-',
+            Description.Layers.Where(l => l.Weights.Length > 0).Select(l => l.Output.ToString()).Prepend(Description.Input.ToString()));
+    }
 
+    /// <summary>The networks; the first is the reference and the default.</summary>
     public static IReadOnlyList<Entry> All { get; } =
     [
-        new("mlp512", MnistMlp.Architecture, MnistMlp.ArchitectureHash, MnistMlp.ParameterCount, (batch, seed, threads) => new MnistMlp(batch, seed, threads)),
-        new("mlp1024", MnistWide.Architecture, MnistWide.ArchitectureHash, MnistWide.ParameterCount, (batch, seed, threads) => new MnistWide(batch, seed, threads)),
-        new("mlp1024x2", MnistDeep.Architecture, MnistDeep.ArchitectureHash, MnistDeep.ParameterCount, (batch, seed, threads) => new MnistDeep(batch, seed, threads)),
-        new("convnet", MnistConvNet.Architecture, MnistConvNet.ArchitectureHash, MnistConvNet.ParameterCount, (batch, seed, threads) => new MnistConvNet(batch, seed, threads)),
+        new("mlp512", MnistMlp.Description, (batch, seed, threads) => new MnistMlp(batch, seed, threads)),
+        new("mlp1024", MnistWide.Description, (batch, seed, threads) => new MnistWide(batch, seed, threads)),
+        new("mlp1024x2", MnistDeep.Description, (batch, seed, threads) => new MnistDeep(batch, seed, threads)),
+        new("convnet", MnistConvNet.Description, (batch, seed, threads) => new MnistConvNet(batch, seed, threads)),
     ];
 
     public static string[] Names => All.Select(e => e.Name).ToArray();
 
+    /// <summary>For <c>--help</c>: <c>mlp512 = 784-512-10 (reference), mlp1024 = 784-1024-10, …</c>.</summary>
+    public static string Summary => string.Join(", ", All.Select((e, i) => $"{e.Name} = {e.Widths}" + (i == 0 ? " (reference)" : "")));
+
     public static Entry? ByName(string name) => All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    public static Entry? ByHash(ulong hash) => All.FirstOrDefault(e => e.ArchitectureHash == hash);
+    public static Entry? ByHash(ulong hash) => All.FirstOrDefault(e => e.Description.ArchitectureHash == hash);
 
     /// <summary>
     /// The architecture hash a model file claims (bytes 8..15 after the "GNNM" magic and version, see

@@ -43,7 +43,7 @@ internal static class TrainCommand
                 TrainLimit = a.TrainLimit, Validation = a.Validation, EarlyStopping = a.EarlyStopping,
             };
         Networks.Entry entry = Networks.ByName(config.Arch) ?? throw new UserException($"The checkpoint names an unknown network '{config.Arch}'.");
-        config = config with { Architecture = entry.Architecture };
+        config = config with { Architecture = entry.Description.Architecture };
 
         MnistDataset data = DataLocator.Load(dataDirectory, !a.NoDownload, ui.Output, interrupt);
         LabeledImages train = config.TrainLimit is int limit && limit < data.Train.Count ? Head(data.Train, limit) : data.Train;
@@ -63,7 +63,7 @@ internal static class TrainCommand
             throw new UserException($"--batch {config.Batch} is larger than the {train.Count} training images.");
         }
 
-        ui.Line($"GenNet MNIST trainer: {entry.Name} = {entry.Architecture} ({entry.ParameterCount:N0} parameters)");
+        ui.Line($"GenNet MNIST trainer: {entry.Name} = {entry.Description.Architecture} ({entry.Description.ParameterCount:N0} parameters)");
         ui.Line($"data {data.Directory}: {train.Count:N0} training, {data.Test.Count:N0} test images; classes {string.Join(", ", data.ClassNames)}");
         ui.Line($"{config.Optimizer} lr {config.LearningRate:G4}" + (config.LearningRateDecay != 1f ? $" × {config.LearningRateDecay:G4} per epoch" : "") +
             $", batch {config.Batch}, {config.Epochs} epochs, seed {config.Seed}, {config.Threads} thread(s)" +

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 
 namespace GenNet.Onnx;
 
@@ -15,8 +16,9 @@ namespace GenNet.Onnx;
 /// mean-squared-error network outputs its last layer as <c>output</c>. The loss itself is not exported.
 /// </para>
 /// <para>
-/// The layers are read from <see cref="INetwork.Architecture"/> and checked against the network's sizes, and the
-/// weights are copied from <see cref="INetwork.Parameters"/>. Protobuf messages are written with
+/// The layers are read from <see cref="INetwork.Description"/> and checked against the network's sizes, and the
+/// weights are copied from the slices of <see cref="INetwork.Parameters"/> it names (Dropout layers, which act only
+/// while training, are left out). Protobuf messages are written with
 /// Google.Protobuf's <c>CodedOutputStream</c> using the field numbers of <c>onnx/onnx.proto</c>.
 /// </para>
 /// </remarks>
@@ -39,13 +41,14 @@ public static class OnnxExporter
     private const int FloatType = 1;
     private const int AttributeFloat = 1;
     private const int AttributeInt = 2;
+    private const int AttributeInts = 7;
 
     /// <summary>
     /// Writes <paramref name="network"/> to <paramref name="path"/> as an ONNX model. The file is written next to
     /// its destination under a temporary name and renamed over it, so a reader never sees half a model.
     /// </summary>
-    /// <exception cref="FormatException">The network's architecture text is not one this exporter understands.</exception>
-    /// <exception cref="ArgumentException">The architecture does not match the network's sizes.</exception>
+    /// <exception cref="NotSupportedException">The network has a kind of layer this exporter does not write.</exception>
+    /// <exception cref="ArgumentException">The network's <see cref="INetwork.Description"/> does not match its sizes.</exception>
     public static void Export(INetwork network, string path)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -67,71 +70,91 @@ public static class OnnxExporter
     /// <summary>The serialized ModelProto of <paramref name="network"/>.</summary>
     internal static ReadOnlyMemory<byte> Serialize(INetwork network)
     {
-        ArchitectureDescription architecture = Describe(network);
+        NetworkDescription description = Describe(network);
         ReadOnlySpan<float> parameters = network.Parameters;
+        // The regressor's last computing layer writes the graph output directly; a classifier's Softmax comes after.
+        int lastComputing = description.Layers.Count - 1;
+        while (description.Layers[lastComputing].Declaration is DropoutAttribute && lastComputing > 0)
+        {
+            lastComputing--;
+        }
+        // An image input ([N, C, H, W]) when the first layer that computes is a spatial one; Dense reads either form.
+        bool image = description.Layers.FirstOrDefault(l => l.Declaration is not DropoutAttribute)?.Declaration is not (null or DenseAttribute);
 
         var graph = new ProtoMessage()
             .String(GraphProto.Name, network.GetType().Name);
         string current = InputName;
-        int offset = 0;
-        for (int i = 0; i < architecture.Layers.Count; i++)
+        bool spatial = image;
+        int number = 0;   // 1-based count of Dense layers: names W1, b1, dense1, act1, …
+        for (int i = 0; i < description.Layers.Count; i++)
         {
-            DenseDescription layer = architecture.Layers[i];
-            int number = i + 1;
-            bool lastLayer = i == architecture.Layers.Count - 1;
-            // The regressor's last node writes the graph output directly; a classifier's Softmax comes after.
-            bool namesOutput = lastLayer && architecture.Loss == LossHead.MeanSquaredError;
-
-            string weights = $"W{number}";
-            int weightCount = layer.Inputs * layer.Units;
-            graph.Message(GraphProto.Initializer, Tensor(weights, [layer.Inputs, layer.Units], parameters.Slice(offset, weightCount)));
-            offset += weightCount;
-            List<string> gemmInputs = [current, weights];
-            if (layer.HasBias)
+            LayerDescription layer = description.Layers[i];
+            bool namesOutput = i == lastComputing && description.Loss == LossKind.MeanSquaredError;
+            switch (layer.Declaration)
             {
-                string bias = $"b{number}";
-                graph.Message(GraphProto.Initializer, Tensor(bias, [layer.Units], parameters.Slice(offset, layer.Units)));
-                offset += layer.Units;
-                gemmInputs.Add(bias);
+                case DropoutAttribute:
+                    // Dropout acts only while training; the inference graph leaves it out, as ONNX Runtime would.
+                    break;
+                case DenseAttribute dense:
+                    if (spatial)
+                    {
+                        graph.Message(GraphProto.Node, Node($"Flatten_{i + 1}", "Flatten", [current], $"flat{i + 1}")
+                            .Message(NodeProto.Attribute, IntAttribute("axis", 1)));
+                        current = $"flat{i + 1}";
+                        spatial = false;
+                    }
+                    current = Dense(graph, description, parameters, layer, dense, ++number, i, current, namesOutput);
+                    break;
+                case Conv2DAttribute conv:
+                    current = Conv(graph, description, parameters, layer, conv, i, current);
+                    break;
+                case MaxPool2DAttribute pool:
+                    current = Pool(graph, "MaxPool", pool.Window, pool.Stride == 0 ? pool.Window : pool.Stride, i, current);
+                    break;
+                case AvgPool2DAttribute pool:
+                    current = Pool(graph, "AveragePool", pool.Window, pool.Stride == 0 ? pool.Window : pool.Stride, i, current);
+                    break;
+                case GlobalAvgPool2DAttribute:
+                    graph.Message(GraphProto.Node, Node($"GlobalAveragePool_{i + 1}", "GlobalAveragePool", [current], $"pool{i + 1}"));
+                    current = $"pool{i + 1}";
+                    break;
+                default:
+                    throw new NotSupportedException($"Layer {i} of \"{description.Architecture}\" is a {layer.Kind} layer, which the ONNX exporter does not write.");
             }
-
-            string affine = namesOutput && layer.Activation == Activation.None ? OutputName : $"dense{number}";
-            graph.Message(GraphProto.Node, Node($"Gemm_{number}", "Gemm", gemmInputs, affine));
-            current = affine;
-
-            if (layer.Activation != Activation.None)
-            {
-                string activated = namesOutput ? OutputName : $"act{number}";
-                ProtoMessage node = layer.Activation switch
-                {
-                    Activation.ReLU => Node($"Relu_{number}", "Relu", [current], activated),
-                    Activation.LeakyReLU => Node($"LeakyRelu_{number}", "LeakyRelu", [current], activated)
-                        .Message(NodeProto.Attribute, FloatAttribute("alpha", layer.Alpha)),
-                    Activation.Sigmoid => Node($"Sigmoid_{number}", "Sigmoid", [current], activated),
-                    Activation.Tanh => Node($"Tanh_{number}", "Tanh", [current], activated),
-                    _ => throw new ArgumentOutOfRangeException(nameof(network), layer.Activation, "Unknown activation."),
-                };
-                graph.Message(GraphProto.Node, node);
-                current = activated;
-            }
+        }
+        // A graph that ends on an image layer (global pooling, say) gives [N, features] like every other.
+        if (spatial)
+        {
+            string flat = description.Loss == LossKind.MeanSquaredError ? OutputName : "flat";
+            graph.Message(GraphProto.Node, Node("Flatten", "Flatten", [current], flat)
+                .Message(NodeProto.Attribute, IntAttribute("axis", 1)));
+            current = flat;
+        }
+        else if (description.Loss == LossKind.MeanSquaredError && current != OutputName)
+        {
+            graph.Message(GraphProto.Node, Node("Identity", "Identity", [current], OutputName));
+            current = OutputName;
         }
 
         string output = OutputName;
-        if (architecture.Loss == LossHead.SoftmaxCrossEntropy)
+        if (description.Loss == LossKind.SoftmaxCrossEntropy)
         {
             output = ProbabilitiesName;
             graph.Message(GraphProto.Node, Node("Softmax", "Softmax", [current], output)
                 .Message(NodeProto.Attribute, IntAttribute("axis", 1)));
         }
 
-        graph.Message(GraphProto.Input, BatchValueInfo(InputName, architecture.InputSize))
-            .Message(GraphProto.Output, BatchValueInfo(output, architecture.OutputSize));
+        TensorShape input = description.Input;
+        graph.Message(GraphProto.Input, image
+                ? BatchValueInfo(InputName, input.Channels, input.Height, input.Width)
+                : BatchValueInfo(InputName, input.Size))
+            .Message(GraphProto.Output, BatchValueInfo(output, description.Output.Size));
 
         return new ProtoMessage()
             .Int64(ModelProto.IrVersion, IrVersion)
             .String(ModelProto.ProducerName, "GenNet")
             .String(ModelProto.ProducerVersion, ProducerVersion)
-            .String(ModelProto.DocString, network.Architecture)
+            .String(ModelProto.DocString, description.Architecture)
             .Message(ModelProto.Graph, graph)
             .Message(ModelProto.OpsetImport, new ProtoMessage()
                 .String(OperatorSetIdProto.Domain, "")
@@ -139,19 +162,105 @@ public static class OnnxExporter
             .ToMemory();
     }
 
-    /// <summary>Parses the network's architecture and checks it against the sizes the network reports.</summary>
-    internal static ArchitectureDescription Describe(INetwork network)
+    /// <summary>Gemm(x, W, b), then the activation; returns the name of the layer's output.</summary>
+    private static string Dense(ProtoMessage graph, NetworkDescription description, ReadOnlySpan<float> parameters, LayerDescription layer,
+        DenseAttribute dense, int number, int index, string current, bool namesOutput)
     {
-        ArchitectureDescription architecture = ArchitectureDescription.Parse(network.Architecture);
-        if (architecture.InputSize != network.InputSize || architecture.OutputSize != network.OutputSize
-            || architecture.ParameterCount != network.ParameterCount || network.Parameters.Length != network.ParameterCount)
+        int inputs = layer.Input.Size, units = layer.Output.Size;
+        if (layer.Weights.Length != inputs * units || layer.Bias.Length is not 0 && layer.Bias.Length != units)
         {
             throw new ArgumentException(
-                $"The architecture \"{network.Architecture}\" describes {architecture.InputSize} inputs, {architecture.OutputSize} outputs and " +
-                $"{architecture.ParameterCount} parameters, but the network has {network.InputSize}, {network.OutputSize} and " +
+                $"Dense layer {index} of \"{description.Architecture}\" maps {inputs} to {units} values but has {layer.Weights.Length} weights and {layer.Bias.Length} biases.", "network");
+        }
+
+        string weights = $"W{number}";
+        graph.Message(GraphProto.Initializer, Tensor(weights, [inputs, units], parameters.Slice(layer.Weights.Offset, layer.Weights.Length)));
+        List<string> gemmInputs = [current, weights];
+        if (layer.Bias.Length > 0)
+        {
+            string bias = $"b{number}";
+            graph.Message(GraphProto.Initializer, Tensor(bias, [units], parameters.Slice(layer.Bias.Offset, layer.Bias.Length)));
+            gemmInputs.Add(bias);
+        }
+
+        string affine = namesOutput && dense.Activation == Activation.None ? OutputName : $"dense{number}";
+        graph.Message(GraphProto.Node, Node($"Gemm_{number}", "Gemm", gemmInputs, affine));
+        return Activate(graph, affine, dense.Activation, dense.Alpha, number.ToString(CultureInfo.InvariantCulture), namesOutput ? OutputName : $"act{number}");
+    }
+
+    /// <summary>Conv(x, W, b) with explicit pads (Keras' "same" split: the smaller half before), then the activation.</summary>
+    private static string Conv(ProtoMessage graph, NetworkDescription description, ReadOnlySpan<float> parameters, LayerDescription layer,
+        Conv2DAttribute conv, int index, string current)
+    {
+        int n = index + 1, channels = layer.Input.Channels;
+        int stride = conv.Stride, kh = conv.KernelHeight, kw = conv.KernelWidth;
+        if (layer.Weights.Length != conv.Filters * channels * kh * kw || layer.Bias.Length is not 0 && layer.Bias.Length != conv.Filters)
+        {
+            throw new ArgumentException(
+                $"Conv2D layer {index} of \"{description.Architecture}\" has {layer.Weights.Length} weights and {layer.Bias.Length} biases for {conv.Filters} filters of {channels}×{kh}×{kw}.", "network");
+        }
+        // Named by the layer's position (conv3.W, conv3.b, conv3, conv3.act); Dense layers keep their own count (W1, …).
+        string name = $"conv{n}";
+        graph.Message(GraphProto.Initializer, Tensor($"{name}.W", [conv.Filters, channels, kh, kw], parameters.Slice(layer.Weights.Offset, layer.Weights.Length)));
+        List<string> inputs = [current, $"{name}.W"];
+        if (layer.Bias.Length > 0)
+        {
+            graph.Message(GraphProto.Initializer, Tensor($"{name}.b", [conv.Filters], parameters.Slice(layer.Bias.Offset, layer.Bias.Length)));
+            inputs.Add($"{name}.b");
+        }
+        int padHeight = conv.Padding == Padding.Same ? Math.Max((layer.Output.Height - 1) * stride + kh - layer.Input.Height, 0) : 0;
+        int padWidth = conv.Padding == Padding.Same ? Math.Max((layer.Output.Width - 1) * stride + kw - layer.Input.Width, 0) : 0;
+        graph.Message(GraphProto.Node, Node($"Conv_{n}", "Conv", inputs, name)
+            .Message(NodeProto.Attribute, IntsAttribute("kernel_shape", kh, kw))
+            .Message(NodeProto.Attribute, IntsAttribute("strides", stride, stride))
+            .Message(NodeProto.Attribute, IntsAttribute("pads", padHeight / 2, padWidth / 2, padHeight - padHeight / 2, padWidth - padWidth / 2)));
+        // Its output is an image: a Flatten follows before any graph output, so it never names the output itself.
+        return Activate(graph, name, conv.Activation, conv.Alpha, name, $"{name}.act");
+    }
+
+    /// <summary>MaxPool or AveragePool over square windows, floor mode (ONNX's default, as GenNet computes).</summary>
+    private static string Pool(ProtoMessage graph, string op, int window, int stride, int index, string current)
+    {
+        string output = $"pool{index + 1}";
+        graph.Message(GraphProto.Node, Node($"{op}_{index + 1}", op, [current], output)
+            .Message(NodeProto.Attribute, IntsAttribute("kernel_shape", window, window))
+            .Message(NodeProto.Attribute, IntsAttribute("strides", stride, stride)));
+        return output;
+    }
+
+    /// <summary>The activation node after a layer's affine map (none for <see cref="Activation.None"/>).</summary>
+    private static string Activate(ProtoMessage graph, string current, Activation activation, float alpha, string suffix, string activated)
+    {
+        if (activation == Activation.None)
+        {
+            return current;
+        }
+        ProtoMessage node = activation switch
+        {
+            Activation.ReLU => Node($"Relu_{suffix}", "Relu", [current], activated),
+            Activation.LeakyReLU => Node($"LeakyRelu_{suffix}", "LeakyRelu", [current], activated)
+                .Message(NodeProto.Attribute, FloatAttribute("alpha", alpha)),
+            Activation.Sigmoid => Node($"Sigmoid_{suffix}", "Sigmoid", [current], activated),
+            Activation.Tanh => Node($"Tanh_{suffix}", "Tanh", [current], activated),
+            _ => throw new ArgumentOutOfRangeException("network", activation, "Unknown activation."),
+        };
+        graph.Message(GraphProto.Node, node);
+        return activated;
+    }
+
+    /// <summary>The network's description, checked against the sizes the network reports.</summary>
+    internal static NetworkDescription Describe(INetwork network)
+    {
+        NetworkDescription description = network.Description ?? throw new ArgumentException("The network's Description is null.", nameof(network));
+        if (description.Input.Size != network.InputSize || description.Output.Size != network.OutputSize
+            || description.ParameterCount != network.ParameterCount || network.Parameters.Length != network.ParameterCount)
+        {
+            throw new ArgumentException(
+                $"The description of \"{description.Architecture}\" has {description.Input.Size} inputs, {description.Output.Size} outputs and " +
+                $"{description.ParameterCount} parameters, but the network has {network.InputSize}, {network.OutputSize} and " +
                 $"{network.ParameterCount} ({network.Parameters.Length} in its arena).", nameof(network));
         }
-        return architecture;
+        return description;
     }
 
     private static string ProducerVersion { get; } = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -191,17 +300,30 @@ public static class OnnxExporter
         .Float(AttributeProto.F, value)
         .Int64(AttributeProto.Type, AttributeFloat);
 
+    private static ProtoMessage IntsAttribute(string name, params int[] values)
+    {
+        var attribute = new ProtoMessage().String(AttributeProto.Name, name);
+        foreach (int value in values)
+        {
+            attribute.Int64(AttributeProto.Ints, value);   // repeated int64, not packed (proto2)
+        }
+        return attribute.Int64(AttributeProto.Type, AttributeInts);
+    }
+
     private static ProtoMessage IntAttribute(string name, long value) => new ProtoMessage()
         .String(AttributeProto.Name, name)
         .Int64(AttributeProto.I, value)
         .Int64(AttributeProto.Type, AttributeInt);
 
-    /// <summary>A float tensor of shape <c>[N, width]</c>, N symbolic.</summary>
-    private static ProtoMessage BatchValueInfo(string name, int width)
+    /// <summary>A float tensor of shape <c>[N, dims…]</c>, N symbolic.</summary>
+    private static ProtoMessage BatchValueInfo(string name, params int[] dims)
     {
         var shape = new ProtoMessage()
-            .Message(TensorShapeProto.Dim, new ProtoMessage().String(TensorShapeProto.DimParam, BatchDimension))
-            .Message(TensorShapeProto.Dim, new ProtoMessage().Int64(TensorShapeProto.DimValue, width));
+            .Message(TensorShapeProto.Dim, new ProtoMessage().String(TensorShapeProto.DimParam, BatchDimension));
+        foreach (int dim in dims)
+        {
+            shape.Message(TensorShapeProto.Dim, new ProtoMessage().Int64(TensorShapeProto.DimValue, dim));
+        }
         var tensorType = new ProtoMessage()
             .Int64(TypeProto.ElemType, FloatType)
             .Message(TypeProto.Shape, shape);

@@ -42,7 +42,8 @@ internal static class AttributeProto
     public const int Name = 1;            // string name
     public const int F = 2;               // float f
     public const int I = 3;               // int64 i
-    public const int Type = 20;           // AttributeType type (FLOAT = 1, INT = 2)
+    public const int Ints = 8;            // repeated int64 ints
+    public const int Type = 20;           // AttributeType type (FLOAT = 1, INT = 2, INTS = 7)
 }
 
 internal static class TensorProto

@@ -50,6 +50,7 @@ internal sealed class ArenaOnlyNetwork(int count) : INetwork
     public Rng? TrainingRng => null;
     public string Architecture => ArchitectureText;
     public ulong ArchitectureHash => Hash;
+    public NetworkDescription Description => throw new NotSupportedException();
     public Span<float> Parameters => _parameters;
     public Span<float> Gradients => _parameters;
     public void Forward(ReadOnlySpan<float> input, Span<float> output) => throw new NotSupportedException();

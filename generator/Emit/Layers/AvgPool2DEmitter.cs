@@ -5,6 +5,8 @@ namespace GenNet.Generator.Emit;
 /// <summary>[AvgPool2D]: forward averages each window; backward spreads each gradient evenly over its window.</summary>
 internal sealed class AvgPool2DEmitter : LayerEmitter<AvgPool2DSpec>
 {
+    protected override string Declaration(AvgPool2DSpec layer) => Attribute("AvgPool2D", Ints(layer.Window, layer.Stride));
+
     protected override void EmitMembers(SourceWriter w, NetworkSpec network, AvgPool2DSpec layer) => MaxPool2DEmitter.EmitGeometry(w, layer);
 
     protected override void EmitForward(SourceWriter w, NetworkSpec network, AvgPool2DSpec layer)

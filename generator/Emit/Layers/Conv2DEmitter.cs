@@ -6,6 +6,10 @@ namespace GenNet.Generator.Emit;
 /// the layer's sizes as one constant geometry.</summary>
 internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
 {
+    protected override string Declaration(Conv2DSpec layer) => Attribute("Conv2D", Ints(layer.Filters, layer.KernelHeight, layer.KernelWidth),
+        ActivationArgument(layer.Activation), Literals.Int(layer.Stride), $"global::GenNet.Padding.{layer.Padding}", Bool(layer.HasBias),
+        Literals.Float(layer.Activation == ActivationKind.LeakyReLU ? layer.Alpha : 0.01f));
+
     /// <summary>He uniform before the ReLU family, Glorot uniform otherwise, on the kernel's fan-in C·KH·KW and fan-out
     /// F·KH·KW; biases stay zero.</summary>
     protected override void EmitInit(SourceWriter w, NetworkSpec network, Conv2DSpec layer)

@@ -5,6 +5,9 @@ namespace GenNet.Generator.Emit;
 /// <summary>[Dense]: initialisation, forward and backward side by side, so their contract reads in one place.</summary>
 internal sealed class DenseEmitter : LayerEmitter<DenseSpec>
 {
+    protected override string Declaration(DenseSpec layer) => Attribute("Dense", Literals.Int(layer.Units),
+        ActivationArgument(layer.Activation), Bool(layer.HasBias), Literals.Float(layer.Activation == ActivationKind.LeakyReLU ? layer.Alpha : 0.01f));
+
     /// <summary>He uniform before the ReLU family, Glorot uniform otherwise; biases stay zero.</summary>
     protected override void EmitInit(SourceWriter w, NetworkSpec network, DenseSpec layer)
     {

@@ -5,6 +5,8 @@ namespace GenNet.Generator.Emit;
 /// <summary>[Dropout]: masks its input while training (forward) and the gradient in place (backward).</summary>
 internal sealed class DropoutEmitter : LayerEmitter<DropoutSpec>
 {
+    protected override string Declaration(DropoutSpec layer) => Attribute("Dropout", Literals.Float(layer.Rate));
+
     /// <summary>d = x ⊙ m while training, with a fresh mask m from the network's training generator; outside training the
     /// next layer reads x itself (<see cref="LayerFlow.InferenceOutput"/>), so there is nothing to do.</summary>
     protected override void EmitForward(SourceWriter w, NetworkSpec network, DropoutSpec layer)

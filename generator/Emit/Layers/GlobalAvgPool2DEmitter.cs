@@ -5,6 +5,8 @@ namespace GenNet.Generator.Emit;
 /// <summary>[GlobalAvgPool2D]: the mean of each channel; backward spreads each gradient evenly over its plane.</summary>
 internal sealed class GlobalAvgPool2DEmitter : LayerEmitter<GlobalAvgPool2DSpec>
 {
+    protected override string Declaration(GlobalAvgPool2DSpec layer) => Attribute("GlobalAvgPool2D");
+
     protected override void EmitForward(SourceWriter w, NetworkSpec network, GlobalAvgPool2DSpec layer)
     {
         w.Line($"// Layer {layer.Number}: GlobalAvgPool2D {layer.Input} → {layer.Output}");

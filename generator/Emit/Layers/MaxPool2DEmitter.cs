@@ -5,6 +5,8 @@ namespace GenNet.Generator.Emit;
 /// <summary>[MaxPool2D]: forward takes each window's largest value; backward finds it again in the input.</summary>
 internal sealed class MaxPool2DEmitter : LayerEmitter<MaxPool2DSpec>
 {
+    protected override string Declaration(MaxPool2DSpec layer) => Attribute("MaxPool2D", Ints(layer.Window, layer.Stride));
+
     protected override void EmitMembers(SourceWriter w, NetworkSpec network, MaxPool2DSpec layer) => EmitGeometry(w, layer);
 
     protected override void EmitForward(SourceWriter w, NetworkSpec network, MaxPool2DSpec layer)

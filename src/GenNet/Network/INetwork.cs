@@ -31,6 +31,12 @@ public interface INetwork : IDisposable
     string Architecture { get; }
     /// <summary>64-bit FNV-1a hash of <see cref="Architecture"/>, computed at build time; model files carry it.</summary>
     ulong ArchitectureHash { get; }
+    /// <summary>
+    /// The layers as values: each one's kind, input and output shapes, activation and slices of <see cref="Parameters"/>,
+    /// with the loss head, <see cref="Architecture"/> and its hash. Generated networks expose the same instance as a
+    /// static <c>Description</c> property. Read it instead of parsing <see cref="Architecture"/>.
+    /// </summary>
+    NetworkDescription Description { get; }
     /// <summary>The parameter arena: every weight and bias, one contiguous block (layout in the generated file's header).</summary>
     Span<float> Parameters { get; }
     /// <summary>The gradient arena, same layout as <see cref="Parameters"/>.</summary>

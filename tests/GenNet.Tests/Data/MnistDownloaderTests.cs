@@ -154,6 +154,7 @@ public class MnistDownloaderTests
     {
         Assert.Equal(4, MnistDownloader.OfficialSha256.Count);
         Assert.Equal("440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", MnistDownloader.OfficialSha256["train-images-idx3-ubyte.gz"]);
+        Assert.NotEmpty(MnistDownloader.DefaultMirrors);
         Assert.All(MnistDownloader.DefaultMirrors, m => Assert.EndsWith("/", m.AbsoluteUri));
     }
 }

@@ -44,6 +44,16 @@ internal static class GeneratorHarness
     public static ImmutableArray<Diagnostic> Analyze(CSharpCompilation compilation) =>
         compilation.WithAnalyzers([new NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// GenNet's analyzer diagnostics including those that <c>#pragma</c> or a suppressor silenced (<see cref="Diagnostic.IsSuppressed"/>),
+    /// which <see cref="Analyze"/> leaves out as the compiler does.
+    /// </summary>
+    public static ImmutableArray<Diagnostic> AnalyzeIncludingSuppressed(CSharpCompilation compilation) =>
+        compilation.WithAnalyzers([new NetworkAnalyzer()],
+                new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false,
+                    logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: true))
+            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+
     /// <summary>The compiler's own errors after generation (generated code must never add any).</summary>
     public static ImmutableArray<Diagnostic> CompilerErrors(Compilation output) =>
         output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();

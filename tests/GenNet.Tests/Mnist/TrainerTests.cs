@@ -104,6 +104,7 @@ public class TrainerTests
         Assert.Equal(straight.Optimizer.Steps, second.Optimizer.Steps);
         // The epoch metrics agree too (time aside): the running loss survived the interruption.
         var resumedEpochs = firstEpochs.Concat(second.Epochs).ToList();
+        Assert.Equal(Epochs, straight.Epochs.Count);
         Assert.Equal(straight.Epochs.Count, resumedEpochs.Count);
         for (int i = 0; i < resumedEpochs.Count; i++)
         {

@@ -44,6 +44,59 @@ public sealed class OnnxRuntimeParityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MnistConvNet_matches_OnnxRuntime_on_every_MNIST_test_image()
+    {
+        using var net = new MnistConvNet(maxBatchSize: 250, seed: 3, threads: 2);
+        float[] images;
+        int count;
+        string source;
+        if (SharedData.HasAllFiles(SharedData.MnistDirectory))
+        {
+            MnistDataset mnist = MnistDataset.Load(SharedData.MnistDirectory!);
+            (images, count) = (mnist.Test.Pixels, mnist.Test.Count);
+            source = $"the {count:N0} MNIST test images, initial weights";
+        }
+        else
+        {
+            count = 2_000;
+            images = RandomInputs(new Rng(6), count * MnistConvNet.InputSize, 0f, 1f);
+            source = "2,000 random images (MNIST not found), initial weights";
+        }
+        (float maxDiff, int disagreements) = CompareClassifier(net, images, count);
+        output.WriteLine($"MnistConvNet on {source}: max |p_GenNet − p_ORT| = {maxDiff:E2}, class disagreements = {disagreements}/{count}");
+        Assert.True(maxDiff <= Tolerance, $"max abs difference of probabilities {maxDiff:E3} > {Tolerance:E0}");
+        Assert.Equal(0, disagreements);
+    }
+
+    [Fact]
+    public void Odd_convolutions_and_pooling_match_for_a_classifier()
+    {
+        // Stride 2 with same padding, overlapping max pooling, an even kernel height with same padding, average
+        // pooling that leaves a column out, dropout, then Dense layers on the flattened image.
+        using var net = new GenNet.Tests.Networks.OddConvNet(maxBatchSize: 16, seed: 51);
+        Scramble(net, seed: 52);
+        float[] inputs = RandomInputs(new Rng(53), 200 * GenNet.Tests.Networks.OddConvNet.InputSize, -2f, 2f);
+        (float maxDiff, int disagreements) = CompareClassifier(net, inputs, 200);
+        output.WriteLine($"OddConvNet: max abs diff {maxDiff:E2}, class disagreements {disagreements}");
+        Assert.True(maxDiff <= Tolerance, $"max abs difference {maxDiff:E3} > {Tolerance:E0}");
+        Assert.Equal(0, disagreements);
+    }
+
+    [Theory]
+    [InlineData("PointwiseConvNet")]
+    [InlineData("StridedConvDropoutNet")]
+    public void Convolutional_regressors_match(string name)
+    {
+        using INetwork net = name == "PointwiseConvNet"
+            ? new GenNet.Tests.Networks.PointwiseConvNet(maxBatchSize: 16, seed: 61)
+            : new GenNet.Tests.Networks.StridedConvDropoutNet(maxBatchSize: 16, seed: 62);
+        Scramble(net, seed: 63);
+        float maxDiff = CompareRegressor(net, count: 150);
+        output.WriteLine($"{name}: max abs diff {maxDiff:E2}");
+        Assert.True(maxDiff <= Tolerance, $"max abs difference {maxDiff:E3} > {Tolerance:E0}");
+    }
+
+    [Fact]
     public void Every_activation_without_bias_and_a_linear_head_match_for_a_regressor()
     {
         using var net = new EveryOpRegressor(maxBatchSize: 16, seed: 11);
@@ -155,7 +208,9 @@ public sealed class OnnxRuntimeParityTests(ITestOutputHelper output)
         OnnxExporter.Export(net, path);
 
         using var session = new InferenceSession(path);
-        using var input = OrtValue.CreateTensorValueFromMemory(inputs, [count, net.InputSize]);
+        // [N, features] for a flat input, [N, C, H, W] for an image: the exported graph declares which.
+        long[] shape = session.InputMetadata[OnnxExporter.InputName].Dimensions.Select(d => d < 0 ? (long)count : d).ToArray();
+        using var input = OrtValue.CreateTensorValueFromMemory(inputs, shape);
         using var runOptions = new RunOptions();
         using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, [OnnxExporter.InputName], [input], [outputName]);
         ReadOnlySpan<float> result = outputs[0].GetTensorDataAsSpan<float>();

@@ -215,6 +215,7 @@ public class ArgumentTests
         public Rng? TrainingRng => null;
         public string Architecture => "Input(1) Dense(1) MeanSquaredError";
         public ulong ArchitectureHash => 1;
+        public NetworkDescription Description => throw new NotSupportedException();
         public Span<float> Parameters => _parameters;
         public Span<float> Gradients => _parameters;
         public void Forward(ReadOnlySpan<float> input, Span<float> output) { }

@@ -5,16 +5,15 @@ namespace GenNet.Tests.Robustness;
 /// fused loops) never touch memory outside the spans they are given: every span is allocated exactly as long as its
 /// shape needs and placed flush against an inaccessible page, once after its end and once before its start, so a
 /// single stray element faults. Shapes sweep every row tail, column tail, narrow/wide tile choice and the threaded
-/// split. .ci/run reruns this class on the AVX2, SSE and scalar paths with the other numeric tests.
+/// split. Where guarded memory is unsupported the tests are skipped, with the reason. .ci/run reruns this class on the AVX2, SSE and scalar paths with the other numeric tests.
 /// </summary>
 public class OutOfBoundsTests
 {
     private static readonly Activation[] s_activations = [Activation.None, Activation.ReLU, Activation.LeakyReLU, Activation.Sigmoid, Activation.Tanh];
 
-    [Fact]
+    [GuardedMemoryFact]
     public void Dense_kernels_stay_inside_exactly_sized_spans()
     {
-        if (!GuardedMemory.IsSupported) return;
         int shapes = 0;
         foreach (bool after in (bool[])[true, false])
         {
@@ -33,10 +32,9 @@ public class OutOfBoundsTests
         Assert.Equal(2 * 8 * 6 * 14, shapes);
     }
 
-    [Fact]
+    [GuardedMemoryFact]
     public void Threaded_dense_kernels_stay_inside_exactly_sized_spans()
     {
-        if (!GuardedMemory.IsSupported) return;
         using var pool = new WorkerPool(3);
         // M·N·K ≥ 2^18, so the work is really split: by column blocks (wide N) and by row blocks (narrow N).
         foreach (bool after in (bool[])[true, false])
@@ -46,10 +44,9 @@ public class OutOfBoundsTests
         }
     }
 
-    [Fact]
+    [GuardedMemoryFact]
     public void Threaded_optimizers_stay_inside_exactly_sized_spans()
     {
-        if (!GuardedMemory.IsSupported) return;
         using var pool = new WorkerPool(3);
         // Long enough to be split into 2 and into 3 parts, with a last part that ends off the 64-float grid.
         foreach (bool after in (bool[])[true, false])
@@ -68,10 +65,9 @@ public class OutOfBoundsTests
 
     private static Optimizer[] Optimizers(int n) => [new Sgd(n), new Sgd(n, momentum: 0.9f, nesterov: true), new RmsProp(n), new Adam(n), new AdamW(n)];
 
-    [Fact]
+    [GuardedMemoryFact]
     public void Elementwise_kernels_and_optimizers_stay_inside_exactly_sized_spans()
     {
-        if (!GuardedMemory.IsSupported) return;
         foreach (bool after in (bool[])[true, false])
         {
             for (int n = 0; n <= 70; n++)
@@ -116,10 +112,9 @@ public class OutOfBoundsTests
     /// DenseBackwardInput) would need a packing scratch of K × (NR + MR) floats beyond what one array holds must fail
     /// with a documented ArgumentException, not an OverflowException: the kernels cap K at MaxReductionLength.
     /// </summary>
-    [Fact]
+    [GuardedMemoryFact]
     public void A_huge_reduction_length_throws_a_documented_exception_or_computes()
     {
-        if (!GuardedMemory.IsSupported) return;
         const int k = int.MaxValue / 8; // above the threshold on every vector path
         // One reserved-but-untouched block serves as both x [1 × K] and w [K × 1]: no physical memory is used unless read.
         using var both = GuardedMemory.Allocate(k, guardAfter: true, fill: 0f);

@@ -25,10 +25,9 @@ public class SaveCrashTests(ITestOutputHelper output)
     private const string Architecture = "CrashSaver";
     private const ulong Hash = 0xC4A5_11AE_0000_0001UL;
 
-    [Fact]
+    [PlatformFact("linux", "macos", "windows")]
     public async Task Killing_a_saving_process_at_random_moments_never_leaves_a_broken_target()
     {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsWindows()) return;
         string? env = Environment.GetEnvironmentVariable("GENNET_KILLS");
         int rounds = env is null ? 50 : int.Parse(env, System.Globalization.CultureInfo.InvariantCulture);
         TimeSpan budget = env is null ? TimeSpan.FromSeconds(20) : TimeSpan.MaxValue;

@@ -1,21 +1,29 @@
 namespace GenNet.Tests.Serialization;
 
-/// <summary>An <see cref="INetwork"/> that is only a parameter arena with a chosen architecture, for model file tests.</summary>
+/// <summary>
+/// An <see cref="INetwork"/> that is only a parameter arena with a chosen architecture, for model file and exporter
+/// tests. It reports 3 inputs and 2 outputs; unless given one, its description is one Dense layer 3 → 2 with bias
+/// (8 parameters), whatever the arena's length.
+/// </summary>
 public sealed class FakeNetwork : INetwork
 {
     private readonly float[] _parameters;
     private readonly float[] _gradients;
 
-    public FakeNetwork(int parameterCount, string architecture = "Input(3) Dense(2) SoftmaxCrossEntropy", ulong? hash = null)
+    public FakeNetwork(int parameterCount, string architecture = "Input(3) Dense(2) SoftmaxCrossEntropy", ulong? hash = null, NetworkDescription? description = null)
     {
         _parameters = new float[parameterCount];
         _gradients = new float[parameterCount];
         Architecture = architecture;
         ArchitectureHash = hash ?? Fnv1a(architecture);
+        Description = description ?? new NetworkDescription(Architecture, ArchitectureHash, TensorShape.Flat(3),
+            [new LayerDescription(new DenseAttribute(2), TensorShape.Flat(3), TensorShape.Flat(2)) { Weights = new(0, 6), Bias = new(6, 2) }],
+            LossKind.SoftmaxCrossEntropy, 8);
     }
 
     public int InputSize => 3;
     public int OutputSize => 2;
+    public NetworkDescription Description { get; }
     public int ParameterCount => _parameters.Length;
     public int MaxBatchSize => 1;
     public int Threads => 1;
