@@ -5,7 +5,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
-// Blocking: the loop over a part's row and column blocks, and the choice of tile for each block.
+// Blocking: the loop over one part's row and column blocks, and the choice of tile for each block. Kept apart from the
+// tiles because it is the one place that knows which block is full, short, listed or packed.
 public static unsafe partial class Kernels
 {
     /// <summary>
@@ -42,9 +43,9 @@ public static unsafe partial class Kernels
 
         int k = g->K;
         bool oneRow = g->M < mr && !g->BTransposed;
-        // A generated layer's full tiles run its own micro-kernel (Kernels.DenseLayer.cs) on the same two widths: a full
-        // row block of a one-vector result (its only column block, whatever its width), or a full two-vector tile.
-        bool layerTile = SimdHelpers.Width >= 256 && HasLayerTile<TLayer>(g);
+        // Full tiles (a full row block of a one-vector result, whatever its width, or a full two-vector tile) run the
+        // layer's tile with the epilogue fused, unless the epilogue is one only the engine computes (Sigmoid, Tanh forward).
+        bool fused = HasFusedTile<TLayer>(g);
         // Zero skipping in tiles (GemmJob.SkipZeroInputs): each full row block's list of k, built once per chunk of row
         // blocks and read by every column block, by a generated layer's tiles and the engine's alike. One-vector results
         // (the 10 logits) and the Vector128 path sum every k: listing a1's zeros for the 10-logit products cost more than
@@ -64,15 +65,6 @@ public static unsafe partial class Kernels
             RowsPart(g, c0, c1, nr, panel, tile);
             return;
         }
-
-        // Full 8×32 and 6×16 tiles store from registers when the epilogue allows it: going through the scratch cost a store
-        // and a reload of every accumulator (zmm stores read back as ymm halves), ≈ 15% of a K = 128 weight-gradient tile
-        // with Vector512; with Vector256, the scratch and Epilogue held the 784×512 weight gradient at 59% of peak.
-        TileStore direct = SimdHelpers.Width < 256 || narrow ? TileStore.Scratch :
-            g->Store == GemmStore.Accumulate ? TileStore.Accumulate :
-            g->Store == GemmStore.Gradient ? TileStore.Gradient :
-            g->Activation == Activation.None ? TileStore.Linear :
-            g->Activation == Activation.ReLU ? TileStore.Relu : TileStore.Scratch;
 
         int lastRow = (r1 - 1) * mr;
         int lastRows = g->M - lastRow;
@@ -122,11 +114,11 @@ public static unsafe partial class Kernels
                     int* list = listed ? lists + (nint)(rb - rc) * (k + 2) : null;
                     if (list != null && rb * mr + mr <= g->M && list[0] < k)
                     {
-                        TileAt<TLayer, ListedSteps>(g, rb * mr, j, cols, b, ldb, aTail, tile, direct, layerTile, narrow, nr, mr, new ListedSteps(list));
+                        TileAt<TLayer, ListedSteps>(g, rb * mr, j, cols, b, ldb, aTail, tile, fused, narrow, nr, mr, new ListedSteps(list));
                     }
                     else
                     {
-                        TileAt<TLayer, EveryStep>(g, rb * mr, j, cols, b, ldb, aTail, tile, direct, layerTile, narrow, nr, mr, new EveryStep(k));
+                        TileAt<TLayer, EveryStep>(g, rb * mr, j, cols, b, ldb, aTail, tile, fused, narrow, nr, mr, new EveryStep(k));
                     }
                 }
             }
@@ -135,18 +127,22 @@ public static unsafe partial class Kernels
 
     /// <summary>
     /// The tile of C at row <paramref name="i"/>, column <paramref name="j"/> (<paramref name="cols"/> wide) from the
-    /// column block <paramref name="b"/> (row stride <paramref name="ldb"/>): a full 8×32 or 6×16 tile, or a full row block
-    /// of a one-vector result, by the generated layer's micro-kernel when <paramref name="layerTile"/>; else a full
-    /// two-vector tile straight from registers when <paramref name="direct"/> allows; anything else through the scratch and
-    /// <see cref="Epilogue"/>.
+    /// column block <paramref name="b"/> (row stride <paramref name="ldb"/>). With Vector512 and Vector256, a full 8×32 or
+    /// 6×16 tile, or a full row block of a one-vector result, runs the layer's fused tile when <paramref name="fused"/>;
+    /// any other tile runs the layer's accumulator tile into the scratch <paramref name="tile"/>, and
+    /// <see cref="Epilogue"/> stores the part inside C. With Vector128, the engine's own tiles and <see cref="Epilogue"/>.
     /// </summary>
+    /// <remarks>
+    /// Full tiles store from registers rather than through the scratch: the scratch cost a store and a reload of every
+    /// accumulator (zmm stores read back as ymm halves), ≈ 15% of a K = 128 weight-gradient tile with Vector512; with
+    /// Vector256, the scratch and Epilogue held the 784×512 weight gradient at 59% of peak.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TileAt<TLayer, TSteps>(GemmJob* g, int i, int j, int cols, float* b, nint ldb, float* aTail, float* tile,
-        TileStore direct, bool layerTile, bool narrow, int nr, int mr, TSteps steps)
+        bool fused, bool narrow, int nr, int mr, TSteps steps)
         where TLayer : struct, IDenseLayerKernels
         where TSteps : struct, IReductionSteps
     {
-        int k = g->K;
         int rows = Math.Min(mr, g->M - i);
         float* a = aTail;
         nint rs = 1, cs = mr;
@@ -156,33 +152,15 @@ public static unsafe partial class Kernels
             rs = g->ARowStride;
             cs = g->AColStride;
         }
-        if (layerTile && rows == mr && (narrow || cols == nr))
-        {
-            LayerTile<TLayer, TSteps>(g, i, j, a, rs, cs, b, ldb, steps);
-            return;
-        }
-        float* bias = g->Bias == null ? null : g->Bias + j;
-        if (direct != TileStore.Scratch && rows == mr && cols == nr)
-        {
-            float* c = g->C + i * g->Ldc + j;
-            switch (direct)
-            {
-                case TileStore.Accumulate: Tile(a, rs, cs, b, ldb, steps, c, g->Ldc, new AccumulateStore()); break;
-                case TileStore.Linear: Tile(a, rs, cs, b, ldb, steps, c, g->Ldc, new LinearStore(bias)); break;
-                case TileStore.Relu: Tile(a, rs, cs, b, ldb, steps, c, g->Ldc, new ReluStore(bias)); break;
-                default: GradientTile(g, a, rs, cs, b, ldb, k, c); break;
-            }
-            return;
-        }
         switch (SimdHelpers.Width)
         {
-            case 512 when narrow: Tile512Narrow(a, rs, cs, b, ldb, k, tile); break;
-            case 512: Tile512(a, rs, cs, b, ldb, steps, tile, 32, new ScratchStore()); break;
-            case 256 when narrow: Tile256Narrow(a, rs, cs, b, ldb, k, tile); break;
-            case 256: Tile256(a, rs, cs, b, ldb, steps, tile, 16, new ScratchStore()); break;
-            case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, k, tile); break;
-            default: Tile128(a, rs, cs, b, ldb, k, tile); break;
+            case >= 256 when fused && rows == mr && (narrow || cols == nr):
+                LayerTile<TLayer, TSteps>(g, i, j, a, rs, cs, b, ldb, steps);
+                return;
+            case >= 256: LayerAccumulatorTile<TLayer, TSteps>(g, a, rs, cs, b, ldb, steps, tile); break;
+            case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, g->K, tile); break;
+            default: Tile128(a, rs, cs, b, ldb, g->K, tile); break;
         }
-        Epilogue(g, g->C + i * g->Ldc + j, tile, nr, rows, cols, bias);
+        Epilogue(g, g->C + i * g->Ldc + j, tile, nr, rows, cols, g->Bias == null ? null : g->Bias + j);
     }
 }

@@ -5,7 +5,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
-// Epilogue: a tile's scratch accumulators to C.
+// Epilogue: a scratch tile of accumulators to C, for the rows and columns that lie inside it. Width-generic, so one copy
+// stores every tail, a Sigmoid or Tanh forward, and every Vector128 tile, with the bits of the generated fused stores.
 public static unsafe partial class Kernels
 {
     /// <summary>
@@ -36,7 +37,7 @@ public static unsafe partial class Kernels
 
     /// <summary>
     /// Writes the first <paramref name="rows"/> × <paramref name="cols"/> of a tile (row stride <paramref name="nr"/>) to C:
-    /// C = act(acc + bias) or C += acc. Whole vectors first, then scalars; which elements take which path depends only on
+    /// C = act(acc + bias) or acc ⊙ act′(Y). Whole vectors first, then scalars; which elements take which path depends only on
     /// the column block, never on the thread split.
     /// </summary>
     private static void Epilogue(GemmJob* g, float* c, float* tile, int nr, int rows, int cols, float* bias)
@@ -49,26 +50,6 @@ public static unsafe partial class Kernels
         for (int r = 0; r < rows; r++, c += g->Ldc, tile += nr)
         {
             int o = 0;
-            if (g->Store == GemmStore.Accumulate)
-            {
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    for (; o <= cols - Vector256<float>.Count; o += Vector256<float>.Count)
-                    {
-                        (Vector256.Load(c + o) + Vector256.Load(tile + o)).Store(c + o);
-                    }
-                }
-                for (; o <= cols - Vector128<float>.Count; o += Vector128<float>.Count)
-                {
-                    (Vector128.Load(c + o) + Vector128.Load(tile + o)).Store(c + o);
-                }
-                for (; o < cols; o++)
-                {
-                    c[o] += tile[o];
-                }
-                continue;
-            }
-
             if (Vector256.IsHardwareAccelerated && g->Activation != Activation.Tanh)
             {
                 Vector256<float> alpha = Vector256.Create(g->Alpha);

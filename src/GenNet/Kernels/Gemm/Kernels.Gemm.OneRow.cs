@@ -5,7 +5,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
-// The one-row path: a result shorter than one tile, one row at a time with B read in place.
+// The one-row path: a result shorter than one tile (single-sample forward), one row at a time with B read in place.
+// Shape-independent, so it stays in the runtime at every width rather than in the generated layers.
 public static unsafe partial class Kernels
 {
     /// <summary>

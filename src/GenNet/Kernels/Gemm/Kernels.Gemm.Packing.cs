@@ -5,7 +5,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
-// Packing: B panels and the padded A rows of a short row block.
+// Packing: B panels (contiguous, transposed for wᵀ, zero-padded for a short column block) and the padded A rows of a
+// short row block, so every tile, generated or not, sees full blocks and needs no masking.
 public static unsafe partial class Kernels
 {
     /// <summary>panel[K×nr] = B[0…K, j…j+cols], zero-padded to nr columns.</summary>

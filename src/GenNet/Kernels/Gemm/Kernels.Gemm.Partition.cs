@@ -5,7 +5,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
-// Partition: how many threads a product splits over, and which column or row blocks each part computes.
+// Partition: whether a product is worth splitting over the worker pool, and into how many parts. Parts own disjoint
+// outputs (never a share of one sum), which is why any thread count gives the same bits.
 public static unsafe partial class Kernels
 {
     /// <summary>M·N·K below which splitting costs more than it saves: 2¹⁸ is ≈ 5 µs of one thread's work, and a worker

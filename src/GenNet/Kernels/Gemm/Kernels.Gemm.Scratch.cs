@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
-// Scratch: the per-thread packing buffer.
+// Scratch: the per-thread packing buffer, so nothing in a training step allocates.
 public static unsafe partial class Kernels
 {
     /// <summary>Per-thread packing scratch: pinned, 64-byte aligned, grown only when a call needs more than any before.</summary>

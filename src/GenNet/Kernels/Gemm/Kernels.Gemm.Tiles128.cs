@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
-// The Vector128 tiles.
+// The Vector128 tiles: the SSE path (no AVX2), which the generator does not emit tiles for; they exist only here.
 public static unsafe partial class Kernels
 {
     /// <summary>tile[6×8] = A[6×K]·panel[K×8] with 12 Vector128 accumulators.</summary>

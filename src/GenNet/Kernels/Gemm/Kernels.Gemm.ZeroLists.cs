@@ -5,7 +5,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
-// Zero lists: per row block, the k at which its inputs are not all zero, and the steps a tile sums over.
+// Zero lists: per row block, the k at which its inputs are not all zero, and the steps a tile sums over. Built once per
+// chunk of row blocks and read by every column block, which is why they are the engine's and not the tiles'.
 public static unsafe partial class Kernels
 {
     /// <summary>Ints of per-thread scratch for the row blocks' k lists (128 KiB): a batch-128 784-input forward and a

@@ -5,31 +5,32 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
-// The one GEMM engine behind the three dense kernels: C[M×N] (= or +=) epilogue(A[M×K]·B[K×N]).
+// The one GEMM engine behind the three dense kernels (Kernels.Dense.cs): C[M×N] = epilogue(A[M×K]·B[K×N]). This file
+// owns its entry (the job, RunGemm); the other files of Gemm/ hold one job each: Partition (threads), Blocking (the
+// block loop and the choice of tile), ZeroLists, OneRow, Packing, Epilogue, Tiles128 and Scratch.
 //
 // Shape: the result is cut into tiles of MR rows × 2 vectors (8×32 for Vector512, 6×16 for Vector256, 6×8 for
 // Vector128), each computed by a register-blocked micro-kernel holding 16 or 12 accumulators; a result at most one
-// vector wide (the 10 logits) takes one-vector tiles instead. With Vector512, a full column block of an untransposed
-// B (w in x·w, dz in xᵀ·dz) is read in place through its row stride: packing it cost a copy of all of W per call
-// (1.6 MB for 784×512, ≈ 5% of a batch-128 forward) and bought no speed, Zen 4's prefetchers follow the 2 KiB stride.
-// The narrower tiles pack every column block into a contiguous panel: a 6×16 Vector256 tile reads one cache line of B
-// per k, a new 4 KiB page every other k, in a third of the time an 8×32 tile spends per k; packed, the AVX2 path's
-// 784×512 products went from 70% and 59% of peak to 84% and 82% (the SSE path's from 3.8 and 4.0 ms to 3.0 and 3.3 ms).
-// wᵀ (for dz·wᵀ, packed transposed so it runs on the same micro-kernel) and a short last column block (zero-padded, so
-// column tails need no masking: padding lanes compute zeros the epilogue never stores) are packed at every width, into
-// the per-thread, 64-byte aligned scratch. A is read in place through a row and a column stride, which is how one
-// micro-kernel serves x·w (A = x), xᵀ·dz (A = x read transposed) and dz·wᵀ; a short last row block is copied into a
-// zero-padded MR-row scratch first. A result with fewer rows than one tile (single-sample Forward) skips tiles
-// altogether: see RowsPart.
+// vector wide (the 10 logits) takes one-vector tiles instead. The Vector512 and Vector256 micro-kernels are the
+// generated layer's (Kernels.DenseLayer.cs): the generator emits them per layer, with the layer's sizes as constants,
+// and they exist nowhere else; the engine runs the fused one on full tiles and the accumulator one, followed by its own
+// Epilogue, on row and column tails. The Vector128 tiles and the scalar path are the engine's.
 //
-// Generated layers (Kernels.DenseLayer.cs): a network's DenseForward<TLayer> and its backward twins run this engine with
-// the layer's own register tile in place of Tile512, Tile256 and their one-vector twins for every full tile of a product
-// it has one for (TileAt, HasLayerTile); the generator emits it with the layer's epilogue fused, in the same operations
-// as the stores below, so the bits do not change.
+// B: with Vector512, a full column block of an untransposed B (w in x·w, dz in xᵀ·dz) is read in place through its row
+// stride: packing it cost a copy of all of W per call (1.6 MB for 784×512, ≈ 5% of a batch-128 forward) and bought no
+// speed, Zen 4's prefetchers follow the 2 KiB stride. The narrower tiles pack every column block into a contiguous panel:
+// a 6×16 Vector256 tile reads one cache line of B per k, a new 4 KiB page every other k, in a third of the time an 8×32
+// tile spends per k; packed, the AVX2 path's 784×512 products went from 70% and 59% of peak to 84% and 82% (the SSE
+// path's from 3.8 and 4.0 ms to 3.0 and 3.3 ms). wᵀ (for dz·wᵀ, packed transposed so it runs on the same micro-kernel)
+// and a short last column block (zero-padded, so column tails need no masking: padding lanes compute zeros the epilogue
+// never stores) are packed at every width, into the per-thread, 64-byte aligned scratch. A is read in place through a
+// row and a column stride, which is how one micro-kernel serves x·w (A = x), xᵀ·dz (A = x read transposed) and dz·wᵀ; a
+// short last row block is copied into a zero-padded MR-row scratch first. A result with fewer rows than one tile
+// (single-sample Forward) skips tiles altogether: see RowsPart.
 //
 // Determinism: every C element is acc = fma(a_k, b_k, acc) over increasing k from acc = 0 (all k = 0…K−1, or all but
-// skipped zero terms, below), then the epilogue, in the same instruction sequence whatever tile, part or thread it
-// falls in; so any split gives the same bits.
+// skipped zero terms, below), then the epilogue, in the same lane-wise operations whatever tile, part or thread it
+// falls in (a fused tile's epilogue is the Epilogue's, lane for lane); so any split gives the same bits.
 //
 // Zero skipping (GemmJob.SkipZeroInputs: the forward product x·w and the weight gradient xᵀ·dz, where A is the layer's
 // input x): a tile leaves out every k at which all of its rows' inputs are zero, and with it the read of row k of B
@@ -68,28 +69,7 @@ public static unsafe partial class Kernels
     {
         /// <summary>C = act(acc + bias).</summary>
         Overwrite,
-        /// <summary>C += acc.</summary>
-        Accumulate,
         /// <summary>C = acc ⊙ act′(Y), Y laid out as C: an input gradient with the previous layer's derivative applied.</summary>
-        Gradient,
-    }
-
-    /// <summary>
-    /// How a full two-vector tile (Vector512 or Vector256) leaves its registers: into the tile scratch for
-    /// <see cref="Epilogue"/>, or straight into C when the epilogue is a lane-wise op whose bits do not depend on the vector
-    /// width (+=, + bias, ReLU, act′).
-    /// </summary>
-    private enum TileStore : byte
-    {
-        /// <summary>tile = acc (row stride = the tile's width); <see cref="Epilogue"/> writes C.</summary>
-        Scratch,
-        /// <summary>C += acc.</summary>
-        Accumulate,
-        /// <summary>C = acc, or acc + bias.</summary>
-        Linear,
-        /// <summary>C = max(0, acc), or max(0, acc + bias), exactly as <see cref="SimdHelpers.Relu(Vector512{float})"/>.</summary>
-        Relu,
-        /// <summary>C = acc ⊙ act′(Y), the products <see cref="ActivationBackward"/> forms.</summary>
         Gradient,
     }
 
