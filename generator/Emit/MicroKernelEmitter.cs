@@ -17,7 +17,7 @@ namespace GenNet.Generator.Emit;
 /// </summary>
 internal static class MicroKernelEmitter
 {
-    /// <summary>The two vector widths with tiles, widest first, shaped as the engine's (Kernels.Gemm.cs, TileRows and
+    /// <summary>The two vector widths with tiles, widest first, shaped as the engine's (Gemm/Kernels.Gemm.cs, TileRows and
     /// TileCols).</summary>
     private static readonly TileShape[] Shapes = [new(512, Rows: 8, Lanes: 16), new(256, Rows: 6, Lanes: 8)];
 
@@ -75,7 +75,7 @@ internal static class MicroKernelEmitter
         string affine = $"{input}·W{n}{(layer.HasBias ? $" + b{n}" : "")}";
         w.Line("/// <summary>");
         w.Line($"/// Layer {n} of {spec.ClassName}, Dense {layer.Inputs} → {layer.Outputs}{(layer.Activation == ActivationKind.None ? "" : ", " + layer.Activation)}: its shape and activations as constants and the");
-        w.Line("/// register tiles of its products, which the GEMM engine (GenNet's Kernels.Gemm.cs) runs on every full tile of them.");
+        w.Line("/// register tiles of its products, which the GEMM engine (GenNet's Kernels/Gemm) runs on every tile of them.");
         w.Line("/// </summary>");
         w.Line("/// <remarks>");
         w.Line($"/// Forward, a{n} = {(layer.Activation == ActivationKind.None ? affine : $"{layer.Activation}({affine})")}: {(HasForwardTile(layer) ? Coverage(layer.Outputs) : $"accumulator tiles only ({layer.Activation} is computed in the engine's epilogue)")}.");

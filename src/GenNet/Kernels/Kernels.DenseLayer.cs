@@ -24,7 +24,7 @@ public static unsafe partial class Kernels
     /// <summary>
     /// The k a register tile sums over, in increasing order: <see cref="Count"/> of them from <see cref="First"/>,
     /// the next one <see cref="ToNext"/> after the n-th. The engine passes every k, or a row block's list of the k at
-    /// which its inputs are not all zero ("Zero skipping" in Kernels.Gemm.cs).
+    /// which its inputs are not all zero ("Zero skipping" in Gemm/Kernels.Gemm.cs).
     /// </summary>
     /// <remarks>
     /// A type argument, so each tile compiles once with the plain counter and once with the list. Tiles advance their A
