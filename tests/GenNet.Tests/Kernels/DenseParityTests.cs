@@ -72,6 +72,48 @@ public class DenseParityTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The derivative fused into the input gradient's stores is the multiply <see cref="GenNet.Kernels.ActivationBackward"/>
+    /// does, so the fused product equals the plain product followed by that pass, bit for bit, on every thread count.
+    /// The plain product is the same shape's layer behind a dropout (DropoutNet), whose input gradient applies no derivative;
+    /// the fused one is DropoutFreeTwinNet's (ReLU′ for 12 → 9, Sigmoid′ for 9 → 3).
+    /// </summary>
+    [Fact]
+    public void DenseBackwardInput_with_derivative_equals_the_separate_pass_bit_for_bit()
+    {
+        int seed = 8000;
+        using var pool = new WorkerPool(2);
+        var pairs = new[]
+        {
+            (Plain: DenseLayer.Of<GenNet.Tests.Networks.DropoutNet.Layer2>(), Fused: DenseLayer.Of<GenNet.Tests.Networks.DropoutFreeTwinNet.Layer2>()),
+            (Plain: DenseLayer.Of<GenNet.Tests.Networks.DropoutNet.Layer3>(), Fused: DenseLayer.Of<GenNet.Tests.Networks.DropoutFreeTwinNet.Layer3>()),
+        };
+        foreach (var (plain, fused) in pairs)
+        {
+            Assert.Equal(Activation.None, plain.InputActivation);
+            Assert.NotEqual(Activation.None, fused.InputActivation);
+            Assert.Equal((plain.Inputs, plain.Outputs), (fused.Inputs, fused.Outputs));
+            foreach (int batch in Batches.Append(600))
+            {
+                // y in [−1, 1]: ReLU′ is 0 on about half the elements, so a range the pass missed or doubled would show.
+                float[] dz = Uniform(batch * plain.Outputs, seed++), w = Uniform(plain.Inputs * plain.Outputs, seed++), y = Uniform(batch * plain.Inputs, seed++);
+                if (y.Length > 0)
+                {
+                    y[0] = 0f; // the ReLU family's boundary
+                }
+                float[] separate = new float[batch * plain.Inputs];
+                plain.BackwardInput(separate, dz, w, [], batch, null);
+                GenNet.Kernels.ActivationBackward(separate, y, fused.InputActivation, fused.InputAlpha);
+                foreach (WorkerPool? workers in new[] { null, pool })
+                {
+                    float[] actual = Filled(batch * plain.Inputs, float.NaN);
+                    fused.BackwardInput(actual, dz, w, y, batch, workers);
+                    Assert.True(BitIdentical(separate, actual), $"{fused} B={batch} threads={workers?.ThreadCount ?? 1}");
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Fewer rows than a tile take the one-row path (W read in place); every row must still carry the bits the tiled path
     /// gives the same row inside a larger batch, for every column tail and epilogue.
     /// </summary>
