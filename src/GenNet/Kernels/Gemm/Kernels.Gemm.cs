@@ -1,8 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-
 namespace GenNet;
 
 // The one GEMM engine behind the three dense kernels (Kernels.Dense.cs): C[M×N] = epilogue(A[M×K]·B[K×N]). This file
