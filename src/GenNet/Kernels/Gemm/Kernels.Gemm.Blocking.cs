@@ -44,7 +44,7 @@ public static unsafe partial class Kernels
         // layer's tile with the epilogue fused, unless the epilogue is one only the engine computes (Sigmoid, Tanh forward).
         bool fused = HasFusedTile<TLayer>(g);
         // Zero skipping in tiles (GemmJob.SkipZeroInputs): each full row block's list of k, built once per chunk of row
-        // blocks and read by every column block, by a generated layer's tiles and the engine's alike. One-vector results
+        // blocks and read by every column block, by the layer's fused and accumulator tiles alike. One-vector results
         // (the 10 logits) and the Vector128 path sum every k: listing a1's zeros for the 10-logit products cost more than
         // it saved (--breakdown, alternating runs: L2 forward 20.1 → 26.9 µs, dW2 22.0 → 37.1 µs).
         bool listed = g->SkipZeroInputs && !oneRow && !narrow && SimdHelpers.Width >= 256 && (g->AColStride == 1 || g->ARowStride == 1);
