@@ -8,6 +8,7 @@ namespace GenNet.Benchmarks;
 /// <c>--breakdown [--threads N] [--peak G]</c>: the cost of each call a batch-128 training step makes, as the generated
 /// code makes them, measured in process CPU time on one thread (steadier than the wall clock on a shared machine) or in
 /// wall-clock time with N threads, best of five ~60 ms rounds per line. The lines add up to about one TrainStep; the
+/// kernel lines call the generated layers of MnistMlp (MnistMlp.Layer1, .Layer2), whose tiles TrainStep runs. The
 /// GEMM lines also show GFLOP/s and % of the FMA peak (<c>--peak</c>: GFLOP/s per core, default 117: Zen 4,
 /// 2×256-bit FMA at 3.65 GHz; multiplied by N).
 /// </summary>
@@ -50,11 +51,11 @@ internal static class Breakdown
         float[] a1 = new float[B * H], a2 = new float[B * O], da1 = new float[B * H], da2 = new float[B * O];
         float[] gradients = new float[MnistMlp.ParameterCount];
         float[] parameters = p.ToArray();
-        Kernels.DenseForward(a1, x, w1, b1, B, I, H, Activation.ReLU, 0f);
-        Kernels.DenseForward(a2, a1, w2, b2, B, H, O, Activation.None, 0f);
+        Kernels.DenseForward<MnistMlp.Layer1>(a1, x, w1, b1, B);
+        Kernels.DenseForward<MnistMlp.Layer2>(a2, a1, w2, b2, B);
         Kernels.SoftmaxCrossEntropy(da2, a2, labels, B, O, 1f / B);
-        Kernels.DenseBackwardInput(da1, da2, w2, a1, B, H, O, Activation.ReLU, 0f);
-        // Tiles skip the k at which all of their inputs are zero (Kernels.Gemm.cs, "Zero skipping"): the MNIST lines
+        Kernels.DenseBackwardInput<MnistMlp.Layer2>(da1, da2, w2, a1, B);
+        // Tiles skip the k at which all of their inputs are zero (Gemm/Kernels.Gemm.cs, "Zero skipping"): the MNIST lines
         // depend on the images' zeros, the dense lines (zeros replaced by small values) do every FMA and carry the GFLOP/s.
         float[] xDense = x.Select((v, i) => v != 0f ? v : 0.001f * (1 + i % 7)).ToArray();
         float[] x1 = BenchData.Test.Image(0).ToArray(), h1 = new float[H], z1 = new float[O], p1 = new float[O];
@@ -63,17 +64,17 @@ internal static class Breakdown
         // The calls TrainStep makes, in its order, with the generated code's arguments.
         var rows = new List<(string Name, double Micros, double Flops)>
         {
-            Measure("L1 forward x·W1+b1, ReLU (128×784×512), dense input", 2.0 * B * I * H, () => Kernels.DenseForward(a1, xDense, w1, b1, B, I, H, Activation.ReLU, 0f, pool)),
-            Measure("L1 forward x·W1+b1, ReLU, MNIST batch", 0, () => Kernels.DenseForward(a1, x, w1, b1, B, I, H, Activation.ReLU, 0f, pool)),
-            Measure("L2 forward a1·W2+b2 (128×512×10)", 2.0 * B * H * O, () => Kernels.DenseForward(a2, a1, w2, b2, B, H, O, Activation.None, 0f, pool)),
+            Measure("L1 forward x·W1+b1, ReLU (128×784×512), dense input", 2.0 * B * I * H, () => Kernels.DenseForward<MnistMlp.Layer1>(a1, xDense, w1, b1, B, pool)),
+            Measure("L1 forward x·W1+b1, ReLU, MNIST batch", 0, () => Kernels.DenseForward<MnistMlp.Layer1>(a1, x, w1, b1, B, pool)),
+            Measure("L2 forward a1·W2+b2 (128×512×10)", 2.0 * B * H * O, () => Kernels.DenseForward<MnistMlp.Layer2>(a2, a1, w2, b2, B, pool)),
             Measure("softmax + cross-entropy (128×10)", 0, () => Kernels.SoftmaxCrossEntropy(da2, a2, labels, B, O, 1f / B)),
             Measure("L2 dW2 = a1ᵀ·dz2, db2 (512×10, k 128)", 2.0 * B * H * O,
-                () => Kernels.DenseBackwardParameters(gradients.AsSpan(I * H + H, H * O), gradients.AsSpan(I * H + H + H * O, O), a1, da2, B, H, O, accumulate: false, pool)),
-            Measure("L2 dz1 = (dz2·W2ᵀ) ⊙ [a1 > 0] (128×512, k 10, ReLU′ applied in registers)", 2.0 * B * H * O, () => Kernels.DenseBackwardInput(da1, da2, w2, a1, B, H, O, Activation.ReLU, 0f, pool)),
+                () => Kernels.DenseBackwardParameters<MnistMlp.Layer2>(gradients.AsSpan(I * H + H, H * O), gradients.AsSpan(I * H + H + H * O, O), a1, da2, B, pool)),
+            Measure("L2 dz1 = (dz2·W2ᵀ) ⊙ [a1 > 0] (128×512, k 10, ReLU′ applied in registers)", 2.0 * B * H * O, () => Kernels.DenseBackwardInput<MnistMlp.Layer2>(da1, da2, w2, a1, B, pool)),
             Measure("L1 dW1 = xᵀ·dz1, db1 (784×512, k 128), dense input", 2.0 * B * I * H,
-                () => Kernels.DenseBackwardParameters(gradients.AsSpan(0, I * H), gradients.AsSpan(I * H, H), xDense, da1, B, I, H, accumulate: false, pool)),
+                () => Kernels.DenseBackwardParameters<MnistMlp.Layer1>(gradients.AsSpan(0, I * H), gradients.AsSpan(I * H, H), xDense, da1, B, pool)),
             Measure("L1 dW1 = xᵀ·dz1, db1, MNIST batch", 0,
-                () => Kernels.DenseBackwardParameters(gradients.AsSpan(0, I * H), gradients.AsSpan(I * H, H), x, da1, B, I, H, accumulate: false, pool)),
+                () => Kernels.DenseBackwardParameters<MnistMlp.Layer1>(gradients.AsSpan(0, I * H), gradients.AsSpan(I * H, H), x, da1, B, pool)),
             Measure(SerialStep, 0, () => optimizer.Step(parameters, gradients)),
             Measure("TrainStep (generated), dense input", BenchData.Flops.Train * B, () => net.TrainStep(xDense, labels, B, optimizer)),
             Measure("TrainStep (generated), MNIST batch (all of the MNIST lines above)", 0, () => net.TrainStep(x, labels, B, optimizer)),
@@ -94,15 +95,15 @@ internal static class Breakdown
         // A one-sample network on the same pool would need its own workers; with --threads it is built with 1 thread, so
         // its "Forward (generated)" lines are one-thread figures (the kernel lines above them use the pool).
         using var single = new MnistMlp(1, seed: 1);
-        // One sample's forward skips zero inputs (Kernels.Gemm.cs, RowsPart): the MNIST line depends on the image's zeros,
+        // One sample's forward skips zero inputs (Gemm/Kernels.Gemm.OneRow.cs, RowsPart): the MNIST line depends on the image's zeros,
         // the dense line (zeros replaced by small values) reads all of W1 and is the figure for dense inputs.
         int nonZero = x1.Count(v => v != 0f);
         var forwardRows = new List<(string Name, double Micros, double Flops)>
         {
-            Measure($"one image, dense input: L1 forward (1×784×512, reads all 1.6 MB of W1)", 2.0 * I * H, () => Kernels.DenseForward(h1, dense1, w1, b1, 1, I, H, Activation.ReLU, 0f, pool)),
+            Measure($"one image, dense input: L1 forward (1×784×512, reads all 1.6 MB of W1)", 2.0 * I * H, () => Kernels.DenseForward<MnistMlp.Layer1>(h1, dense1, w1, b1, 1, pool)),
             Measure($"one image, dense input: Forward (generated)", BenchData.Flops.Forward, () => single.Forward(dense1, p1)),
-            Measure($"one MNIST test image ({nonZero} of 784 pixels non-zero): L1 forward", 0, () => Kernels.DenseForward(h1, x1, w1, b1, 1, I, H, Activation.ReLU, 0f, pool)),
-            Measure("one MNIST test image: L2 forward (1×512×10)", 2.0 * H * O, () => Kernels.DenseForward(z1, h1, w2, b2, 1, H, O, Activation.None, 0f, pool)),
+            Measure($"one MNIST test image ({nonZero} of 784 pixels non-zero): L1 forward", 0, () => Kernels.DenseForward<MnistMlp.Layer1>(h1, x1, w1, b1, 1, pool)),
+            Measure("one MNIST test image: L2 forward (1×512×10)", 2.0 * H * O, () => Kernels.DenseForward<MnistMlp.Layer2>(z1, h1, w2, b2, 1, pool)),
             Measure("one MNIST test image: softmax (10)", 0, () => Kernels.Softmax(p1, z1, 1, O)),
             Measure("one MNIST test image: Forward (generated)", 0, () => single.Forward(x1, p1)),
         };

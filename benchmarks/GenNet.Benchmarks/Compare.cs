@@ -39,7 +39,7 @@ internal static class Compare
         LabeledImages train = BenchData.Train, test = BenchData.Test;
         if (denseInput)
         {
-            // Every zero pixel replaced by a small value: no input term can be skipped (Kernels.Gemm.cs, "Zero
+            // Every zero pixel replaced by a small value: no input term can be skipped (Gemm/Kernels.Gemm.cs, "Zero
             // skipping"), so this is the cost of a dataset without zeros, e.g. mean-subtracted pixels.
             (train, test) = (Densified(train), Densified(test));
         }

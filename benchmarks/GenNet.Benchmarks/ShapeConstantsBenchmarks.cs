@@ -14,7 +14,7 @@ namespace GenNet.Benchmarks;
 /// folds into the code (<c>DOTNET_JitDisasm</c> shows <c>vbroadcastss zmm, [rsi+0x0C40]</c>: 784 × 4 bytes). Dense random
 /// inputs, so no zero skipping. Measured 2026-11-25: forward 896–902 µs constant vs 900–903 µs runtime, weight gradient
 /// 916–919 vs 912–918 µs: the loop is bound by its FMAs (97% of peak) either way, so the register tiles the generator
-/// emits per layer (<see cref="LayerTileBenchmarks"/>) take their step count at run time rather than folding K.
+/// emits per layer (Kernels.DenseLayer.cs) take their step count at run time rather than folding K.
 /// Vector512 only (AVX-512F); elsewhere the benchmarks return at once.
 /// </summary>
 [MemoryDiagnoser]

@@ -6,25 +6,29 @@ using GenNet.Generator.Model;
 namespace GenNet.Generator.Emit;
 
 /// <summary>
-/// Each Dense layer's register tiles ("micro-kernels"), as a file-local struct the runtime's GEMM engine instantiates its
-/// loops over (<c>Kernels.IDenseLayerKernels</c>): the layer's sizes and activations as constants, and per product a
-/// straight-line tile with the epilogue fused, shaped by the product's width: two vectors wide (8×32 over 16 Vector512
-/// accumulators, 6×16 over 12 Vector256 ones) or, for a product no wider than one vector, one vector per row that stores
-/// exactly the product's columns. The engine keeps the threads, zero lists, packing, tails and the Vector128 and scalar
-/// paths.
+/// Each Dense layer's register tiles ("micro-kernels"), as a struct nested in the network class (<c>Net.Layer1</c>, internal
+/// so tests and benchmarks of the same assembly can name it) that the runtime's GEMM engine instantiates its loops over
+/// (<c>Kernels.IDenseLayerKernels</c>): the layer's sizes and activations as constants and, per product, straight-line
+/// tiles shaped by the product's width: two vectors wide (8×32 over 16 Vector512 accumulators, 6×16 over 12 Vector256
+/// ones) or, for a product no wider than one vector, one vector per row. Each product has a tile with its epilogue fused
+/// for full tiles and an accumulator tile (acc into the engine's scratch) for row and column tails, whose valid part the
+/// engine's epilogue stores; these are the only Vector512 and Vector256 tiles there are. The engine keeps the threads,
+/// zero lists, packing, the one-row path and the Vector128 and scalar paths.
 /// </summary>
 internal static class MicroKernelEmitter
 {
-    /// <summary>The two vector widths with tiles, widest first, shaped as the engine's (Kernels.Gemm.cs, TileRows and
+    /// <summary>The two vector widths with tiles, widest first, shaped as the engine's (Gemm/Kernels.Gemm.cs, TileRows and
     /// TileCols).</summary>
     private static readonly TileShape[] Shapes = [new(512, Rows: 8, Lanes: 16), new(256, Rows: 6, Lanes: 8)];
 
-    public static string TypeName(NetworkSpec spec, DenseSpec layer) => $"{spec.ClassName}Layer{layer.Number}";
+    /// <summary>The layer's struct, as named inside the network class.</summary>
+    public static string TypeName(NetworkSpec spec, DenseSpec layer) => $"Layer{layer.Number}";
 
     private static string MathName(NetworkSpec spec) => $"{spec.ClassName}TileMath";
 
     // Forward tiles store act(acc + bias) from registers for the activations whose vector op is lane-for-lane the
-    // engine's at any width; Sigmoid (Vector256 exp in the engine's epilogue) and Tanh (scalar) stay in the engine.
+    // engine's at any width; Sigmoid (Vector256 exp in the engine's epilogue) and Tanh (scalar) are stored by the engine's
+    // epilogue from the accumulator tile.
     private static bool HasForwardTile(DenseSpec layer) =>
         layer.Activation is ActivationKind.None or ActivationKind.ReLU or ActivationKind.LeakyReLU;
 
@@ -36,7 +40,12 @@ internal static class MicroKernelEmitter
     private static TileKind KindOf(TileShape shape, int columns) =>
         columns <= shape.Lanes ? TileKind.OneVector : columns >= 2 * shape.Lanes ? TileKind.TwoVectors : TileKind.None;
 
-    /// <summary>The layer's struct: its constants and its tiles.</summary>
+    /// <summary>The tile of a product <paramref name="columns"/> wide that leaves its accumulators in the engine's scratch:
+    /// one vector when the result is at most one vector wide, else two (the engine pads a short column block).</summary>
+    private static TileKind AccumulatorKindOf(TileShape shape, int columns) =>
+        columns <= shape.Lanes ? TileKind.OneVector : TileKind.TwoVectors;
+
+    /// <summary>The layer's struct, nested in the network class: its constants and its tiles.</summary>
     public static void EmitLayer(SourceWriter w, NetworkSpec spec, DenseSpec layer)
     {
         int n = layer.Number;
@@ -46,19 +55,19 @@ internal static class MicroKernelEmitter
         string affine = $"{input}·W{n}{(layer.HasBias ? $" + b{n}" : "")}";
         w.Line("/// <summary>");
         w.Line($"/// Layer {n} of {spec.ClassName}, Dense {layer.Inputs} → {layer.Outputs}{(layer.Activation == ActivationKind.None ? "" : ", " + layer.Activation)}: its shape and activations as constants and the");
-        w.Line("/// register tiles of its products, which the GEMM engine (GenNet's Kernels.Gemm.cs) runs on every full tile of them.");
+        w.Line("/// register tiles of its products, which the GEMM engine (GenNet's Kernels/Gemm) runs on every tile of them.");
         w.Line("/// </summary>");
         w.Line("/// <remarks>");
-        w.Line($"/// Forward, a{n} = {(layer.Activation == ActivationKind.None ? affine : $"{layer.Activation}({affine})")}: {(HasForwardTile(layer) ? Coverage(layer.Outputs) : $"the engine's tiles ({layer.Activation} is computed in its epilogue)")}.");
+        w.Line($"/// Forward, a{n} = {(layer.Activation == ActivationKind.None ? affine : $"{layer.Activation}({affine})")}: {(HasForwardTile(layer) ? Coverage(layer.Outputs) : $"accumulator tiles only ({layer.Activation} is computed in the engine's epilogue)")}.");
         w.Line($"/// Weight gradient, dW{n} = {input}ᵀ·dZ{n}: {Coverage(layer.Outputs)}.");
         w.Line(layer.Flow.InputGradient is null
             ? "/// Input gradient: none (first layer)."
             : $"/// Input gradient, {inputGradient} = dZ{n}·W{n}ᵀ{(inputActivation == ActivationKind.None ? "" : $" ⊙ {inputActivation}′({input})")}: {Coverage(layer.Inputs)}.");
         w.Line("/// Rows come in blocks of 8 (Vector512) or 6 (Vector256). A short last block, and a short column block the engine");
-        w.Line("/// pads, run on the engine's own tiles, which give the same bits; so does everything on the Vector128 and scalar");
-        w.Line("/// paths.");
+        w.Line("/// pads, run on the accumulator tiles and leave through the engine's epilogue, which gives the same bits; the");
+        w.Line("/// Vector128 and scalar paths are the engine's.");
         w.Line("/// </remarks>");
-        using (w.Block($"file readonly struct {TypeName(spec, layer)} : {TypeNames.IDenseLayerKernels}"))
+        using (w.Block($"internal readonly struct {TypeName(spec, layer)} : {TypeNames.IDenseLayerKernels}"))
         {
             w.Line($"public static int Inputs => {Literals.Int(layer.Inputs)};");
             w.Line($"public static int Outputs => {Literals.Int(layer.Outputs)};");
@@ -83,7 +92,6 @@ internal static class MicroKernelEmitter
                 w.Line($"/// <summary>C = {ForwardMath(layer)} for one full tile of {Literals.Int(layer.Outputs)} columns' product.</summary>");
                 EmitTile(w, spec, "ForwardTile", ", ref float bias", layer.Outputs, new Epilogue(EpilogueKind.Forward, layer.Activation, layer.Alpha, layer.HasBias));
             }
-            w.Line("public static bool HasWeightGradientTile => true;");
             w.Line();
             w.Line("/// <summary>C = acc for one full tile of xᵀ·dZ.</summary>");
             EmitTile(w, spec, "WeightGradientTile", "", layer.Outputs, new Epilogue(EpilogueKind.Plain, ActivationKind.None, 0f, HasBias: false));
@@ -99,6 +107,13 @@ internal static class MicroKernelEmitter
                         ? new Epilogue(EpilogueKind.Plain, ActivationKind.None, 0f, HasBias: false)
                         : new Epilogue(EpilogueKind.Derivative, inputActivation, layer.InputAlpha, HasBias: false));
             }
+            w.Line($"/// <summary>tile = acc for any tile of a product with the layer's {Literals.Int(layer.Outputs)} outputs as columns (forward, weight gradient).</summary>");
+            EmitAccumulatorTile(w, spec, "OutputsAccumulatorTile", layer.Outputs);
+            if (layer.Flow.InputGradient is not null)
+            {
+                w.Line($"/// <summary>tile = acc for any tile of a product with the layer's {Literals.Int(layer.Inputs)} inputs as columns (input gradient).</summary>");
+                EmitAccumulatorTile(w, spec, "InputsAccumulatorTile", layer.Inputs);
+            }
         }
     }
 
@@ -108,8 +123,8 @@ internal static class MicroKernelEmitter
         IEnumerable<string> widths = Shapes.Select(s => KindOf(s, columns) switch
         {
             TileKind.OneVector => $"{s.Rows}×{columns} tiles of one Vector{s.Bits} per row",
-            TileKind.TwoVectors => $"{columns / (2 * s.Lanes)} tiles of {s.Rows}×{2 * s.Lanes}{(columns % (2 * s.Lanes) == 0 ? "" : $" + the engine's {columns % (2 * s.Lanes)}-column tail")} with Vector{s.Bits}",
-            _ => $"the engine's padded tile with Vector{s.Bits}",
+            TileKind.TwoVectors => $"{columns / (2 * s.Lanes)} tiles of {s.Rows}×{2 * s.Lanes}{(columns % (2 * s.Lanes) == 0 ? "" : $" + a {columns % (2 * s.Lanes)}-column tail on the accumulator tile")} with Vector{s.Bits}",
+            _ => $"one padded accumulator tile with Vector{s.Bits}",
         });
         return $"{Literals.Int(columns)} columns, " + string.Join("; ", widths);
     }
@@ -118,6 +133,38 @@ internal static class MicroKernelEmitter
     {
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         w.Line($"public static void {name}<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc{extraParameter})");
+        EmitWidths(w, shape => KindOf(shape, columns), "only where one is full", (shape, kind) =>
+        {
+            EmitLoop(w, spec, shape, kind, columns);
+            List<Piece> pieces = kind == TileKind.TwoVectors
+                ? [new Piece(0, shape.Bits, "c{0}0"), new Piece(shape.Lanes, shape.Bits, "c{0}1")]
+                : PiecesOfOneVector(shape, columns);
+            EmitStores(w, spec, shape, pieces, epilogue, "        ");
+        });
+    }
+
+    /// <summary>A tile that stores its accumulators, whole vectors, into the engine's scratch (row stride = the tile's
+    /// width, 2 vectors or 1); the engine's epilogue then stores the rows and columns that lie inside C.</summary>
+    private static void EmitAccumulatorTile(SourceWriter w, NetworkSpec spec, string name, int columns)
+    {
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        w.Line($"public static void {name}<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float tile)");
+        EmitWidths(w, shape => AccumulatorKindOf(shape, columns), "for any tile", (shape, kind) =>
+        {
+            EmitLoop(w, spec, shape, kind, columns);
+            int vectors = kind == TileKind.TwoVectors ? 2 : 1;
+            w.Line($"        // Store acc, whole vectors, {shape.Rows} rows of {vectors * shape.Lanes} floats.");
+            for (int r = 0; r < shape.Rows; r++)
+            {
+                w.Line("        " + string.Join(" ", Enumerable.Range(0, vectors).Select(v =>
+                    $"{MathName(spec)}.Store(ref tile, {Literals.Int((r * vectors + v) * shape.Lanes)}, c{r}{v});")));
+            }
+        });
+    }
+
+    // The method's body: one branch per width with a tile of that kind, and Unreachable for the others.
+    private static void EmitWidths(SourceWriter w, System.Func<TileShape, TileKind> kindOf, string calledWhere, System.Action<TileShape, TileKind> emitBody)
+    {
         w.Line($"    where TSteps : struct, {TypeNames.IReductionSteps}");
         w.Line("{");
         w.Line("    // References into A and B are moved only to a k that is summed, never past the last one: the GC tracks");
@@ -127,27 +174,28 @@ internal static class MicroKernelEmitter
         bool first = true;
         foreach (TileShape shape in Shapes)
         {
-            TileKind kind = KindOf(shape, columns);
+            TileKind kind = kindOf(shape);
             if (kind == TileKind.None)
             {
                 continue;
             }
             w.Line($"    {(first ? "if" : "else if")} ({TypeNames.Kernels}.VectorWidth == {shape.Bits})");
             w.Line("    {");
-            EmitBody(w, spec, shape, kind, columns, epilogue);
+            emitBody(shape, kind);
             w.Line("    }");
             first = false;
         }
         w.Line("    else");
         w.Line("    {");
-        w.Line("        // The engine calls a tile only on the Vector512 and Vector256 paths, and only where one is full.");
+        w.Line($"        // The engine calls a tile only on the Vector512 and Vector256 paths, and {calledWhere}.");
         w.Line($"        throw new {TypeNames.UnreachableException}();");
         w.Line("    }");
         w.Line("}");
         w.Line();
     }
 
-    private static void EmitBody(SourceWriter w, NetworkSpec spec, TileShape shape, TileKind kind, int columns, Epilogue epilogue)
+    // acc = Σ fma(a_k, b_k, acc) over the steps' k, in registers.
+    private static void EmitLoop(SourceWriter w, NetworkSpec spec, TileShape shape, TileKind kind, int columns)
     {
         string m = MathName(spec);
         string vector = $"{TypeNames.Intrinsics}.Vector{shape.Bits}<float>";
@@ -188,10 +236,6 @@ internal static class MicroKernelEmitter
         w.Line($"{indent}        bk = ref {TypeNames.Unsafe}.Add(ref bk, next * ldb);");
         w.Line($"{indent}    }}");
         w.Line($"{indent}}}");
-        List<Piece> pieces = vectors == 2
-            ? [new Piece(0, shape.Bits, "c{0}0"), new Piece(shape.Lanes, shape.Bits, "c{0}1")]
-            : PiecesOfOneVector(shape, columns);
-        EmitStores(w, spec, shape, pieces, epilogue, indent);
     }
 
     /// <summary>

@@ -414,6 +414,9 @@ internal static class NetworkEmitter
                     w.Line($"private {TypeNames.Span} {slice.Name}(int rows) => {ArenaField(slice.Arena)}.Slice({column}, rows * {Literals.Int(slice.Length)});");
                 }
             }
+        }
+        foreach (LayerSpec layer in spec.Layers)
+        {
             LayerEmitter.For(layer).EmitMembers(w, spec, layer);
         }
     }

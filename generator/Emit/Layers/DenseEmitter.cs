@@ -60,7 +60,9 @@ internal sealed class DenseEmitter : LayerEmitter<DenseSpec>
         }
     }
 
-    protected override void EmitTypes(SourceWriter w, NetworkSpec network, DenseSpec layer)
+    /// <summary>The layer's constants and register tiles, as a struct nested in the network class (tests and benchmarks
+    /// can name it, e.g. MnistMlp.Layer1).</summary>
+    protected override void EmitMembers(SourceWriter w, NetworkSpec network, DenseSpec layer)
     {
         w.Line();
         MicroKernelEmitter.EmitLayer(w, network, layer);

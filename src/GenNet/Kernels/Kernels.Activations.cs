@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 
 namespace GenNet;
 
-// Activations. The forward is fused into DenseForward's tile store (Kernels.Gemm.cs, Epilogue); the backward is here.
+// Activations. The forward is fused into DenseForward's tile store (Gemm/Kernels.Gemm.Epilogue.cs and the generated fused tiles); the backward is here.
 //   backward    dy[n] ← dy[n] · act′(y[n])     (in place; act′ from the activation's output y)
 public static partial class Kernels
 {

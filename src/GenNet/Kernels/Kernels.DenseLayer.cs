@@ -4,15 +4,15 @@ using System.Runtime.CompilerServices;
 
 namespace GenNet;
 
-// The dense kernels of one generated layer: the generator emits a struct per Dense layer that implements
-// IDenseLayerKernels, with the layer's sizes and activations as constants and its register tiles ("micro-kernels") as
-// straight-line vector code, and the network calls DenseForward<TLayer> and its two backward twins. The GEMM engine
-// (Kernels.Gemm.cs) keeps everything around the tile: the split over threads, the zero lists, packing, the row and column
-// tails, the one-row path and the Vector128 and scalar paths. On the Vector512 and Vector256 paths every full tile of a
-// product the layer has a tile for runs the layer's own code; the engine's tiles and Epilogue fill in the rest. Both give
-// the same bits: the epilogues are lane-wise ops whose result does not depend on the vector width, and both paths skip
-// the same zero terms (so even ∞ and NaN land alike). A generated network equals the same calls to the non-generic
-// kernels bit for bit.
+// The contract between a generated Dense layer and the GEMM engine: the generator emits a struct per Dense layer (nested
+// in the network class) that implements IDenseLayerKernels, with the layer's sizes and activations as constants and its
+// register tiles ("micro-kernels") as straight-line vector code, and the network calls DenseForward<TLayer> and its two
+// backward twins (Kernels.Dense.cs). The layer's tiles are the only Vector512 and Vector256 tiles: full tiles run the
+// tile with the product's epilogue fused; row and column tails (and a Sigmoid or Tanh forward) run the accumulator tile
+// into the engine's scratch, and the engine's Epilogue stores the part that lies inside C. The engine (Gemm/) keeps what
+// does not depend on a layer's shape: the split over threads, the zero lists, packing, the one-row path, the epilogue and
+// the Vector128 and scalar paths. Both ways of storing give the same bits: the fused epilogues are lane-wise ops whose
+// result does not depend on the vector width.
 public static unsafe partial class Kernels
 {
     /// <summary>
@@ -24,7 +24,7 @@ public static unsafe partial class Kernels
     /// <summary>
     /// The k a register tile sums over, in increasing order: <see cref="Count"/> of them from <see cref="First"/>,
     /// the next one <see cref="ToNext"/> after the n-th. The engine passes every k, or a row block's list of the k at
-    /// which its inputs are not all zero ("Zero skipping" in Kernels.Gemm.cs).
+    /// which its inputs are not all zero ("Zero skipping" in Gemm/Kernels.Gemm.cs).
     /// </summary>
     /// <remarks>
     /// A type argument, so each tile compiles once with the plain counter and once with the list. Tiles advance their A
@@ -50,19 +50,20 @@ public static unsafe partial class Kernels
     /// </summary>
     /// <remarks>
     /// <para>
-    /// A tile computes C[R×W] from A[R×K] (row stride rs, column stride cs) and B[K×W] (row stride ldb), summing
-    /// acc = fma(a_k, b_k, acc) over the steps' k from acc = 0, and stores every row of C (row stride ldc) through the
-    /// layer's epilogue. R×W is 8×32 when <see cref="VectorWidth"/> is 512 (16 Vector512 accumulators) and 6×16 when it
-    /// is 256 (12 Vector256 accumulators). A product no wider than one vector (16 or 8 columns) is one column block: its
-    /// tile is R rows of one vector, B's rows a vector apart (a padded panel unless the product is a whole vector), and
-    /// it stores exactly the product's columns. The engine calls a tile only on those two widths, for full row blocks
-    /// and (two vectors wide) full column blocks.
+    /// A tile computes acc[R×W] from A[R×K] (row stride rs, column stride cs) and B[K×W] (row stride ldb), summing
+    /// acc = fma(a_k, b_k, acc) over the steps' k from acc = 0. R×W is 8×32 when <see cref="VectorWidth"/> is 512 (16
+    /// Vector512 accumulators) and 6×16 when it is 256 (12 Vector256 accumulators). A product no wider than one vector (16
+    /// or 8 columns) is one column block: its tile is R rows of one vector, B's rows a vector apart (a padded panel unless
+    /// the product is a whole vector). The engine calls tiles only on those two widths.
     /// </para>
     /// <para>
-    /// The epilogues must be the engine's, lane for lane: forward C = act(acc + bias) (bias only when
+    /// The fused tiles (<see cref="ForwardTile"/>, <see cref="WeightGradientTile"/>, <see cref="InputGradientTile"/>) run
+    /// on full row blocks and full column blocks (all of a one-vector product) and store every row of C (row stride ldc)
+    /// through the product's epilogue, which must be the engine's lane for lane: forward C = act(acc + bias) (bias only when
     /// <see cref="HasBias"/>), weight gradient C = acc, input gradient C = acc ⊙ act′(Y) with act =
-    /// <see cref="InputActivation"/> and Y laid out as C (C = acc for <see cref="Activation.None"/>). A layer without a
-    /// tile for a product (the default <c>Has…Tile</c> is false) runs that product on the engine's own tiles.
+    /// <see cref="InputActivation"/> and Y laid out as C (C = acc for <see cref="Activation.None"/>). The accumulator tiles
+    /// (<see cref="OutputsAccumulatorTile"/>, <see cref="InputsAccumulatorTile"/>) run everywhere else and store acc, whole
+    /// vectors, into a scratch tile of row stride W.
     /// </para>
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
@@ -84,13 +85,14 @@ public static unsafe partial class Kernels
         static virtual float Alpha => 0f;
 
         /// <summary>The activation whose derivative the input gradient applies: the previous layer's, or
-        /// <see cref="Activation.None"/> when the product stays unfused (first layer, dropout in between).</summary>
+        /// <see cref="Activation.None"/> when the product stays unfused (dropout in between).</summary>
         static virtual Activation InputActivation => Activation.None;
 
         /// <summary>LeakyReLU's slope for <see cref="InputActivation"/>.</summary>
         static virtual float InputAlpha => 0f;
 
-        /// <summary>Whether <see cref="ForwardTile"/> is the layer's own.</summary>
+        /// <summary>Whether <see cref="ForwardTile"/> exists: false for Sigmoid and Tanh, whose full tiles also go through
+        /// <see cref="OutputsAccumulatorTile"/> and the engine's epilogue.</summary>
         static virtual bool HasForwardTile => false;
 
         /// <summary>C = act(A·B + bias) for one full tile, bias[W] the tile's columns of the layer's bias.</summary>
@@ -98,81 +100,32 @@ public static unsafe partial class Kernels
             where TSteps : struct, IReductionSteps
             => throw new UnreachableException();
 
-        /// <summary>Whether <see cref="WeightGradientTile"/> is the layer's own.</summary>
-        static virtual bool HasWeightGradientTile => false;
-
         /// <summary>C = A·B for one full tile of the weight gradient xᵀ·dz.</summary>
-        static virtual void WeightGradientTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc)
-            where TSteps : struct, IReductionSteps
-            => throw new UnreachableException();
+        static abstract void WeightGradientTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc)
+            where TSteps : struct, IReductionSteps;
 
-        /// <summary>Whether <see cref="InputGradientTile"/> is the layer's own.</summary>
+        /// <summary>tile = A·B for any tile of a product whose columns are the layer's outputs: the forward pass and the
+        /// weight gradient.</summary>
+        static abstract void OutputsAccumulatorTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float tile)
+            where TSteps : struct, IReductionSteps;
+
+        /// <summary>Whether the layer has an input gradient: false for a network's first layer.</summary>
         static virtual bool HasInputGradientTile => false;
 
         /// <summary>C = (A·B) ⊙ act′(Y) for one full tile of the input gradient dz·wᵀ, act = <see cref="InputActivation"/>.</summary>
         static virtual void InputGradientTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc, ref float y)
             where TSteps : struct, IReductionSteps
             => throw new UnreachableException();
+
+        /// <summary>tile = A·B for any tile of the input gradient, whose columns are the layer's inputs.</summary>
+        static virtual void InputsAccumulatorTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float tile)
+            where TSteps : struct, IReductionSteps
+            => throw new UnreachableException();
     }
 
-    /// <summary>The engine's own tiles for every product: what the non-generic kernels run on.</summary>
-    private readonly struct EngineTiles : IDenseLayerKernels
-    {
-        public static int Inputs => throw new UnreachableException();
-
-        public static int Outputs => throw new UnreachableException();
-
-        public static bool HasBias => throw new UnreachableException();
-
-        public static Activation Activation => throw new UnreachableException();
-    }
-
-    /// <summary>y[B×O] = act(x[B×I]·w[I×O] + bias[O]) for a generated layer: sizes, bias and activation are
-    /// <typeparamref name="TLayer"/>'s, and its full tiles run its own micro-kernel.</summary>
-    /// <remarks>
-    /// The same bits as <see cref="DenseForward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, Activation, float, WorkerPool?)"/>
-    /// with the layer's sizes and activation; <paramref name="bias"/> is empty exactly when the layer has none.
-    /// </remarks>
-    /// <exception cref="ArgumentException">A span is shorter than its shape needs, or <paramref name="bias"/> does not
-    /// match <typeparamref name="TLayer"/>.</exception>
-    public static void DenseForward<TLayer>(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
-        int batch, WorkerPool? workers = null)
-        where TLayer : struct, IDenseLayerKernels
-    {
-        if (bias.IsEmpty == TLayer.HasBias)
-        {
-            throw new ArgumentException(TLayer.HasBias ? "The layer has a bias; pass it." : "The layer has no bias; pass an empty span.", nameof(bias));
-        }
-        RunDenseForward<TLayer>(y, x, w, bias, batch, TLayer.Inputs, TLayer.Outputs, TLayer.Activation, TLayer.Alpha, workers);
-    }
-
-    /// <summary>dw[I×O] = xᵀ·dz; db[O] = Σ_b dz[b,·] (skipped when <paramref name="db"/> is empty) for a generated layer:
-    /// overwrites, as the generated networks do, with <typeparamref name="TLayer"/>'s sizes and full tiles.</summary>
-    /// <remarks>The same bits as <see cref="DenseBackwardParameters(Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, bool, WorkerPool?)"/>
-    /// with <c>accumulate: false</c>.</remarks>
-    /// <exception cref="ArgumentException">A span is shorter than its shape needs.</exception>
-    public static void DenseBackwardParameters<TLayer>(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
-        int batch, WorkerPool? workers = null)
-        where TLayer : struct, IDenseLayerKernels
-        => RunDenseBackwardParameters<TLayer>(dw, db, x, dz, batch, TLayer.Inputs, TLayer.Outputs, accumulate: false, workers);
-
-    /// <summary>dx[B×I] = (dz[B×O]·wᵀ) ⊙ act′(y[B×I]) for a generated layer, act = <typeparamref name="TLayer"/>'s
-    /// <see cref="IDenseLayerKernels.InputActivation"/> (none: dx = dz·wᵀ, and <paramref name="y"/> is ignored).</summary>
-    /// <remarks>The same bits as <see cref="DenseBackwardInput(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, Activation, float, WorkerPool?)"/>
-    /// with the layer's sizes and input activation.</remarks>
-    /// <exception cref="ArgumentException">A span is shorter than its shape needs.</exception>
-    public static void DenseBackwardInput<TLayer>(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, ReadOnlySpan<float> y,
-        int batch, WorkerPool? workers = null)
-        where TLayer : struct, IDenseLayerKernels
-        => RunDenseBackwardInput<TLayer>(dx, dz, w, y, batch, TLayer.Inputs, TLayer.Outputs, TLayer.InputActivation, TLayer.InputAlpha, workers);
-
-    /// <summary>The job's tile for <typeparamref name="TLayer"/>, if it has its own for this product.</summary>
-    private static bool HasLayerTile<TLayer>(GemmJob* g) where TLayer : struct, IDenseLayerKernels => g->Product switch
-    {
-        GemmProduct.Forward => TLayer.HasForwardTile,
-        GemmProduct.WeightGradient => TLayer.HasWeightGradientTile && g->Store == GemmStore.Overwrite,
-        _ => TLayer.HasInputGradientTile,
-    };
+    /// <summary>Whether <typeparamref name="TLayer"/> has a tile with the job's epilogue fused.</summary>
+    private static bool HasFusedTile<TLayer>(GemmJob* g) where TLayer : struct, IDenseLayerKernels
+        => g->Product != GemmProduct.Forward || TLayer.HasForwardTile;
 
     /// <summary>One full tile of C at (<paramref name="i"/>, <paramref name="j"/>) by <typeparamref name="TLayer"/>'s own micro-kernel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -193,6 +146,23 @@ public static unsafe partial class Kernels
             default:
                 TLayer.InputGradientTile(ref *a, rs, cs, ref *b, ldb, steps, ref c, g->Ldc, ref Unsafe.AsRef<float>(g->Y == null ? null : g->Y + offset));
                 break;
+        }
+    }
+
+    /// <summary>tile = acc for the tile at <paramref name="a"/>, <paramref name="b"/> by <typeparamref name="TLayer"/>'s
+    /// accumulator tile for the job's product.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LayerAccumulatorTile<TLayer, TSteps>(GemmJob* g, float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* tile)
+        where TLayer : struct, IDenseLayerKernels
+        where TSteps : struct, IReductionSteps
+    {
+        if (g->Product == GemmProduct.InputGradient)
+        {
+            TLayer.InputsAccumulatorTile(ref *a, rs, cs, ref *b, ldb, steps, ref *tile);
+        }
+        else
+        {
+            TLayer.OutputsAccumulatorTile(ref *a, rs, cs, ref *b, ldb, steps, ref *tile);
         }
     }
 }

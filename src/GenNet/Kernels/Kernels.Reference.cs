@@ -26,14 +26,9 @@ public static partial class Kernels
             }
         }
 
-        /// <summary>dw[I×O] += xᵀ·dz; db[O] += Σ_b dz[b,·] (skipped when <paramref name="db"/> is empty).</summary>
+        /// <summary>dw[I×O] = xᵀ·dz; db[O] = Σ_b dz[b,·] (skipped when <paramref name="db"/> is empty).</summary>
         public static void DenseBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
             int batch, int inputs, int outputs)
-            => DenseBackwardParameters(dw, db, x, dz, batch, inputs, outputs, accumulate: true);
-
-        /// <summary>dw[I×O] (+)= xᵀ·dz; db[O] (+)= Σ_b dz[b,·]: += when <paramref name="accumulate"/>, = otherwise.</summary>
-        public static void DenseBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz,
-            int batch, int inputs, int outputs, bool accumulate)
         {
             for (int i = 0; i < inputs; i++)
             {
@@ -44,7 +39,7 @@ public static partial class Kernels
                     {
                         sum += x[b * inputs + i] * dz[b * outputs + o];
                     }
-                    dw[i * outputs + o] = accumulate ? dw[i * outputs + o] + sum : sum;
+                    dw[i * outputs + o] = sum;
                 }
             }
             if (!db.IsEmpty)
@@ -56,7 +51,7 @@ public static partial class Kernels
                     {
                         sum += dz[b * outputs + o];
                     }
-                    db[o] = accumulate ? db[o] + sum : sum;
+                    db[o] = sum;
                 }
             }
         }

@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
-/// <summary>Small vector helpers shared by the kernels: the FMA gate and the width ladder.</summary>
+/// <summary>Small vector helpers of the runtime's kernels (the one-row path, the Vector128 tiles, the epilogue): the FMA
+/// gate and the width ladder. The Vector512 and Vector256 tiles are generated per layer with their own copies.</summary>
 internal static class SimdHelpers
 {
     /// <summary>The widest vector width (in bits) the kernels use on this process: 512, 256, 128, or 0 for scalar.</summary>
@@ -40,10 +41,6 @@ internal static class SimdHelpers
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Relu(Vector256<float> z) => z & Vector256.GreaterThan(z, Vector256<float>.Zero);
 
-    /// <inheritdoc cref="Relu(Vector128{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Relu(Vector512<float> z) => z & Vector512.GreaterThan(z, Vector512<float>.Zero);
-
     /// <summary>Lane-wise z &gt; 0 ? z : alpha·z.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LeakyRelu(Vector128<float> z, Vector128<float> alpha)
@@ -54,11 +51,6 @@ internal static class SimdHelpers
     public static Vector256<float> LeakyRelu(Vector256<float> z, Vector256<float> alpha)
         => Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, alpha * z);
 
-    /// <inheritdoc cref="LeakyRelu(Vector128{float}, Vector128{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> LeakyRelu(Vector512<float> z, Vector512<float> alpha)
-        => Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, alpha * z);
-
     /// <summary>Lane-wise 1 / (1 + e^−z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> z) => Vector128<float>.One / (Vector128<float>.One + Vector128.Exp(-z));
@@ -66,8 +58,4 @@ internal static class SimdHelpers
     /// <inheritdoc cref="Sigmoid(Vector128{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> z) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-z));
-
-    /// <inheritdoc cref="Sigmoid(Vector128{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Sigmoid(Vector512<float> z) => Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-z));
 }

@@ -1,3 +1,5 @@
+using GenNet.Tests.Networks;
+
 namespace GenNet.Tests.Kernels;
 
 using static KernelTestData;
@@ -18,17 +20,19 @@ public unsafe class KernelAllocationTests
     [Fact]
     public void Kernels_allocate_nothing_after_warm_up()
     {
-        const int b = 32, i = 100, o = 40;
+        // A 47 → 64 ReLU layer, 32 rows: full tiles and tails at both widths.
+        DenseLayer layer = DenseLayer.OddShapes.Single(l => l.Inputs == 47 && l.Outputs == 64);
+        const int b = 32, i = 47, o = 64;
         float[] x = Uniform(b * i, 1), w = Uniform(i * o, 2), bias = Uniform(o, 3), y = new float[b * o];
         float[] dz = Uniform(b * o, 4), dw = new float[i * o], db = new float[o], dx = new float[b * i];
         int[] labels = Enumerable.Range(0, b).Select(k => k % o).ToArray();
 
         void Step()
         {
-            GenNet.Kernels.DenseForward(y, x, w, bias, b, i, o, Activation.ReLU, 0f);
+            layer.Forward(y, x, w, bias, b, null);
             GenNet.Kernels.SoftmaxCrossEntropy(dz, y, labels, b, o, 1f / b);
-            GenNet.Kernels.DenseBackwardParameters(dw, db, x, dz, b, i, o);
-            GenNet.Kernels.DenseBackwardInput(dx, dz, w, b, i, o);
+            layer.BackwardParameters(dw, db, x, dz, b, null);
+            layer.BackwardInput(dx, dz, w, x, b, null);
             GenNet.Kernels.ActivationBackward(dx, x, Activation.LeakyReLU, 0.01f);
             GenNet.Kernels.SquaredError(dz, y, y, 1f);
             GenNet.Kernels.CountCorrect(y, labels, b, o);
@@ -47,16 +51,18 @@ public unsafe class KernelAllocationTests
     public void Dispatching_to_a_two_thread_pool_allocates_nothing_after_warm_up()
     {
         // 64·128·128 = 2²⁰ multiply-adds: four times the 2¹⁸ from which the work splits over the pool.
-        const int b = 64, i = 128, o = 128;
+        // 64·301·333 multiply-adds (SplitWideNet's second layer): far above the 2¹⁸ from which the work splits over the pool.
+        DenseLayer layer = DenseLayer.Of<SplitWideNet.Layer2>();
+        const int b = 64, i = 301, o = 333;
         float[] x = Uniform(b * i, 1), w = Uniform(i * o, 2), bias = Uniform(o, 3), y = new float[b * o];
         float[] dz = Uniform(b * o, 4), dw = new float[i * o], db = new float[o], dx = new float[b * i];
         using var pool = new WorkerPool(2);
 
         void Step()
         {
-            GenNet.Kernels.DenseForward(y, x, w, bias, b, i, o, Activation.ReLU, 0f, pool);
-            GenNet.Kernels.DenseBackwardParameters(dw, db, x, dz, b, i, o, pool);
-            GenNet.Kernels.DenseBackwardInput(dx, dz, w, b, i, o, pool);
+            layer.Forward(y, x, w, bias, b, pool);
+            layer.BackwardParameters(dw, db, x, dz, b, pool);
+            layer.BackwardInput(dx, dz, w, x, b, pool);
         }
 
         Step();

@@ -5,9 +5,6 @@ namespace GenNet.Tests.Kernels;
 /// <summary>Seeded inputs and the comparison helpers the kernel tests share.</summary>
 internal static class KernelTestData
 {
-    /// <summary>The odd sizes every dense dimension sweeps: below, at and just past each tile and vector width.</summary>
-    public static readonly int[] OddSizes = [1, 3, 7, 8, 9, 15, 16, 17, 31, 33];
-
     /// <summary>Relative tolerance of a dense result against the reference, as a fraction of Σ|terms| (see <see cref="AssertDenseClose"/>).</summary>
     public const double DenseRelativeTolerance = 1e-5;
 

@@ -1,3 +1,5 @@
+using GenNet.Tests.Networks;
+
 namespace GenNet.Tests.Kernels;
 
 using static KernelTestData;
@@ -5,34 +7,39 @@ using static KernelTestData;
 /// <summary>Threaded dense kernels split over independent outputs only, so every thread count gives the same bits.</summary>
 public class WorkerPoolTests
 {
-    /// <summary>Shapes big enough to be split (M·N·K ≥ 2¹⁸): column-block splits (wide O) and row splits (narrow O), with tails.</summary>
-    public static TheoryData<int, int, int> Shapes() => new()
-    {
-        { 128, 784, 512 },
-        { 600, 784, 10 },
-        { 97, 333, 45 },
-        { 1, 4099, 301 },
-        { 1031, 1025, 1 },
-    };
+    // Layers big enough to be split (M·N·K ≥ 2¹⁸) at these batches: column-block splits (wide O) and row splits (narrow O), with tails.
+    private static readonly (DenseLayer Layer, int Batch)[] s_cases =
+    [
+        (DenseLayer.MnistHidden, 128),
+        (DenseLayer.MnistLogits, 600),
+        (DenseLayer.Of<SplitWideNet.Layer3>(), 97),
+        (DenseLayer.Of<SplitWideNet.Layer2>(), 31),
+        (DenseLayer.Of<SplitWideNet.Layer1>(), 1),
+        (DenseLayer.Of<SplitTallNet.Layer1>(), 1031),
+    ];
+
+    public static TheoryData<int> Cases() => [.. Enumerable.Range(0, s_cases.Length)];
 
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void One_two_and_three_threads_give_identical_bits(int batch, int inputs, int outputs)
+    [MemberData(nameof(Cases))]
+    public void One_two_and_three_threads_give_identical_bits(int index)
     {
-        float[] x = Uniform(batch * inputs, 1), w = Uniform(inputs * outputs, 2), bias = Uniform(outputs, 3);
-        float[] dz = Uniform(batch * outputs, 4), dw0 = Uniform(inputs * outputs, 5), db0 = Uniform(outputs, 6);
+        var (layer, batch) = s_cases[index];
+        int inputs = layer.Inputs, outputs = layer.Outputs;
+        float[] x = Uniform(batch * inputs, 1), w = Uniform(inputs * outputs, 2), bias = layer.HasBias ? Uniform(outputs, 3) : [];
+        float[] dz = Uniform(batch * outputs, 4);
 
         (float[] Y, float[] Dw, float[] Db, float[] Dx) Run(WorkerPool? pool)
         {
-            float[] y = new float[batch * outputs], dx = new float[batch * inputs], dxFused = new float[batch * inputs];
-            float[] dw = (float[])dw0.Clone(), db = (float[])db0.Clone();
-            float[] dwSet = Filled(inputs * outputs, float.NaN), dbSet = Filled(outputs, float.NaN);
-            GenNet.Kernels.DenseForward(y, x, w, bias, batch, inputs, outputs, Activation.Sigmoid, 0f, pool);
-            GenNet.Kernels.DenseBackwardParameters(dw, db, x, dz, batch, inputs, outputs, pool);
-            GenNet.Kernels.DenseBackwardParameters(dwSet, dbSet, x, dz, batch, inputs, outputs, accumulate: false, pool);
-            GenNet.Kernels.DenseBackwardInput(dx, dz, w, batch, inputs, outputs, pool);
-            GenNet.Kernels.DenseBackwardInput(dxFused, dz, w, x, batch, inputs, outputs, Activation.ReLU, 0f, pool);
-            return (y, [.. dw, .. dwSet], [.. db, .. dbSet], [.. dx, .. dxFused]);
+            float[] y = Filled(batch * outputs, float.NaN), dx = Filled(batch * inputs, float.NaN);
+            float[] dw = Filled(inputs * outputs, float.NaN), db = Filled(outputs, float.NaN);
+            layer.Forward(y, x, w, bias, batch, pool);
+            layer.BackwardParameters(dw, db, x, dz, batch, pool);
+            if (layer.HasInputGradient)
+            {
+                layer.BackwardInput(dx, dz, w, x, batch, pool);
+            }
+            return (y, dw, db, dx);
         }
 
         var single = Run(null);
@@ -42,17 +49,17 @@ public class WorkerPoolTests
             for (int repeat = 0; repeat < 2; repeat++)
             {
                 var threaded = Run(pool);
-                Assert.True(BitIdentical(single.Y, threaded.Y), $"DenseForward, {threads} threads");
-                Assert.True(BitIdentical(single.Dw, threaded.Dw), $"DenseBackwardParameters dw, {threads} threads");
-                Assert.True(BitIdentical(single.Db, threaded.Db), $"DenseBackwardParameters db, {threads} threads");
-                Assert.True(BitIdentical(single.Dx, threaded.Dx), $"DenseBackwardInput, {threads} threads");
+                Assert.True(BitIdentical(single.Y, threaded.Y), $"DenseForward {layer}, {threads} threads");
+                Assert.True(BitIdentical(single.Dw, threaded.Dw), $"DenseBackwardParameters dw {layer}, {threads} threads");
+                Assert.True(BitIdentical(single.Db, threaded.Db), $"DenseBackwardParameters db {layer}, {threads} threads");
+                Assert.True(BitIdentical(single.Dx, threaded.Dx), $"DenseBackwardInput {layer}, {threads} threads");
             }
         }
 
         // And the threaded result is the right one, not just a consistent one.
         float[] expected = new float[batch * outputs];
-        GenNet.Kernels.Reference.DenseForward(expected, x, w, bias, batch, inputs, outputs, Activation.Sigmoid, 0f);
-        AssertDenseClose(expected, single.Y, ForwardMagnitude(x, w, bias, batch, inputs, outputs), "threaded DenseForward");
+        GenNet.Kernels.Reference.DenseForward(expected, x, w, bias, batch, inputs, outputs, layer.Activation, layer.Alpha);
+        AssertDenseClose(expected, single.Y, ForwardMagnitude(x, w, bias, batch, inputs, outputs), $"threaded DenseForward {layer}");
     }
 
     /// <summary>A one-row forward splits over the pool only when its non-zero inputs select enough of W; either way
@@ -81,13 +88,14 @@ public class WorkerPoolTests
                 x[k] = 0f;
             }
         }
+        DenseLayer layer = DenseLayer.Of<SplitWideNet.Layer1>(); // 4099 → 301, ReLU
         float[] single = new float[outputs];
-        GenNet.Kernels.DenseForward(single, x, w, bias, 1, inputs, outputs, Activation.ReLU, 0f);
+        layer.Forward(single, x, w, bias, 1, null);
         foreach (int threads in new[] { 2, 3 })
         {
             using var pool = new WorkerPool(threads);
             float[] threaded = Filled(outputs, float.NaN);
-            GenNet.Kernels.DenseForward(threaded, x, w, bias, 1, inputs, outputs, Activation.ReLU, 0f, pool);
+            layer.Forward(threaded, x, w, bias, 1, pool);
             Assert.True(BitIdentical(single, threaded), $"{threads} threads, {zeroShare:P0} zeros");
         }
         float[] expected = new float[outputs];
@@ -104,6 +112,7 @@ public class WorkerPoolTests
         pool.Dispose();
         pool.Dispose();
         float[] x = new float[128 * 784], w = new float[784 * 512], y = new float[128 * 512];
-        Assert.Throws<ObjectDisposedException>(() => GenNet.Kernels.DenseForward(y, x, w, [], 128, 784, 512, Activation.None, 0f, pool));
+        float[] bias = new float[512];
+        Assert.Throws<ObjectDisposedException>(() => DenseLayer.MnistHidden.Forward(y, x, w, bias, 128, pool));
     }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics.X86;
+using GenNet.Tests.Networks;
+
 namespace GenNet.Tests.Kernels;
 
 using static KernelTestData;
@@ -6,15 +9,17 @@ using static KernelTestData;
 /// The forward product and the weight gradient skip every k at which all inputs of a tile's rows are zero (and the
 /// one-row forward every zero input). Skipping fma(0, w, acc) = acc is exact for finite values up to the sign of a zero
 /// result (which these random inputs never produce), so on inputs full of zeros the results must be the bits of the
-/// full sum. The oracle is <see cref="GenNet.Kernels.DenseBackwardInput(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, WorkerPool?)"/>,
-/// which never skips and sums the same terms in the same k order on the same micro-kernels:
-/// x·W = x·(Wᵀ)ᵀ, and xᵀ·dz = (xᵀ)·(dzᵀ)ᵀ.
+/// full sum. The oracle is that full sum written out: acc = fma(a_k, b_k, acc) over every k in increasing order from 0
+/// (a·b + acc where the kernels' vector path has no FMA), then the bias and a lane-wise activation (none, ReLU,
+/// LeakyReLU); on the scalar path, the reference itself.
 /// </summary>
 public class ZeroSkippingTests
 {
     private static readonly int[] Batches = [1, 6, 7, 8, 9, 17, 33, 128];
-    private static readonly int[] Inputs = [1, 7, 9, 31, 33, 784];
-    private static readonly int[] Outputs = [1, 9, 17, 33, 64];
+
+    // The layers whose activation the oracle computes exactly (Sigmoid and Tanh use a vector exp).
+    private static readonly DenseLayer[] Layers =
+        [.. DenseLayer.OddShapes.Where(l => l.Activation is Activation.None or Activation.ReLU or Activation.LeakyReLU), DenseLayer.MnistLogits];
 
     public static TheoryData<double> ZeroShares() => [0.0, 0.5, 0.81, 0.97, 1.0];
 
@@ -25,14 +30,11 @@ public class ZeroSkippingTests
         int seed = 100;
         foreach (int batch in Batches)
         {
-            foreach (int inputs in Inputs)
+            foreach (DenseLayer layer in Layers)
             {
-                foreach (int outputs in Outputs)
-                {
-                    float[] x = WithZeros(Uniform(batch * inputs, seed++), batch, inputs, zeroShare, seed++);
-                    float[] w = Uniform(inputs * outputs, seed++);
-                    CheckForward(x, w, batch, inputs, outputs, workers: null);
-                }
+                float[] x = WithZeros(Uniform(batch * layer.Inputs, seed++), batch, layer.Inputs, zeroShare, seed++);
+                float[] w = Uniform(layer.Inputs * layer.Outputs, seed++);
+                CheckForward(layer, x, w, batch, workers: null);
             }
         }
     }
@@ -44,14 +46,11 @@ public class ZeroSkippingTests
         int seed = 200;
         foreach (int batch in Batches)
         {
-            foreach (int inputs in Inputs)
+            foreach (DenseLayer layer in DenseLayer.OddShapes)
             {
-                foreach (int outputs in Outputs)
-                {
-                    float[] x = WithZeros(Uniform(batch * inputs, seed++), batch, inputs, zeroShare, seed++);
-                    float[] dz = Uniform(batch * outputs, seed++);
-                    CheckWeightGradient(x, dz, batch, inputs, outputs, workers: null);
-                }
+                float[] x = WithZeros(Uniform(batch * layer.Inputs, seed++), batch, layer.Inputs, zeroShare, seed++);
+                float[] dz = Uniform(batch * layer.Outputs, seed++);
+                CheckWeightGradient(layer, x, dz, batch, workers: null);
             }
         }
     }
@@ -66,12 +65,12 @@ public class ZeroSkippingTests
         using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
         const int batch = 128, inputs = 784, hidden = 512, classes = 10;
         float[] x = WithZeros(Uniform(batch * inputs, 1, 0f, 1f), batch, inputs, 0.81, 2);
-        CheckForward(x, Uniform(inputs * hidden, 3), batch, inputs, hidden, pool);
-        CheckWeightGradient(x, Uniform(batch * hidden, 4), batch, inputs, hidden, pool);
+        CheckForward(DenseLayer.MnistHidden, x, Uniform(inputs * hidden, 3), batch, pool);
+        CheckWeightGradient(DenseLayer.MnistHidden, x, Uniform(batch * hidden, 4), batch, pool);
         // Layer 2 reads ReLU outputs: about half zeros.
         float[] h = WithZeros(Uniform(batch * hidden, 5, 0f, 1f), batch, hidden, 0.5, 6);
-        CheckForward(h, Uniform(hidden * classes, 7), batch, hidden, classes, pool);
-        CheckWeightGradient(h, Uniform(batch * classes, 8), batch, hidden, classes, pool);
+        CheckForward(DenseLayer.MnistLogits, h, Uniform(hidden * classes, 7), batch, pool);
+        CheckWeightGradient(DenseLayer.MnistLogits, h, Uniform(batch * classes, 8), batch, pool);
     }
 
     /// <summary>
@@ -85,11 +84,11 @@ public class ZeroSkippingTests
         foreach (WorkerPool? workers in new[] { null, pool })
         {
             float[] x = WithZeros(Uniform(400 * 784, 21, 0f, 1f), 400, 784, 0.81, 22);
-            CheckForward(x, Uniform(784 * 40, 23), 400, 784, 40, workers);
+            CheckForward(DenseLayer.Of<ListChunksNet.Layer1>(), x, Uniform(784 * 40, 23), 400, workers);
             float[] wide = WithZeros(Uniform(128 * 2100, 24, 0f, 1f), 128, 2100, 0.81, 25);
-            CheckWeightGradient(wide, Uniform(128 * 33, 26), 128, 2100, 33, workers);
+            CheckWeightGradient(DenseLayer.Of<WideInputNet.Layer1>(), wide, Uniform(128 * 33, 26), 128, workers);
             float[] longRows = WithZeros(Uniform(16 * 33000, 27, 0f, 1f), 16, 33000, 0.81, 28);
-            CheckForward(longRows, Uniform(33000 * 33, 29), 16, 33000, 33, workers);
+            CheckForward(DenseLayer.Of<LongInputNet.Layer1>(), longRows, Uniform(33000 * 33, 29), 16, workers);
         }
     }
 
@@ -102,6 +101,8 @@ public class ZeroSkippingTests
     [Fact]
     public void Tiles_leave_out_terms_whose_inputs_are_zero_positive_or_negative()
     {
+        // A layer without bias or activation, so the result is the bare sum.
+        DenseLayer layer = DenseLayer.Of<ZeroTermsNet.Layer1>();
         const int batch = 24, inputs = 48, outputs = 33, zeroColumn = 5, blankSample = 7, infiniteOutput = 20;
         float[] x = Uniform(batch * inputs, 31, 0.1f, 1f);
         for (int b = 0; b < batch; b++)
@@ -121,9 +122,9 @@ public class ZeroSkippingTests
         dz[blankSample * outputs + infiniteOutput] = float.PositiveInfinity;
 
         float[] y = new float[batch * outputs];
-        GenNet.Kernels.DenseForward(y, x, w, [], batch, inputs, outputs, Activation.None, 0f);
+        layer.Forward(y, x, w, [], batch, null);
         float[] dw = new float[inputs * outputs];
-        GenNet.Kernels.DenseBackwardParameters(dw, [], x, dz, batch, inputs, outputs, accumulate: false);
+        layer.BackwardParameters(dw, [], x, dz, batch, null);
         float[] dwColumn = Enumerable.Range(0, inputs).Select(i => dw[i * outputs + infiniteOutput]).ToArray();
         if (SimdHelpers.Width >= 256)
         {
@@ -141,7 +142,8 @@ public class ZeroSkippingTests
     [Fact]
     public void Negative_zero_is_skipped_and_non_finite_inputs_are_not()
     {
-        const int batch = 16, inputs = 40, outputs = 33;
+        DenseLayer layer = DenseLayer.OddShapes.Single(l => l.Inputs == 47 && l.Outputs == 33 && !l.HasBias);
+        const int batch = 16, inputs = 47, outputs = 33;
         float[] x = WithZeros(Uniform(batch * inputs, 11), batch, inputs, 0.9, 12);
         for (int k = 0; k < x.Length; k += 3)
         {
@@ -153,50 +155,78 @@ public class ZeroSkippingTests
         x[5 * inputs + 17] = float.NaN;
         x[9 * inputs + 3] = float.PositiveInfinity;
         float[] w = Uniform(inputs * outputs, 13);
-        float[] y = CheckForward(x, w, batch, inputs, outputs, workers: null);
+        float[] y = CheckForward(layer, x, w, batch, workers: null);
         Assert.All(y.AsSpan(5 * outputs, outputs).ToArray(), v => Assert.True(float.IsNaN(v)));
-        float[] dw = CheckWeightGradient(x, Uniform(batch * outputs, 14), batch, inputs, outputs, workers: null);
+        float[] dw = CheckWeightGradient(layer, x, Uniform(batch * outputs, 14), batch, workers: null);
         Assert.All(dw.AsSpan(17 * outputs, outputs).ToArray(), v => Assert.True(float.IsNaN(v)));
     }
 
-    /// <summary>Forward without bias or activation (so the result is the bare sum), checked against the oracle; then with a
-    /// bias and ReLU against the scalar reference.</summary>
-    private static float[] CheckForward(float[] x, float[] w, int batch, int inputs, int outputs, WorkerPool? workers)
+    /// <summary>The layer's forward pass against the full sum, bit for bit (with a bias when the layer has one).</summary>
+    private static float[] CheckForward(DenseLayer layer, float[] x, float[] w, int batch, WorkerPool? workers)
     {
-        string context = $"DenseForward B={batch} I={inputs} O={outputs} threads={workers?.ThreadCount ?? 1}";
+        int inputs = layer.Inputs, outputs = layer.Outputs;
+        string context = $"DenseForward {layer} B={batch} threads={workers?.ThreadCount ?? 1}";
+        float[] bias = layer.HasBias ? Uniform(outputs, batch + inputs) : [];
         float[] expected = new float[batch * outputs];
-        GenNet.Kernels.DenseBackwardInput(expected, x, Transpose(w, inputs, outputs), batch, outputs, inputs);
-        float[] actual = Filled(batch * outputs, float.NaN);
-        GenNet.Kernels.DenseForward(actual, x, w, [], batch, inputs, outputs, Activation.None, 0f, workers);
-        Assert.True(BitIdentical(expected, actual), context);
-
-        if (x.All(float.IsFinite))
+        if (GenNet.Kernels.VectorWidth == 0)
         {
-            float[] bias = Uniform(outputs, batch + inputs);
-            float[] reference = new float[batch * outputs];
-            GenNet.Kernels.Reference.DenseForward(reference, x, w, bias, batch, inputs, outputs, Activation.ReLU, 0f);
-            GenNet.Kernels.DenseForward(actual, x, w, bias, batch, inputs, outputs, Activation.ReLU, 0f, workers);
-            AssertDenseClose(reference, actual, ForwardMagnitude(x, w, bias, batch, inputs, outputs), context + " (bias, ReLU)");
+            GenNet.Kernels.Reference.DenseForward(expected, x, w, bias, batch, inputs, outputs, layer.Activation, layer.Alpha);
         }
+        else
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                for (int o = 0; o < outputs; o++)
+                {
+                    float acc = FullSum(x, b * inputs, 1, w, o, outputs, inputs);
+                    expected[b * outputs + o] = GenNet.Kernels.Reference.Activate(layer.HasBias ? acc + bias[o] : acc, layer.Activation, layer.Alpha);
+                }
+            }
+        }
+        float[] actual = Filled(batch * outputs, float.NaN);
+        layer.Forward(actual, x, w, bias, batch, workers);
+        Assert.True(BitIdentical(expected, actual), context);
         return expected;
     }
 
-    /// <summary>dw = xᵀ·dz, overwritten and accumulated, against the oracle.</summary>
-    private static float[] CheckWeightGradient(float[] x, float[] dz, int batch, int inputs, int outputs, WorkerPool? workers)
+    /// <summary>dw = xᵀ·dz against the full sum, bit for bit.</summary>
+    private static float[] CheckWeightGradient(DenseLayer layer, float[] x, float[] dz, int batch, WorkerPool? workers)
     {
-        string context = $"DenseBackwardParameters B={batch} I={inputs} O={outputs} threads={workers?.ThreadCount ?? 1}";
+        int inputs = layer.Inputs, outputs = layer.Outputs;
+        string context = $"DenseBackwardParameters {layer} B={batch} threads={workers?.ThreadCount ?? 1}";
         float[] expected = new float[inputs * outputs];
-        GenNet.Kernels.DenseBackwardInput(expected, Transpose(x, batch, inputs), Transpose(dz, batch, outputs), inputs, outputs, batch);
+        if (GenNet.Kernels.VectorWidth == 0)
+        {
+            GenNet.Kernels.Reference.DenseBackwardParameters(expected, [], x, dz, batch, inputs, outputs);
+        }
+        else
+        {
+            for (int i = 0; i < inputs; i++)
+            {
+                for (int o = 0; o < outputs; o++)
+                {
+                    expected[i * outputs + o] = FullSum(x, i, inputs, dz, o, outputs, batch);
+                }
+            }
+        }
         float[] actual = Filled(inputs * outputs, float.NaN);
-        GenNet.Kernels.DenseBackwardParameters(actual, [], x, dz, batch, inputs, outputs, accumulate: false, workers);
-        Assert.True(BitIdentical(expected, actual), context + " (=)");
-
-        float[] start = Uniform(inputs * outputs, batch * 7 + inputs);
-        float[] accumulated = (float[])start.Clone();
-        GenNet.Kernels.DenseBackwardParameters(accumulated, [], x, dz, batch, inputs, outputs, accumulate: true, workers);
-        float[] expectedSum = start.Select((s, k) => s + expected[k]).ToArray();
-        Assert.True(BitIdentical(expectedSum, accumulated), context + " (+=)");
+        layer.BackwardParameters(actual, [], x, dz, batch, workers);
+        Assert.True(BitIdentical(expected, actual), context);
         return expected;
+    }
+
+    /// <summary>Σ_k a[a0 + k·aStride]·b[b0 + k·bStride] over every k in increasing order from 0, with the kernels' multiply-add:
+    /// fused on the Vector512 path and wherever the CPU has FMA.</summary>
+    private static float FullSum(float[] a, int a0, int aStride, float[] b, int b0, int bStride, int count)
+    {
+        bool fused = GenNet.Kernels.VectorWidth == 512 || Fma.IsSupported;
+        float acc = 0f;
+        for (int k = 0; k < count; k++)
+        {
+            float p = a[a0 + k * aStride], q = b[b0 + k * bStride];
+            acc = fused ? MathF.FusedMultiplyAdd(p, q, acc) : p * q + acc;
+        }
+        return acc;
     }
 
     /// <summary>
@@ -219,18 +249,5 @@ public class ZeroSkippingTests
             }
         }
         return x;
-    }
-
-    private static float[] Transpose(float[] m, int rows, int columns)
-    {
-        float[] t = new float[m.Length];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < columns; c++)
-            {
-                t[c * rows + r] = m[r * columns + c];
-            }
-        }
-        return t;
     }
 }

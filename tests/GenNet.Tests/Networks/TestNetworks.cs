@@ -82,3 +82,91 @@ public partial class ChainedDropoutRegressorNet;
 [Dense(13, bias: false)]
 [SoftmaxCrossEntropy]
 public partial class WideTileNet;
+
+// Shaped for the kernel parity tests (Kernels/DenseLayers.cs): between them, every size of 1, 5, 7, 8, 9, 13, 16, 17,
+// 31, 33, 47, 64 and 70 is a layer's input and output, so the products cover one-vector tiles (≤ 8 or 16 columns, full
+// and short), a single padded two-vector block, full two-vector tiles with and without a column tail, at both widths;
+// every activation runs forward at small and wide sizes, and every derivative in an input gradient. Batches (the rows)
+// are chosen by each test.
+[Input(1)]
+[Dense(5, Activation.ReLU)]
+[Dense(7, Activation.LeakyReLU, alpha: 0.01f)]
+[Dense(8, Activation.Sigmoid)]
+[Dense(9, Activation.Tanh)]
+[Dense(13)]
+[Dense(16, Activation.ReLU, bias: false)]
+[Dense(17, Activation.LeakyReLU, alpha: 0.03f)]
+[Dense(31, Activation.Sigmoid)]
+[Dense(33, Activation.Tanh)]
+[Dense(47)]
+[Dense(64, Activation.ReLU)]
+[Dense(70, Activation.LeakyReLU, alpha: 0.01f)]
+[SoftmaxCrossEntropy]
+public partial class OddWideningNet;
+
+[Input(70)]
+[Dense(64, Activation.Sigmoid)]
+[Dense(47, Activation.Tanh)]
+[Dense(33, bias: false)]
+[Dense(31, Activation.ReLU)]
+[Dense(17, Activation.LeakyReLU, alpha: 0.03f)]
+[Dense(16, Activation.Sigmoid)]
+[Dense(13, Activation.Tanh)]
+[Dense(9)]
+[Dense(8, Activation.ReLU, bias: false)]
+[Dense(7, Activation.LeakyReLU, alpha: 0.01f)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(1, Activation.Tanh)]
+[MeanSquaredError]
+public partial class OddNarrowingNet;
+
+// MNIST's reference shapes, for the kernel tests at full size.
+[Input(784)]
+[Dense(512, Activation.ReLU)]
+[Dense(10)]
+[SoftmaxCrossEntropy]
+public partial class MnistShapedNet;
+
+// Zero lists built over several chunks of row blocks (ZeroSkippingTests): a forward batch of 400 rows at K = 784, a weight
+// gradient over 2,100 inputs, and one row block per chunk at K = 33,000.
+[Input(784)]
+[Dense(40, bias: false)]
+[MeanSquaredError]
+public partial class ListChunksNet;
+
+[Input(2100)]
+[Dense(33, bias: false)]
+[MeanSquaredError]
+public partial class WideInputNet;
+
+[Input(33000)]
+[Dense(33, bias: false)]
+[MeanSquaredError]
+public partial class LongInputNet;
+
+// Products big enough to split over a worker pool (WorkerPoolTests, OutOfBoundsTests): by column blocks (wide outputs),
+// by row blocks (narrow outputs), and a one-row forward that splits only when its non-zero inputs select enough of W.
+[Input(4099)]
+[Dense(301, Activation.ReLU)]
+[Dense(333, Activation.Tanh)]
+[Dense(45, Activation.Sigmoid)]
+[MeanSquaredError]
+public partial class SplitWideNet;
+
+[Input(1025)]
+[Dense(3)]
+[MeanSquaredError]
+public partial class SplitTallNet;
+
+// A reduction longer than Kernels.MaxReductionLength (OutOfBoundsTests): the kernels reject it; never instantiated.
+[Input(268435455)]
+[Dense(1, bias: false)]
+[MeanSquaredError]
+public partial class HugeInputNet;
+
+// 48 inputs, a multiple of both tile heights, and 33 outputs, wider than a vector (ZeroSkippingTests): every tile of the
+// weight gradient is a full one and lists its k.
+[Input(48)]
+[Dense(33, bias: false)]
+[MeanSquaredError]
+public partial class ZeroTermsNet;

@@ -46,10 +46,10 @@ public class ArgumentTests
         ["regressor Forward output wrong length"] = Throws<ArgumentException>(() => new RegressorNet(2).Forward(new float[3], new float[3]), "expected OutputSize = 2"),
 
         // Kernels: the sizes and labels KernelArgumentTests leaves out.
-        ["DenseForward outputs negative"] = Throws<ArgumentOutOfRangeException>(() => GenNet.Kernels.DenseForward(new float[4], new float[4], new float[4], [], 1, 1, -1, Activation.None, 0f)),
-        ["DenseBackwardParameters inputs negative"] = Throws<ArgumentOutOfRangeException>(() => GenNet.Kernels.DenseBackwardParameters(new float[4], [], new float[4], new float[4], 1, -1, 1)),
-        ["DenseBackwardParameters workers disposed"] = Throws<ObjectDisposedException>(() => { var p = new WorkerPool(2); p.Dispose(); GenNet.Kernels.DenseBackwardParameters(new float[1], [], new float[1], new float[1], 1, 1, 1, p); }),
-        ["DenseBackwardInput workers disposed"] = Throws<ObjectDisposedException>(() => { var p = new WorkerPool(2); p.Dispose(); GenNet.Kernels.DenseBackwardInput(new float[1], new float[1], new float[1], 1, 1, 1, p); }),
+        ["DenseBackwardParameters batch negative"] = Throws<ArgumentOutOfRangeException>(() => GenNet.Kernels.DenseBackwardParameters<XorNet.Layer2>(new float[16], [], new float[8], new float[2], -1)),
+        ["DenseBackwardParameters workers disposed"] = Throws<ObjectDisposedException>(() => { var p = new WorkerPool(2); p.Dispose(); GenNet.Kernels.DenseBackwardParameters<XorNet.Layer2>(new float[16], [], new float[8], new float[2], 1, p); }),
+        ["DenseBackwardInput workers disposed"] = Throws<ObjectDisposedException>(() => { var p = new WorkerPool(2); p.Dispose(); GenNet.Kernels.DenseBackwardInput<XorNet.Layer2>(new float[8], new float[2], new float[16], new float[8], 1, p); }),
+        ["DenseBackwardInput first layer"] = Throws<InvalidOperationException>(() => GenNet.Kernels.DenseBackwardInput<XorNet.Layer1>(new float[2], new float[8], new float[16], [], 1)),
         ["Softmax classes negative"] = Throws<ArgumentOutOfRangeException>(() => GenNet.Kernels.Softmax(new float[4], new float[4], 1, -1)),
         ["Softmax z short"] = Throws<ArgumentException>(() => GenNet.Kernels.Softmax(new float[30], new float[29], 3, 10), "3 rows of 10 need 30"),
         ["CountCorrect z short"] = Throws<ArgumentException>(() => GenNet.Kernels.CountCorrect(new float[29], new int[3], 3, 10), "3 rows of 10 need 30"),

@@ -1,3 +1,6 @@
+using GenNet.Tests.Kernels;
+using GenNet.Tests.Networks;
+
 namespace GenNet.Tests.Robustness;
 
 /// <summary>
@@ -19,17 +22,14 @@ public class OutOfBoundsTests
         {
             foreach (int batch in (int[])[1, 2, 5, 6, 7, 8, 9, 13])
             {
-                foreach (int inputs in (int[])[0, 1, 3, 4, 8, 13])
+                foreach (DenseLayer layer in DenseLayer.OddShapes)
                 {
-                    foreach (int outputs in (int[])[1, 3, 4, 5, 8, 9, 15, 16, 17, 31, 32, 33, 48, 49])
-                    {
-                        Dense(batch, inputs, outputs, after, s_activations[shapes % s_activations.Length], workers: null);
-                        shapes++;
-                    }
+                    Dense(layer, batch, after, workers: null);
+                    shapes++;
                 }
             }
         }
-        Assert.Equal(2 * 8 * 6 * 14, shapes);
+        Assert.Equal(2 * 8 * DenseLayer.OddShapes.Length, shapes);
     }
 
     [GuardedMemoryFact]
@@ -39,8 +39,8 @@ public class OutOfBoundsTests
         // M·N·K ≥ 2^18, so the work is really split: by column blocks (wide N) and by row blocks (narrow N).
         foreach (bool after in (bool[])[true, false])
         {
-            Dense(67, 131, 129, after, Activation.ReLU, pool);
-            Dense(1031, 1029, 3, after, Activation.None, pool);
+            Dense(DenseLayer.Of<SplitWideNet.Layer2>(), 67, after, pool);
+            Dense(DenseLayer.Of<SplitTallNet.Layer1>(), 1031, after, pool);
         }
     }
 
@@ -115,38 +115,39 @@ public class OutOfBoundsTests
     [GuardedMemoryFact]
     public void A_huge_reduction_length_throws_a_documented_exception_or_computes()
     {
-        const int k = int.MaxValue / 8; // above the threshold on every vector path
+        const int k = int.MaxValue / 8; // above the threshold on every vector path: HugeInputNet's inputs
         // One reserved-but-untouched block serves as both x [1 × K] and w [K × 1]: no physical memory is used unless read.
         using var both = GuardedMemory.Allocate(k, guardAfter: true, fill: 0f);
         var y = new float[1];
-        Exception? e = Record.Exception(() => GenNet.Kernels.DenseForward(y, both.Span, both.Span, [], 1, k, 1, Activation.None, 0f));
+        Exception? e = Record.Exception(() => GenNet.Kernels.DenseForward<HugeInputNet.Layer1>(y, both.Span, both.Span, [], 1));
         Assert.True(e is null or ArgumentException, $"expected success or an ArgumentException, got {e?.GetType().Name}: {e?.Message}");
     }
 
-    private static void Dense(int batch, int inputs, int outputs, bool after, Activation activation, WorkerPool? workers)
+    private static void Dense(DenseLayer layer, int batch, bool after, WorkerPool? workers)
     {
+        int inputs = layer.Inputs, outputs = layer.Outputs;
         using var x = GuardedMemory.Allocate(batch * inputs, after, fill: 0f);
         using var w = GuardedMemory.Allocate(inputs * outputs, after);
-        using var bias = GuardedMemory.Allocate(outputs, after);
+        using var bias = GuardedMemory.Allocate(layer.HasBias ? outputs : 0, after);
         using var y = GuardedMemory.Allocate(batch * outputs, after);
         using var dz = GuardedMemory.Allocate(batch * outputs, after);
         using var dw = GuardedMemory.Allocate(inputs * outputs, after);
         using var db = GuardedMemory.Allocate(outputs, after);
         using var dx = GuardedMemory.Allocate(batch * inputs, after);
-        // Sparse inputs (zeros, every 11th value 1), so the tiles' lists of non-zero columns (Kernels.Gemm.cs,
+        // Sparse inputs (zeros, every 11th value 1), so the tiles' lists of non-zero columns (Gemm/Kernels.Gemm.ZeroLists.cs,
         // ListedSteps) are empty for some row blocks and partly filled for others.
         for (int k = 0; k < x.Span.Length; k += 11)
         {
             x.Span[k] = 1f;
         }
-        GenNet.Kernels.DenseForward(y.Span, x.Span, w.Span, bias.Span, batch, inputs, outputs, activation, 0.1f, workers);
-        GenNet.Kernels.DenseForward(y.Span, x.Span, w.Span, [], batch, inputs, outputs, activation, 0.1f, workers);
-        GenNet.Kernels.DenseBackwardParameters(dw.Span, db.Span, x.Span, dz.Span, batch, inputs, outputs, workers);
-        GenNet.Kernels.DenseBackwardParameters(dw.Span, [], x.Span, dz.Span, batch, inputs, outputs, workers);
-        GenNet.Kernels.DenseBackwardParameters(dw.Span, db.Span, x.Span, dz.Span, batch, inputs, outputs, accumulate: false, workers);
-        GenNet.Kernels.DenseBackwardInput(dx.Span, dz.Span, w.Span, batch, inputs, outputs, workers);
-        GenNet.Kernels.DenseBackwardInput(dx.Span, dz.Span, w.Span, x.Span, batch, inputs, outputs, activation, 0.1f, workers);
+        layer.Forward(y.Span, x.Span, w.Span, bias.Span, batch, workers);
+        layer.BackwardParameters(dw.Span, db.Span, x.Span, dz.Span, batch, workers);
+        layer.BackwardParameters(dw.Span, [], x.Span, dz.Span, batch, workers);
+        if (layer.HasInputGradient)
+        {
+            layer.BackwardInput(dx.Span, dz.Span, w.Span, x.Span, batch, workers);
+        }
         // The element-wise backward on the same exact spans.
-        GenNet.Kernels.ActivationBackward(dz.Span, y.Span, activation, 0.1f);
+        GenNet.Kernels.ActivationBackward(dz.Span, y.Span, layer.Activation, 0.1f);
     }
 }

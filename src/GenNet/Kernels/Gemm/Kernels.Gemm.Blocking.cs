@@ -1,0 +1,163 @@
+using System.Runtime.CompilerServices;
+
+namespace GenNet;
+
+// Blocking: the loop over one part's row and column blocks, and the choice of tile for each block. Kept apart from the
+// tiles because it is the one place that knows which block is full, short, listed or packed.
+public static unsafe partial class Kernels
+{
+    /// <summary>
+    /// Computes part <paramref name="part"/> of <paramref name="parts"/>: a contiguous range of column blocks when
+    /// there are enough of them (each part then packs only its own panels), else a range of row blocks.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void GemmPart<TLayer>(void* state, int part, int parts)
+        where TLayer : struct, IDenseLayerKernels
+    {
+        GemmJob* g = (GemmJob*)state;
+        // A result at most one vector wide (the 10 logits of MNIST) takes one-vector tiles: a two-vector tile would
+        // spend most of its FMAs on padding. The choice depends only on N, never on the split.
+        bool narrow = g->N <= TileCols / 2;
+        int nr = narrow ? TileCols / 2 : TileCols;
+        int colBlocks = (g->N + nr - 1) / nr;
+        int mr = TileRows;
+        int rowBlocks = (g->M + mr - 1) / mr;
+        int c0 = 0, c1 = colBlocks, r0 = 0, r1 = rowBlocks;
+        if (colBlocks >= parts)
+        {
+            c0 = (int)((long)colBlocks * part / parts);
+            c1 = (int)((long)colBlocks * (part + 1) / parts);
+        }
+        else
+        {
+            r0 = (int)((long)rowBlocks * part / parts);
+            r1 = (int)((long)rowBlocks * (part + 1) / parts);
+        }
+        if (c0 >= c1 || r0 >= r1)
+        {
+            return;
+        }
+
+        int k = g->K;
+        bool oneRow = g->M < mr && !g->BTransposed;
+        // Full tiles (a full row block of a one-vector result, whatever its width, or a full two-vector tile) run the
+        // layer's tile with the epilogue fused, unless the epilogue is one only the engine computes (Sigmoid, Tanh forward).
+        bool fused = HasFusedTile<TLayer>(g);
+        // Zero skipping in tiles (GemmJob.SkipZeroInputs): each full row block's list of k, built once per chunk of row
+        // blocks and read by every column block, by the layer's fused and accumulator tiles alike. One-vector results
+        // (the 10 logits) and the Vector128 path sum every k: listing a1's zeros for the 10-logit products cost more than
+        // it saved (--breakdown, alternating runs: L2 forward 20.1 → 26.9 µs, dW2 22.0 → 37.1 µs).
+        bool listed = g->SkipZeroInputs && !oneRow && !narrow && SimdHelpers.Width >= 256 && (g->AColStride == 1 || g->ARowStride == 1);
+        int chunk = listed ? Math.Max(1, ListBudget / (k + 2)) : r1 - r0;
+        // Scratch: the B panel, the A tail, then (when listed) the lists and one bit per k.
+        nint bitWords = listed ? (k + 63) / 64 : 0;
+        float* panel = GemmScratch.Get((nint)k * (nr + mr) + (listed ? (nint)chunk * (k + 2) + 2 * bitWords : 0));
+        float* aTail = panel + (nint)k * nr;
+        int* lists = (int*)(aTail + (nint)k * mr);
+        ulong* bits = (ulong*)(lists + (listed ? (nint)chunk * (k + 2) : 0));
+        float* tile = stackalloc float[MaxTileFloats];
+
+        if (oneRow)
+        {
+            RowsPart(g, c0, c1, nr, panel, tile);
+            return;
+        }
+
+        int lastRow = (r1 - 1) * mr;
+        int lastRows = g->M - lastRow;
+        if (lastRows < mr)
+        {
+            PackRows(aTail, g, lastRow, lastRows);
+        }
+
+        for (int rc = r0; rc < r1; rc += chunk)
+        {
+            int rcEnd = Math.Min(r1, rc + chunk);
+            if (listed)
+            {
+                // Full row blocks only; the short last one (packed into aTail) sums every k.
+                int fullBlocks = Math.Min(rcEnd, g->M / mr) - rc;
+                if (g->AColStride == 1)
+                {
+                    ListNonZeroColumnsOfRows(g, rc * mr, fullBlocks, mr, lists, bits);
+                }
+                else
+                {
+                    ListNonZeroColumnsOfColumns(g, rc * mr, fullBlocks, mr, lists, bits);
+                }
+            }
+            for (int cb = c0; cb < c1; cb++)
+            {
+                int j = cb * nr;
+                int cols = Math.Min(nr, g->N - j);
+                // With Vector512 a full column block of an untransposed B is read where it lies (see the top of the file).
+                float* b = panel;
+                nint ldb = nr;
+                if (g->BTransposed)
+                {
+                    PackPanelTransposed(panel, g, j, cols, nr);
+                }
+                else if (cols == nr && SimdHelpers.Width == 512)
+                {
+                    b = g->B + j;
+                    ldb = g->Ldb;
+                }
+                else
+                {
+                    PackPanel(panel, g, j, cols, nr);
+                }
+                for (int rb = rc; rb < rcEnd; rb++)
+                {
+                    int* list = listed ? lists + (nint)(rb - rc) * (k + 2) : null;
+                    if (list != null && rb * mr + mr <= g->M && list[0] < k)
+                    {
+                        TileAt<TLayer, ListedSteps>(g, rb * mr, j, cols, b, ldb, aTail, tile, fused, narrow, nr, mr, new ListedSteps(list));
+                    }
+                    else
+                    {
+                        TileAt<TLayer, EveryStep>(g, rb * mr, j, cols, b, ldb, aTail, tile, fused, narrow, nr, mr, new EveryStep(k));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The tile of C at row <paramref name="i"/>, column <paramref name="j"/> (<paramref name="cols"/> wide) from the
+    /// column block <paramref name="b"/> (row stride <paramref name="ldb"/>). With Vector512 and Vector256, a full 8×32 or
+    /// 6×16 tile, or a full row block of a one-vector result, runs the layer's fused tile when <paramref name="fused"/>;
+    /// any other tile runs the layer's accumulator tile into the scratch <paramref name="tile"/>, and
+    /// <see cref="Epilogue"/> stores the part inside C. With Vector128, the engine's own tiles and <see cref="Epilogue"/>.
+    /// </summary>
+    /// <remarks>
+    /// Full tiles store from registers rather than through the scratch: the scratch cost a store and a reload of every
+    /// accumulator (zmm stores read back as ymm halves), ≈ 15% of a K = 128 weight-gradient tile with Vector512; with
+    /// Vector256, the scratch and Epilogue held the 784×512 weight gradient at 59% of peak.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileAt<TLayer, TSteps>(GemmJob* g, int i, int j, int cols, float* b, nint ldb, float* aTail, float* tile,
+        bool fused, bool narrow, int nr, int mr, TSteps steps)
+        where TLayer : struct, IDenseLayerKernels
+        where TSteps : struct, IReductionSteps
+    {
+        int rows = Math.Min(mr, g->M - i);
+        float* a = aTail;
+        nint rs = 1, cs = mr;
+        if (rows == mr)
+        {
+            a = g->A + i * g->ARowStride;
+            rs = g->ARowStride;
+            cs = g->AColStride;
+        }
+        switch (SimdHelpers.Width)
+        {
+            case >= 256 when fused && rows == mr && (narrow || cols == nr):
+                LayerTile<TLayer, TSteps>(g, i, j, a, rs, cs, b, ldb, steps);
+                return;
+            case >= 256: LayerAccumulatorTile<TLayer, TSteps>(g, a, rs, cs, b, ldb, steps, tile); break;
+            case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, g->K, tile); break;
+            default: Tile128(a, rs, cs, b, ldb, g->K, tile); break;
+        }
+        Epilogue(g, g->C + i * g->Ldc + j, tile, nr, rows, cols, g->Bias == null ? null : g->Bias + j);
+    }
+}
