@@ -19,8 +19,6 @@ internal static class TypeNames
     public const string Intrinsics = "global::System.Runtime.Intrinsics";
     public const string X86 = "global::System.Runtime.Intrinsics.X86";
     public const string Activation = "global::GenNet.Activation";
-    public const string Conv2DGeometry = "global::GenNet.Conv2DGeometry";
-    public const string Pool2DGeometry = "global::GenNet.Pool2DGeometry";
     public const string WorkerPool = "global::GenNet.WorkerPool";
     public const string Arena = "global::GenNet.Arena";
     public const string Guard = "global::GenNet.Guard";

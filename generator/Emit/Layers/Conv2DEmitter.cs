@@ -6,6 +6,8 @@ namespace GenNet.Generator.Emit;
 /// the layer's sizes as one constant geometry.</summary>
 internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
 {
+    private const string Geometry = "global::GenNet.Conv2DGeometry";
+
     protected override string Declaration(Conv2DSpec layer) => Attribute("Conv2D", Ints(layer.Filters, layer.KernelHeight, layer.KernelWidth),
         ActivationArgument(layer.Activation), Literals.Int(layer.Stride), $"global::GenNet.Padding.{layer.Padding}", Bool(layer.HasBias),
         Literals.Float(layer.Activation == ActivationKind.LeakyReLU ? layer.Alpha : 0.01f));
@@ -24,7 +26,7 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
     protected override void EmitMembers(SourceWriter w, NetworkSpec network, Conv2DSpec layer)
     {
         Shape i = layer.Input, o = layer.Output;
-        w.Line($"private static readonly {TypeNames.Conv2DGeometry} Geometry{layer.Number} = new({Ints(i.Channels, i.Height, i.Width, layer.Filters, layer.KernelHeight, layer.KernelWidth, layer.Stride, layer.PadTop, layer.PadLeft, o.Height, o.Width)});");
+        w.Line($"private static readonly {Geometry} Geometry{layer.Number} = new({Ints(i.Channels, i.Height, i.Width, layer.Filters, layer.KernelHeight, layer.KernelWidth, layer.Stride, layer.PadTop, layer.PadLeft, o.Height, o.Width)});");
     }
 
     /// <summary>a_n = act(conv(x_n, W_n) + b_n), activation applied per plane after the sums.</summary>

@@ -22,7 +22,7 @@ internal sealed class DenseEmitter : LayerEmitter<DenseSpec>
     {
         int n = layer.Number;
         w.Line($"// Layer {n}: Dense {layer.Inputs} → {layer.Outputs}{ActivationSuffix(layer)}. {Math(layer.Flow.Output)} = {ForwardMath(layer)}");
-        w.Line($"{TypeNames.Kernels}.DenseForward<{MicroKernelEmitter.TypeName(network, layer)}>({Rows(layer.Flow.Output)}, {ForwardInput(layer)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, _workers);");
+        w.Line($"{TypeNames.Kernels}.DenseForward<{DenseTileEmitter.TypeName(network, layer)}>({Rows(layer.Flow.Output)}, {ForwardInput(layer)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, _workers);");
     }
 
     /// <summary>
@@ -34,7 +34,7 @@ internal sealed class DenseEmitter : LayerEmitter<DenseSpec>
     protected override void EmitBackward(SourceWriter w, NetworkSpec network, DenseSpec layer)
     {
         int n = layer.Number;
-        string type = MicroKernelEmitter.TypeName(network, layer);
+        string type = DenseTileEmitter.TypeName(network, layer);
         string output = layer.Flow.Output, dz = Rows(layer.Flow.OutputGradient);
         w.Line($"// Layer {n}: Dense {layer.Inputs} → {layer.Outputs}{ActivationSuffix(layer)}.");
         if (layer.Activation != ActivationKind.None && !layer.DerivativeFusedIntoNext)
@@ -65,13 +65,13 @@ internal sealed class DenseEmitter : LayerEmitter<DenseSpec>
     protected override void EmitMembers(SourceWriter w, NetworkSpec network, DenseSpec layer)
     {
         w.Line();
-        MicroKernelEmitter.EmitLayer(w, network, layer);
+        DenseTileEmitter.EmitLayer(w, network, layer);
     }
 
     public override void EmitSharedTypes(SourceWriter w, NetworkSpec network)
     {
         w.Line();
-        MicroKernelEmitter.EmitMath(w, network);
+        DenseTileEmitter.EmitMath(w, network);
     }
 
     private static string ActivationSuffix(DenseSpec layer) => layer.Activation switch

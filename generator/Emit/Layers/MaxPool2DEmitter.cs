@@ -5,6 +5,8 @@ namespace GenNet.Generator.Emit;
 /// <summary>[MaxPool2D]: forward takes each window's largest value; backward finds it again in the input.</summary>
 internal sealed class MaxPool2DEmitter : LayerEmitter<MaxPool2DSpec>
 {
+    private const string Geometry = "global::GenNet.Pool2DGeometry";
+
     protected override string Declaration(MaxPool2DSpec layer) => Attribute("MaxPool2D", Ints(layer.Window, layer.Stride));
 
     protected override void EmitMembers(SourceWriter w, NetworkSpec network, MaxPool2DSpec layer) => EmitGeometry(w, layer);
@@ -28,6 +30,6 @@ internal sealed class MaxPool2DEmitter : LayerEmitter<MaxPool2DSpec>
     public static void EmitGeometry(SourceWriter w, Pool2DSpec layer)
     {
         Shape i = layer.Input, o = layer.Output;
-        w.Line($"private static readonly {TypeNames.Pool2DGeometry} Geometry{layer.Number} = new({Ints(i.Channels, i.Height, i.Width, layer.Window, layer.Stride, o.Height, o.Width)});");
+        w.Line($"private static readonly {Geometry} Geometry{layer.Number} = new({Ints(i.Channels, i.Height, i.Width, layer.Window, layer.Stride, o.Height, o.Width)});");
     }
 }

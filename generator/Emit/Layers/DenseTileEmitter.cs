@@ -15,7 +15,7 @@ namespace GenNet.Generator.Emit;
 /// engine's epilogue stores; these are the only Vector512 and Vector256 tiles there are. The engine keeps the threads,
 /// zero lists, packing, the one-row path and the Vector128 and scalar paths.
 /// </summary>
-internal static class MicroKernelEmitter
+internal static class DenseTileEmitter
 {
     /// <summary>The two vector widths with tiles, widest first, shaped as the engine's (Gemm/Kernels.Gemm.cs, TileRows and
     /// TileCols).</summary>
