@@ -79,9 +79,12 @@ internal static class ModelCommands
 
     private static IClassifier LoadModel(string path, out Networks.Entry entry)
     {
-        if (!File.Exists(path))
+        switch (FileProbe.KindOf(path))
         {
-            throw new UserException($"Cannot load the model: no file at {Path.GetFullPath(path)}.");
+            case FileKind.Missing:
+                throw new UserException($"Cannot load the model: no file at {Path.GetFullPath(path)}.");
+            case not FileKind.Regular and var kind: // checked before anything opens it: a FIFO would block
+                throw new UserException($"Cannot load the model: {Path.GetFullPath(path)} is {FileProbe.Describe(kind)}, not a model file.");
         }
         // Model files name their architecture; pick the declared network that matches (ModelFile.Load checks it all).
         entry = Networks.PeekModelHash(path) is ulong hash && Networks.ByHash(hash) is { } known ? known : Networks.All[0];

@@ -89,7 +89,7 @@ public class IdxReaderTests
     public void Dimensions_whose_product_exceeds_an_array_are_rejected()
     {
         var e = ReadBroken(IdxBytes.Build(0x0803, [int.MaxValue, 28, 28], []), gzip: false, "images");
-        Assert.Contains("largest array", e.Message);
+        Assert.Contains("the most an IDX file may hold", e.Message);
     }
 
     [Theory]
