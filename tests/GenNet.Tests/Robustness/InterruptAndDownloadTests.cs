@@ -143,7 +143,7 @@ public class InterruptAndDownloadTests
     }
 
     [Fact]
-    public void Ctrl_c_while_loading_the_data_says_nothing_was_written()
+    public void Ctrl_c_while_loading_the_data_says_nothing_was_written_in_train_evaluate_and_predict()
     {
         using var data = new TinyMnist();
         using var cancelled = new CancellationTokenSource();
@@ -152,6 +152,18 @@ public class InterruptAndDownloadTests
         Assert.True(result.ExitCode == ExitCodes.Interrupted, result.ToString());
         Assert.Equal("Interrupted while loading the data; no model, checkpoint, plot or metrics file was written.", result.Error.TrimEnd());
         Assert.False(File.Exists(data.File("m.gnet")));
+
+        using (var net = new GenNet.Models.MnistMlp(1))
+        {
+            GenNet.Serialization.ModelFile.Save(net, data.File("m.gnet"));
+        }
+        foreach (string[] args in (string[][])[["evaluate"], ["predict", "--index", "0"]])
+        {
+            var evaluate = AppRunner.Run(cancelled.Token, [.. args, "--model", data.File("m.gnet"), "--data", data.Directory, "--no-download"]);
+            Assert.True(evaluate.ExitCode == ExitCodes.Interrupted, evaluate.ToString());
+            Assert.Equal("Interrupted; nothing was written.", evaluate.Error.TrimEnd());
+            Assert.Equal("", evaluate.Output);
+        }
     }
 
     /// <summary>Standard output that pulls the interrupt when a line starting with <paramref name="trigger"/> is written.</summary>
