@@ -240,7 +240,8 @@ internal static class TrainCommand
             if (i < finalWrites.Count)
             {
                 var (option, path, done, write) = finalWrites[i];
-                Write(option, path, write, "the files before it in this list were written: model, plot, metrics");
+                Write(option, path, write, i == 0 ? "no other final output was written"
+                    : $"written before it: {string.Join(", ", finalWrites.Take(i).Select(w => $"{w.Option} {w.Path}"))}");
                 ui.Line(done);
             }
         }

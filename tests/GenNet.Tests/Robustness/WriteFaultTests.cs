@@ -45,7 +45,7 @@ public class WriteFaultTests
             File.WriteAllBytes(disk.File(name), s_previous);
             disk.Fill();
             var result = AppAssert.RunWithin(120, data.Train("--epochs", "1", "--save", data.File("m.gnet"), option, disk.File(name)));
-            AppAssert.OneLineError(result, ExitCodes.WriteFailed, $"cannot write {option}", "No space left on device");
+            AppAssert.OneLineError(result, ExitCodes.WriteFailed, $"cannot write {option}", "No space left on device", $"written before it: --save {data.File("m.gnet")}");
             Assert.Contains("model saved to", result.Output); // the writes before it went through
             Assert.Equal(s_previous, File.ReadAllBytes(disk.File(name)));
             Assert.Equal([name], disk.Names());
