@@ -38,7 +38,8 @@ namespace GenNet.Serialization;
 /// bounds every length by the bytes that remain. Because a hand-edited file with a recomputed checksum passes that
 /// check, every field is then validated on its own: a known optimizer name, a finite positive learning rate, finite
 /// parameters and optimizer state, non-negative counters, non-zero generator states, and counters that agree with
-/// each other (the optimizer's steps equal the trainer's, the sampler's epoch and position match the trainer's);
+/// each other (the trainer's total steps cover its steps in the epoch, the sampler's epoch and position match the
+/// trainer's; the optimizer's step count is not compared, since an optimizer may also be stepped outside a trainer);
 /// <see cref="RestoreInto"/> adds the checks that need the network and data (sizes, a step inside the epoch). Each
 /// failure is an <see cref="InvalidDataException"/> whose message starts with the file name and names the field.</para>
 /// </remarks>
@@ -332,10 +333,6 @@ public sealed class Checkpoint
         if (trainer.TotalSteps < trainer.StepInEpoch)
         {
             throw Invalid(path, "trainer total steps", trainer.TotalSteps, $"at least the step in epoch, {trainer.StepInEpoch}");
-        }
-        if (trainer.TotalSteps != steps)
-        {
-            throw Invalid(path, "trainer total steps", trainer.TotalSteps, $"the optimizer's step count, {steps} (one optimizer step per training step)");
         }
         if (sampler.Epoch != trainer.EpochsCompleted + (sampler.InEpoch ? 1 : 0))
         {
