@@ -106,6 +106,31 @@ public class InterruptAndDownloadTests
     }
 
     [Fact]
+    public void Ctrl_c_during_a_download_stops_it_at_once_and_leaves_no_partial_file()
+    {
+        using var server = new SilentServer();
+        using var tmp = new TempDirectory();
+        (IReadOnlyList<Uri> mirrors, TimeSpan deadline) = (DataLocator.DownloadMirrors, DataLocator.DownloadDeadline);
+        DataLocator.DownloadMirrors = [server.Mirror("a")];
+        DataLocator.DownloadDeadline = TimeSpan.FromSeconds(60);
+        try
+        {
+            using var interrupt = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            var clock = Stopwatch.StartNew();
+            var result = AppRunner.Run(interrupt.Token, "train", "--data", tmp.File("mnist"), "--epochs", "1", "--save", tmp.File("m.gnet"));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{clock.Elapsed.TotalSeconds:F1} s");
+            Assert.True(result.ExitCode == ExitCodes.Interrupted, result.ToString());
+            Assert.Equal("Interrupted while loading the data; no model, checkpoint, plot or metrics file was written.", result.Error.TrimEnd());
+            Assert.Empty(Directory.GetFiles(tmp.File("mnist")));
+            Assert.False(File.Exists(tmp.File("m.gnet")));
+        }
+        finally
+        {
+            (DataLocator.DownloadMirrors, DataLocator.DownloadDeadline) = (mirrors, deadline);
+        }
+    }
+
+    [Fact]
     public async Task Sigterm_is_handled_like_ctrl_c_checkpoint_and_exit_143()
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
