@@ -23,8 +23,8 @@ internal enum FileKind
 /// .NET reports no file type beyond "directory", so on Linux this calls libc's <c>statx</c> (whose struct layout,
 /// unlike <c>stat</c>'s, is the same on every architecture) through a function pointer, as
 /// <see cref="DirectorySync"/> does. Where <c>statx</c> is missing (other systems), a path that is not a directory
-/// counts as a regular file when it exists. The check and the open are two steps: a path replaced in between is not
-/// caught.
+/// counts as a regular file when it exists, and <see cref="Identity"/> is null (hard links are then not recognised).
+/// The check and the open are two steps: a path replaced in between is not caught.
 /// </remarks>
 internal static unsafe class FileProbe
 {
