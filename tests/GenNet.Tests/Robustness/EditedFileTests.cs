@@ -12,16 +12,28 @@ namespace GenNet.Tests.Robustness;
 /// Issue 13, class 7: checkpoints and model files edited by hand, with a recomputed valid CRC, are refused on load
 /// with a message naming the field; <see cref="ModelFile.Save(INetwork, string)"/> refuses non-finite parameters.
 /// </summary>
-public class EditedFileTests
+public class EditedFileTests : IClassFixture<EditedFileTests.GoodRun>
 {
-    /// <summary>One real checkpoint (one epoch of the tiny set, RMSprop), written once for all the cases.</summary>
-    private static readonly Lazy<(TinyMnist Data, Checkpoint Checkpoint)> s_run = new(() =>
+    /// <summary>One real checkpoint and model (one epoch of the tiny set, RMSprop), written once for all the cases.</summary>
+    public sealed class GoodRun : IDisposable
     {
-        var data = new TinyMnist();
-        var result = AppAssert.RunWithin(120, data.Train("--epochs", "1", "--checkpoint", data.File("good.gnck"), "--save", data.File("good.gnet")));
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return (data, Checkpoint.Load(data.File("good.gnck")));
-    });
+        public GoodRun()
+        {
+            var result = AppAssert.RunWithin(120, Data.Train("--epochs", "1", "--checkpoint", Data.File("good.gnck"), "--save", Data.File("good.gnet")));
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Checkpoint = Checkpoint.Load(Data.File("good.gnck"));
+        }
+
+        public TinyMnist Data { get; } = new();
+
+        public Checkpoint Checkpoint { get; }
+
+        public void Dispose() => Data.Dispose();
+    }
+
+    private readonly GoodRun _run;
+
+    public EditedFileTests(GoodRun run) => _run = run;
 
     private static Checkpoint Copy(Checkpoint c, string? optimizer = null, float? learningRate = null, long? steps = null, float[]? parameters = null,
         float[]? state = null, SamplerState? sampler = null, GenNet.Training.TrainerState? trainer = null, string? metadata = null) => new()
@@ -107,7 +119,7 @@ public class EditedFileTests
     [MemberData(nameof(Edits))]
     public void A_hand_edited_checkpoint_with_a_valid_checksum_is_refused_naming_the_field(string edit, string field)
     {
-        var (data, good) = s_run.Value;
+        var (data, good) = (_run.Data, _run.Checkpoint);
         using var tmp = new TempDirectory();
         string path = tmp.File("edited.gnck");
         File.WriteAllBytes(path, Edit(good, edit).Serialize()); // Serialize recomputes the CRC
@@ -119,7 +131,7 @@ public class EditedFileTests
     [Fact]
     public void The_unedited_checkpoint_resumes()
     {
-        var (data, good) = s_run.Value;
+        var (data, good) = (_run.Data, _run.Checkpoint);
         using var tmp = new TempDirectory();
         File.WriteAllBytes(tmp.File("same.gnck"), Copy(good).Serialize());
         var result = AppAssert.RunWithin(60, data.Train("--resume", tmp.File("same.gnck"), "--epochs", "2"));
@@ -132,7 +144,7 @@ public class EditedFileTests
     [InlineData(float.NegativeInfinity)]
     public void A_model_file_holding_a_non_finite_weight_with_a_valid_checksum_is_refused(float value)
     {
-        var (data, _) = s_run.Value;
+        TinyMnist data = _run.Data;
         using var tmp = new TempDirectory();
         byte[] bytes = File.ReadAllBytes(data.File("good.gnet"));
         int architectureBytes = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(16));
