@@ -89,7 +89,7 @@ internal static class Cli
         return command;
     }
 
-    /// <summary>Our own errors become one line on stderr and exit code 2, never a stack trace.</summary>
+    /// <summary>Our own errors become one line on stderr and their exit code (2 unless said otherwise), never a stack trace.</summary>
     private static int Guarded(Ui ui, Func<int> action)
     {
         try
@@ -99,12 +99,17 @@ internal static class Cli
         catch (UserException e)
         {
             ui.Fail(e.Message);
-            return ExitCodes.UsageOrData;
+            return e.ExitCode;
+        }
+        catch (InterruptedRunException e)
+        {
+            ui.Error.WriteLine(e.Message);
+            return Program.InterruptExitCode;
         }
         catch (OperationCanceledException)
         {
-            ui.Error.WriteLine("Interrupted.");
-            return ExitCodes.Interrupted;
+            ui.Error.WriteLine("Interrupted; nothing was written.");
+            return Program.InterruptExitCode;
         }
     }
 }

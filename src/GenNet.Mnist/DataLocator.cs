@@ -1,4 +1,5 @@
 using GenNet.Data;
+using GenNet.Serialization;
 
 namespace GenNet.Mnist;
 
@@ -6,6 +7,15 @@ namespace GenNet.Mnist;
 internal static class DataLocator
 {
     public const string DefaultDirectory = "data/mnist";
+
+    /// <summary>How long one download attempt (one file from one mirror) may take.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the whole download may take, all files and mirrors together (tests shorten it).</summary>
+    internal static TimeSpan DownloadDeadline { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Where the files are fetched from (tests point it at a loopback server).</summary>
+    internal static IReadOnlyList<Uri> DownloadMirrors { get; set; } = MnistDownloader.DefaultMirrors;
 
     public static string Resolve(string? option)
     {
@@ -24,10 +34,16 @@ internal static class DataLocator
     /// <exception cref="UserException">The files are missing and could not be fetched, or are damaged.</exception>
     public static MnistDataset Load(string directory, bool allowDownload, TextWriter log, CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> missing = Directory.Exists(directory) ? MnistDataset.FindMissingFiles(directory) : MnistDataset.StandardFiles;
+        FileKind kind = FileProbe.KindOf(directory);
+        if (kind is not FileKind.Directory and not FileKind.Missing)
+        {
+            throw new UserException($"The data directory {directory} is {FileProbe.Describe(kind)}; point --data (or {MnistDownloader.DataEnvironmentVariable}) at the directory that holds the four IDX files.");
+        }
+        IReadOnlyList<string> missing = kind == FileKind.Directory ? MnistDataset.FindMissingFiles(directory) : MnistDataset.StandardFiles;
         if (missing.Count > 0)
         {
-            bool fashion = ClassNames.ForDirectory(directory) == ClassNames.FashionMnist;
+            // Only the "fashion" in the path matters here; a broken classes.txt is reported once the files are there.
+            bool fashion = directory.Contains("fashion", StringComparison.OrdinalIgnoreCase);
             if (!allowDownload || fashion)
             {
                 throw new UserException(
@@ -38,7 +54,7 @@ internal static class DataLocator
             log.WriteLine($"MNIST files missing in {directory}; downloading them…");
             try
             {
-                var downloader = new MnistDownloader { Log = log, RequestTimeout = TimeSpan.FromSeconds(30) };
+                var downloader = new MnistDownloader { Log = log, RequestTimeout = RequestTimeout, TotalTimeout = DownloadDeadline, Mirrors = DownloadMirrors };
                 downloader.DownloadMissingAsync(directory, cancellationToken).GetAwaiter().GetResult();
             }
             catch (DataDownloadException e)

@@ -15,6 +15,7 @@ internal static class ModelCommands
     {
         using IClassifier network = LoadModel(modelPath, out Networks.Entry entry);
         MnistDataset data = DataLocator.Load(DataLocator.Resolve(dataOption), !noDownload, ui.Output, interrupt);
+        interrupt.ThrowIfCancellationRequested(); // Ctrl+C or SIGTERM while loading: one line, exit 130 or 143
         int correct = network.Evaluate(data.Test.Pixels, data.Test.Labels, data.Test.Count, out float loss);
         ConfusionMatrix confusion = ConfusionMatrix.Compute(network, data.Test.Pixels, data.Test.Labels, data.Test.Count);
         ui.Line($"model {Path.GetFullPath(modelPath)}: {entry.Name} = {entry.Description.Architecture}");
@@ -28,6 +29,7 @@ internal static class ModelCommands
     {
         using IClassifier network = LoadModel(modelPath, out _);
         MnistDataset data = DataLocator.Load(DataLocator.Resolve(dataOption), !noDownload, ui.Output, interrupt);
+        interrupt.ThrowIfCancellationRequested(); // Ctrl+C or SIGTERM while loading: one line, exit 130 or 143
         if (index < 0 || index >= data.Test.Count)
         {
             throw new UserException($"--index must be between 0 and {data.Test.Count - 1} (the test set has {data.Test.Count} images; got {index}).");
@@ -79,9 +81,12 @@ internal static class ModelCommands
 
     private static IClassifier LoadModel(string path, out Networks.Entry entry)
     {
-        if (!File.Exists(path))
+        switch (FileProbe.KindOf(path))
         {
-            throw new UserException($"Cannot load the model: no file at {Path.GetFullPath(path)}.");
+            case FileKind.Missing:
+                throw new UserException($"Cannot load the model: no file at {Path.GetFullPath(path)}.");
+            case not FileKind.Regular and var kind: // checked before anything opens it: a FIFO would block
+                throw new UserException($"Cannot load the model: {Path.GetFullPath(path)} is {FileProbe.Describe(kind)}, not a model file.");
         }
         // Model files name their architecture; pick the declared network that matches (ModelFile.Load checks it all).
         entry = Networks.PeekModelHash(path) is ulong hash && Networks.ByHash(hash) is { } known ? known : Networks.All[0];

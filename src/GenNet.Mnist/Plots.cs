@@ -1,3 +1,4 @@
+using GenNet.Serialization;
 using GenNet.Training;
 using ScottPlot;
 
@@ -80,7 +81,10 @@ internal static class Plots
         multiplot.AddPlot(heat);
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         loss.Title($"{title}\nLoss (cross-entropy)");
-        multiplot.SavePng(path, 1950, 620);
+        // Rendered in memory and written atomically, so a full disk never leaves half a PNG over the previous one.
+        using Image image = multiplot.Render(1950, 620);
+        byte[] png = image.GetImageBytes(ImageFormat.Png, 100);
+        AtomicFile.Write(path, file => file.Write(png));
     }
 
     private static void AddLine(Plot plot, double[] x, double[] y, string label)

@@ -9,22 +9,36 @@ public static class Program
     public static int Main(string[] args)
     {
         using var interrupt = new CancellationTokenSource();
-        // During training, the first Ctrl+C finishes the current step, checkpoints and exits 130; a second one, or
-        // one at any other time (loading, evaluating), ends the process at once as usual.
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        // The first Ctrl+C (SIGINT) or SIGTERM asks the command to stop where it safely can: training finishes the
+        // current step, checkpoints and exits 130 (143 for SIGTERM); loading the data, evaluating and the final
+        // writes stop before the next file and print one line saying what was and was not written. A second
+        // signal ends the process at once.
+        Action<PosixSignalContext> stop = context =>
         {
-            if (TrainingInProgress && !interrupt.IsCancellationRequested)
+            if (interrupt.IsCancellationRequested)
             {
-                context.Cancel = true;
-                Console.Error.WriteLine("Interrupt: stopping after the current step (press Ctrl+C again to quit at once)…");
-                interrupt.Cancel();
+                return;
             }
-        });
+            context.Cancel = true;
+            s_terminated = context.Signal == PosixSignal.SIGTERM;
+            if (TrainingInProgress)
+            {
+                Console.Error.WriteLine($"{(s_terminated ? "SIGTERM" : "Interrupt")}: stopping after the current step (press Ctrl+C again to quit at once)…");
+            }
+            interrupt.Cancel();
+        };
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, stop);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop);
         return Run(args, Console.Out, Console.Error, interrupt.Token);
     }
 
     /// <summary>True while a training loop watches the interrupt token (set by <c>train</c>).</summary>
     internal static volatile bool TrainingInProgress;
+
+    private static volatile bool s_terminated;
+
+    /// <summary>The exit code of a run stopped by a signal: 143 after SIGTERM, else 130 (Ctrl+C, or a cancelled token in tests).</summary>
+    internal static int InterruptExitCode => s_terminated ? ExitCodes.Terminated : ExitCodes.Interrupted;
 
     /// <summary>Runs the app in-process with the given writers (tests use this); returns the exit code (see <see cref="ExitCodes"/>).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken interrupt = default)

@@ -12,14 +12,21 @@ internal static class TrainCommand
 {
     public const int DefaultEpochs = 5;
 
+    /// <summary>
+    /// The lowest learning rate: <c>--lr</c> below it is refused, and <c>--lr-decay</c> never takes the rate under
+    /// it (the decayed rate would otherwise underflow to 0, which no optimizer accepts). The same floor as
+    /// <see cref="StepDecaySchedule"/>'s.
+    /// </summary>
+    public const float MinLearningRate = 1e-30f;
+
     public static int Execute(TrainArgs a, Ui ui, CancellationToken interrupt)
     {
         long wallStart = Stopwatch.GetTimestamp();
         Validate(a);
-        string? save = OutputPath(a.Save, "--save");
-        string? plot = OutputPath(a.Plot, "--plot");
-        string? metricsPath = OutputPath(a.Metrics, "--metrics");
-        string? checkpointPath = OutputPath(a.Checkpoint, "--checkpoint");
+        string? save = OutputPaths.Check(a.Save, "--save");
+        string? plot = OutputPaths.Check(a.Plot, "--plot");
+        string? metricsPath = OutputPaths.Check(a.Metrics, "--metrics");
+        string? checkpointPath = OutputPaths.Check(a.Checkpoint, "--checkpoint");
         if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
         {
             throw new UserException($"--plot writes a PNG image; give a file name ending in .png (got {a.Plot}).");
@@ -33,6 +40,20 @@ internal static class TrainCommand
         }
 
         string dataDirectory = DataLocator.Resolve(a.Data);
+        var paths = new List<OutputPaths.Entry>();
+        foreach ((string option, string? path) in (ReadOnlySpan<(string, string?)>)[("--save", save), ("--plot", plot), ("--metrics", metricsPath), ("--checkpoint", checkpointPath)])
+        {
+            if (path is not null)
+            {
+                paths.Add(new OutputPaths.Entry(option, path, IsOutput: true));
+            }
+        }
+        if (a.Resume is not null)
+        {
+            paths.Add(new OutputPaths.Entry("--resume", a.Resume, IsOutput: false));
+        }
+        paths.AddRange(OutputPaths.DataFiles(dataDirectory));
+        OutputPaths.RefuseCollisions(paths); // before any data is read or training starts
         TrainConfig config = resumed?.Config is { } c
             ? c with { Epochs = a.Epochs ?? c.Epochs, Threads = a.Threads, DataDirectory = dataDirectory }
             : new TrainConfig
@@ -45,7 +66,19 @@ internal static class TrainCommand
         Networks.Entry entry = Networks.ByName(config.Arch) ?? throw new UserException($"The checkpoint names an unknown network '{config.Arch}'.");
         config = config with { Architecture = entry.Description.Architecture };
 
-        MnistDataset data = DataLocator.Load(dataDirectory, !a.NoDownload, ui.Output, interrupt);
+        MnistDataset data;
+        try
+        {
+            data = DataLocator.Load(dataDirectory, !a.NoDownload, ui.Output, interrupt);
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            throw new InterruptedRunException("Interrupted while loading the data; no model, checkpoint, plot or metrics file was written.");
+        }
+        if (interrupt.IsCancellationRequested)
+        {
+            throw new InterruptedRunException("Interrupted while loading the data; no model, checkpoint, plot or metrics file was written.");
+        }
         LabeledImages train = config.TrainLimit is int limit && limit < data.Train.Count ? Head(data.Train, limit) : data.Train;
         LabeledImages? validationSet = null;
         if (config.Validation > 0)
@@ -77,7 +110,7 @@ internal static class TrainCommand
         {
             TestSet = data.Test,
             AccuracySet = train,
-            LearningRateSchedule = decay == 1f ? null : epoch => baseRate * MathF.Pow(decay, epoch - 1),
+            LearningRateSchedule = decay == 1f ? null : epoch => MathF.Max(baseRate * MathF.Pow(decay, epoch - 1), MinLearningRate),
             ValidationSet = validationSet,
             EarlyStopping = config.EarlyStopping is int patience ? new EarlyStopping(network.ParameterCount, patience) : null,
         };
@@ -102,14 +135,15 @@ internal static class TrainCommand
             history.Add(record);
             ui.Line(Ui.EpochLine(record, config.Epochs));
             // The parameters were checked finite just before this callback: the saved model is always a good one.
+            string stopped = $"training stopped after epoch {m.Epoch}";
             if (save is not null)
             {
-                ModelFile.Save(network, save);
+                Write("--save", save, () => ModelFile.Save(network, save), stopped);
             }
             if (checkpointPath is not null)
             {
-                Checkpoint.Save(Checkpoint.Capture(network, optimizer, config.Optimizer, sampler, trainer,
-                    Metadata(config, history, secondsBefore)), checkpointPath);
+                Write("--checkpoint", checkpointPath, () => Checkpoint.Save(Checkpoint.Capture(network, optimizer, config.Optimizer, sampler, trainer,
+                    Metadata(config, history, secondsBefore)), checkpointPath), stopped);
             }
         };
 
@@ -127,7 +161,7 @@ internal static class TrainCommand
 
         switch (result.Status)
         {
-            case TrainingStatus.NonFinite:
+            case TrainingStatus.NonFinite or TrainingStatus.Diverged:
                 ui.Fail($"training diverged: {result.Message}. " +
                     (save is null ? "" : history.Count > (resumed?.History.Count ?? 0)
                         ? $"{save} keeps the model from epoch {history[^1].Epoch}, the last with finite parameters. "
@@ -137,8 +171,8 @@ internal static class TrainCommand
             case TrainingStatus.Cancelled:
                 if (checkpointPath is not null)
                 {
-                    Checkpoint.Save(Checkpoint.Capture(network, optimizer, config.Optimizer, sampler, trainer,
-                        Metadata(config, history, trainingSeconds)), checkpointPath);
+                    Write("--checkpoint", checkpointPath, () => Checkpoint.Save(Checkpoint.Capture(network, optimizer, config.Optimizer, sampler, trainer,
+                        Metadata(config, history, trainingSeconds)), checkpointPath), $"interrupted in epoch {result.Epoch} after step {result.Step}");
                     ui.Error.WriteLine($"Interrupted in epoch {result.Epoch} after step {result.Step}; checkpoint saved to {checkpointPath}.");
                     ui.Error.WriteLine($"Resume with: gennet-mnist train --resume {checkpointPath}" + (a.Data is null ? "" : $" --data {a.Data}"));
                 }
@@ -146,12 +180,13 @@ internal static class TrainCommand
                 {
                     ui.Error.WriteLine($"Interrupted in epoch {result.Epoch} after step {result.Step}. No --checkpoint was given, so the run cannot be resumed.");
                 }
-                return ExitCodes.Interrupted;
+                return Program.InterruptExitCode;
             case TrainingStatus.EarlyStopped:
                 ui.Line($"early stopping after epoch {result.Epoch}: {result.Message}");
                 if (save is not null)
                 {
-                    ModelFile.Save(network, save); // the restored best epoch, not the last one written
+                    // the restored best epoch, not the last one written
+                    Write("--save", save, () => ModelFile.Save(network, save), $"early stopping after epoch {result.Epoch}");
                 }
                 break;
         }
@@ -166,15 +201,15 @@ internal static class TrainCommand
         ui.Line($"training time {trainingSeconds:F1} s ({wall:F1} s wall in this process, data loading included)");
         ui.Line($"allocated during training (trainer thread, callbacks excluded): {trainer.AllocatedBytes:N0} bytes; " +
             $"by the callbacks (progress display, epoch lines, model/checkpoint saves): {trainer.CallbackAllocatedBytes:N0} bytes");
+        var finalWrites = new List<(string Option, string Path, string Done, Action Write)>();
         if (save is not null)
         {
-            ModelFile.Save(network, save);
-            ui.Line($"model saved to {save}");
+            finalWrites.Add(("--save", save, $"model saved to {save}", () => ModelFile.Save(network, save)));
         }
         if (plot is not null)
         {
-            Plots.Save(plot, history, confusion, data.ClassNames, $"{entry.Name} {config.Optimizer} lr {config.LearningRate:G3} batch {config.Batch} seed {config.Seed}");
-            ui.Line($"plot written to {plot}");
+            finalWrites.Add(("--plot", plot, $"plot written to {plot}", () => Plots.Save(plot, history, confusion, data.ClassNames,
+                $"{entry.Name} {config.Optimizer} lr {config.LearningRate:G3} batch {config.Batch} seed {config.Seed}")));
         }
         if (metricsPath is not null)
         {
@@ -192,10 +227,59 @@ internal static class TrainCommand
                 AllocatedBytesByProgressDisplay = trainer.CallbackAllocatedBytes,
                 Resumed = resume is not null,
             };
-            AtomicFile.Write(metricsPath, file => JsonSerializer.Serialize(file, report, AppJsonContext.Default.MetricsReport));
-            ui.Line($"metrics written to {metricsPath}");
+            finalWrites.Add(("--metrics", metricsPath, $"metrics written to {metricsPath}",
+                () => AtomicFile.Write(metricsPath, file => JsonSerializer.Serialize(file, report, AppJsonContext.Default.MetricsReport))));
+        }
+        int savedEpoch = history.Count > (resumed?.History.Count ?? 0) ? history[^1].Epoch : 0;
+        for (int i = 0; i <= finalWrites.Count; i++)
+        {
+            if (interrupt.IsCancellationRequested)
+            {
+                throw new InterruptedRunException(FinalWritesInterrupted(finalWrites.ConvertAll(w => (w.Option, w.Path)), i, save, savedEpoch));
+            }
+            if (i < finalWrites.Count)
+            {
+                var (option, path, done, write) = finalWrites[i];
+                Write(option, path, write, i == 0 ? "no other final output was written"
+                    : $"written before it: {string.Join(", ", finalWrites.Take(i).Select(w => $"{w.Option} {w.Path}"))}");
+                ui.Line(done);
+            }
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Runs one write of an output file; a failure (disk full, read-only target, …) becomes a one-line error with exit
+    /// code 4. <see cref="AtomicFile"/> has then left the previous file as it was and deleted its temporary file.
+    /// </summary>
+    private static void Write(string option, string path, Action write, string context)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // .NET appends " : '<path>'" naming the temporary file, which no longer exists: keep the reason only.
+            string reason = e.Message;
+            int cut = reason.IndexOf(" : '", StringComparison.Ordinal);
+            throw new UserException($"cannot write {option} {path}: {(cut > 0 ? reason[..cut] : reason).TrimEnd('.')}. " +
+                $"The file there before, if any, is unchanged and no temporary file is left; {context}.", ExitCodes.WriteFailed);
+        }
+    }
+
+    /// <summary>The one line printed when Ctrl+C or SIGTERM arrives after training, before or between the final writes.</summary>
+    private static string FinalWritesInterrupted(List<(string Option, string Path)> writes, int done, string? save, int savedEpoch)
+    {
+        if (writes.Count == 0)
+        {
+            return "Interrupted after training; no output file was asked for.";
+        }
+        string Names(IEnumerable<(string Option, string Path)> list) => string.Join(", ", list.Select(w => $"{w.Option} {w.Path}"));
+        string wrote = done > 0 ? $"wrote {Names(writes.Take(done))}" : "wrote none of the final outputs";
+        string notWritten = done < writes.Count ? $"; did not write {Names(writes.Skip(done))}" : "";
+        string model = save is not null && done == 0 && savedEpoch > 0 ? $" ({save} holds the model saved after epoch {savedEpoch})" : "";
+        return $"Interrupted during the final writes: {wrote}{notWritten}{model}.";
     }
 
     /// <summary>The sampler's generator is seeded apart from the weights' (which use the seed itself).</summary>
@@ -249,12 +333,44 @@ internal static class TrainCommand
             Checkpoint checkpoint = Checkpoint.Load(path);
             CheckpointMetadata metadata = JsonSerializer.Deserialize(checkpoint.Metadata, AppJsonContext.Default.CheckpointMetadata)
                 ?? throw new InvalidDataException($"{Path.GetFileName(path)}: the checkpoint holds no trainer configuration");
+            CheckMetadata(metadata, checkpoint, Path.GetFileName(path));
             return (checkpoint, metadata);
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException or JsonException)
         {
             throw new UserException($"Cannot resume: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Checks every field of a checkpoint's metadata (the checksum does not protect against a hand edit with a
+    /// recomputed one): the same ranges as the command line, and agreement with the checkpoint's own fields.
+    /// </summary>
+    private static void CheckMetadata(CheckpointMetadata m, Checkpoint checkpoint, string file)
+    {
+        void Require(bool ok, string field, object? value, string expected)
+        {
+            if (!ok)
+            {
+                throw new InvalidDataException($"{file}: invalid metadata field '{field}': {(value is null ? "missing" : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture))}; expected {expected}");
+            }
+        }
+        TrainConfig? c = m.Config;
+        Require(c is not null, "config", c, "the run's configuration");
+        Require(m.History is not null && m.History.All(e => e is not null), "history", m.History is null ? null : "a null entry", "the finished epochs' records");
+        Require(double.IsFinite(m.SecondsBefore) && m.SecondsBefore >= 0, "secondsBefore", m.SecondsBefore, "a finite number of at least 0");
+        Require(Networks.ByName(c!.Arch) is not null, "config.arch", c.Arch, $"one of {string.Join(", ", Networks.Names)}");
+        Require(Networks.ByName(c.Arch)!.Architecture == checkpoint.Architecture, "config.arch", c.Arch, $"the network the checkpoint holds, \"{checkpoint.Architecture}\"");
+        Require(c.Epochs is >= 1 and <= 100_000, "config.epochs", c.Epochs, "1..100000");
+        Require(c.Batch is >= 1 and <= 60_000, "config.batch", c.Batch, "1..60000");
+        Require(c.Optimizer == checkpoint.OptimizerName, "config.optimizer", c.Optimizer, $"the checkpoint's optimizer, {checkpoint.OptimizerName}");
+        Require(float.IsFinite(c.LearningRate) && c.LearningRate >= MinLearningRate, "config.learningRate", c.LearningRate, $"a finite number of at least {MinLearningRate:G}");
+        Require(float.IsFinite(c.LearningRateDecay) && c.LearningRateDecay > 0 && c.LearningRateDecay <= 1, "config.learningRateDecay", c.LearningRateDecay, "greater than 0 and at most 1");
+        Require(c.TrainLimit is null or >= 1, "config.trainLimit", c.TrainLimit, "at least 1, or null for all images");
+        Require(c.Validation >= 0, "config.validation", c.Validation, "at least 0");
+        Require(c.EarlyStopping is null || (c.EarlyStopping >= 1 && c.Validation > 0), "config.earlyStopping", c.EarlyStopping, "at least 1 with a validation set, or null");
+        Require(m.History!.Count == checkpoint.Trainer.EpochsCompleted, "history", $"{m.History.Count} epoch(s)",
+            $"one record per completed epoch, {checkpoint.Trainer.EpochsCompleted}");
     }
 
     private static void Validate(TrainArgs a)
@@ -267,9 +383,9 @@ internal static class TrainCommand
         {
             throw new UserException($"--batch must be between 1 and 60000 (got {a.Batch}).");
         }
-        if (a.LearningRate is float lr && (!float.IsFinite(lr) || lr <= 0))
+        if (a.LearningRate is float lr && (!float.IsFinite(lr) || lr < MinLearningRate))
         {
-            throw new UserException($"--lr must be a finite number greater than 0 (got {lr}).");
+            throw new UserException($"--lr must be a finite number of at least {MinLearningRate:G} (got {lr}).");
         }
         if (!float.IsFinite(a.LearningRateDecay) || a.LearningRateDecay <= 0 || a.LearningRateDecay > 1)
         {
@@ -296,45 +412,16 @@ internal static class TrainCommand
         {
             throw new UserException($"--train-limit must be at least 1 (got {limit}).");
         }
-        if (a.Resume is not null && !File.Exists(a.Resume))
+        if (a.Resume is not null)
         {
-            throw new UserException($"--resume: no checkpoint at {Path.GetFullPath(a.Resume)}.");
-        }
-    }
-
-    /// <summary>The full path of an output file after checking that its directory exists and can be written.</summary>
-    internal static string? OutputPath(string? path, string option)
-    {
-        if (path is null)
-        {
-            return null;
-        }
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new UserException($"{option} needs a file name.");
-        }
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-        {
-            throw new UserException($"{option} {path} is a directory; give a file name.");
-        }
-        string directory = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(directory))
-        {
-            throw new UserException($"{option} {path}: the directory {directory} does not exist.");
-        }
-        string probe = Path.Combine(directory, $".gennet-write-test-{Guid.NewGuid():N}");
-        try
-        {
-            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            switch (FileProbe.KindOf(a.Resume))
             {
+                case FileKind.Missing:
+                    throw new UserException($"--resume: no checkpoint at {Path.GetFullPath(a.Resume)}.");
+                case not FileKind.Regular and var kind: // checked before anything opens it: a FIFO would block
+                    throw new UserException($"--resume: {Path.GetFullPath(a.Resume)} is {FileProbe.Describe(kind)}, not a checkpoint file.");
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserException($"{option} {path}: cannot write in {directory} ({e.Message}).");
-        }
-        return full;
     }
 
     private static LabeledImages Range(LabeledImages images, int start, int count) =>

@@ -1,3 +1,5 @@
+using GenNet.Serialization;
+
 namespace GenNet.Data;
 
 /// <summary>Display names of the classes of the standard IDX data sets, indexed by label.</summary>
@@ -13,6 +15,9 @@ public static class ClassNames
     /// <summary>Name of the optional file, beside the IDX files, that names the classes: one per line, in label order.</summary>
     public const string FileName = "classes.txt";
 
+    /// <summary>Largest <c>classes.txt</c> read (64 KiB).</summary>
+    public const int MaxFileBytes = 1 << 16;
+
     /// <summary>
     /// The class names for the data in <paramref name="directory"/>: the lines of its <c>classes.txt</c> when
     /// there is one (blank lines and surrounding spaces ignored); otherwise <see cref="FashionMnist"/> when the
@@ -20,15 +25,28 @@ public static class ClassNames
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty.</exception>
-    /// <exception cref="InvalidDataException"><c>classes.txt</c> exists but names no class, or more than 256.</exception>
+    /// <exception cref="InvalidDataException">
+    /// <c>classes.txt</c> is a directory, FIFO or device, is over <see cref="MaxFileBytes"/>, or names no class or more than 256.
+    /// </exception>
     /// <exception cref="IOException"><c>classes.txt</c> exists but could not be read.</exception>
     public static IReadOnlyList<string> ForDirectory(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string fullPath = Path.GetFullPath(directory);
         string file = Path.Combine(fullPath, FileName);
-        if (File.Exists(file))
+        FileKind kind = FileProbe.KindOf(file);
+        if (kind != FileKind.Missing)
         {
+            if (kind != FileKind.Regular)
+            {
+                // Checked before opening: a FIFO would block the read until a writer came, a device would never end.
+                throw new InvalidDataException($"{file}: {FileProbe.Describe(kind)}, not a regular file.");
+            }
+            long length = new FileInfo(file).Length;
+            if (length > MaxFileBytes)
+            {
+                throw new InvalidDataException($"{file}: {length} bytes; a list of at most 256 class names fits in {MaxFileBytes}.");
+            }
             string[] names = File.ReadAllLines(file).Select(line => line.Trim()).Where(line => line.Length > 0).ToArray();
             if (names.Length == 0 || names.Length > 256)
             {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using GenNet.Serialization;
 
 namespace GenNet.Data;
 
@@ -11,13 +12,16 @@ namespace GenNet.Data;
 /// <remarks>
 /// <para>The header is big-endian: a magic number <c>00 00 08 n</c> (type 8 = unsigned byte, n dimensions), then n
 /// 32-bit sizes. The payload holds exactly the product of the sizes in bytes; anything after it is an error.</para>
-/// <para>A header can lie. The declared payload size is checked against the real length before the full buffer is
-/// allocated: for a raw file against the file length; for a gzip file by decompressing into a buffer that grows
-/// only as data actually arrives and stopping as soon as the stream ends early or exceeds the declared size.</para>
+/// <para>A header can lie. The declared payload size is first checked against <see cref="MaxPayloadBytes"/>, then
+/// against the real length before the full buffer is allocated: for a raw file against the file length; for a gzip
+/// file by decompressing into a buffer that grows only as data actually arrives and stopping as soon as the stream
+/// ends early or runs 64 KiB past the declared size. A decompression bomb therefore allocates no more than the
+/// smaller of what its header declares and what its stream delivers, and never more than the maximum.</para>
 /// <para>Every format error is an <see cref="InvalidDataException"/> (a sealed type, so there is no subclass) whose
 /// message starts with the file name, e.g. <c>t10k-labels-idx1-ubyte.gz: expected magic 2049 (labels: …) but found
 /// 2051 (…)</c>. A damaged gzip stream is reported the same way, with the decompressor's exception as inner
-/// exception. A missing file is a <see cref="FileNotFoundException"/> naming the full path.</para>
+/// exception. A missing file is a <see cref="FileNotFoundException"/> naming the full path; a directory, FIFO or
+/// device is an <see cref="InvalidDataException"/> starting with the full path, raised before anything opens it.</para>
 /// </remarks>
 public static class IdxReader
 {
@@ -27,6 +31,13 @@ public static class IdxReader
     public const int LabelsMagic = 0x0801;
     /// <summary>Number of classes labels are checked against unless told otherwise (digits 0..9).</summary>
     public const int DefaultClassCount = 10;
+
+    /// <summary>
+    /// Most payload bytes one file may declare (128 MiB, 2.8 × MNIST's training images): checked against the header
+    /// before anything of that size is allocated, so a small gzip that claims or inflates to gigabytes (a
+    /// decompression bomb) costs at most this plus its float pixels, 4 × as much.
+    /// </summary>
+    public const int MaxPayloadBytes = 1 << 27;
 
     private const int ChunkBytes = 1 << 16;
     private const int InitialGzipBufferBytes = 1 << 20;
@@ -104,10 +115,7 @@ public static class IdxReader
     private static FileStream Open(string path, string kind)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"IDX {kind} file not found: {Path.GetFullPath(path)}", path);
-        }
+        FileProbe.RequireRegularFile(path, $"IDX {kind} file"); // a FIFO or device would block or never end
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
     }
 
@@ -157,9 +165,10 @@ public static class IdxReader
                 throw Error(path, $"dimension {d + 1} of {rank} is {dims[d]}; every dimension must be at least 1");
             }
             declared *= dims[d]; // at most (2^31)^3 < 2^94 would overflow, so check as we go
-            if (declared > Array.MaxLength)
+            if (declared > MaxPayloadBytes)
             {
-                throw Error(path, $"dimensions {string.Join(" × ", dims[..(d + 1)])} declare more than {Array.MaxLength} bytes, the largest array .NET can hold");
+                throw Error(path, $"dimensions {string.Join(" × ", dims[..(d + 1)])} declare more than {MaxPayloadBytes} bytes, the most an IDX file may hold here " +
+                    "(MNIST's largest holds 47,040,000); a header that claims more is damaged or a decompression bomb");
             }
         }
 

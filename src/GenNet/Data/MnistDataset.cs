@@ -1,3 +1,5 @@
+using GenNet.Serialization;
+
 namespace GenNet.Data;
 
 /// <summary>
@@ -73,19 +75,24 @@ public sealed class MnistDataset
         return new MnistDataset(fullPath, train, test, classNames);
     }
 
-    /// <summary>The path of the file with base name <paramref name="baseName"/> in <paramref name="directory"/> (raw first, then .gz), or null.</summary>
+    /// <summary>
+    /// The path of the entry with base name <paramref name="baseName"/> in <paramref name="directory"/> (raw first,
+    /// then .gz), or null. Any entry counts, not only regular files: the reader then says what it is.
+    /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> or <paramref name="baseName"/> is null.</exception>
     public static string? FindFile(string directory, string baseName)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(baseName);
+        // Anything at the name counts (a directory or FIFO too), so that reading it reports what it is instead of
+        // the file being called missing.
         string raw = Path.Combine(directory, baseName);
-        if (File.Exists(raw))
+        if (FileProbe.KindOf(raw) != FileKind.Missing)
         {
             return raw;
         }
         string gz = raw + ".gz";
-        return File.Exists(gz) ? gz : null;
+        return FileProbe.KindOf(gz) != FileKind.Missing ? gz : null;
     }
 
     /// <summary>The base names of the standard files that <paramref name="directory"/> holds neither raw nor gzipped.</summary>

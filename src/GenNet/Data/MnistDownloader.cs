@@ -16,7 +16,8 @@ namespace GenNet.Data;
 /// failure (network error, HTTP status, timeout, size limit, checksum) the partial file is deleted and the next
 /// mirror is tried. When every mirror fails for some file, a <see cref="DataDownloadException"/> lists the
 /// files, what each mirror answered, and the directory to put them in by hand.</para>
-/// <para>The timeout (<see cref="RequestTimeout"/>) covers one whole attempt, from request to last byte. Mirrors,
+/// <para>The timeout (<see cref="RequestTimeout"/>) covers one whole attempt, from request to last byte, and
+/// <see cref="TotalTimeout"/> the whole call: once it passes, nothing more is tried. Mirrors,
 /// checksums and the <see cref="HttpClient"/> are injectable so that tests can use a loopback server.</para>
 /// </remarks>
 public sealed class MnistDownloader
@@ -95,6 +96,27 @@ public sealed class MnistDownloader
         }
     } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Longest the whole <see cref="DownloadMissingAsync"/> may take, every file and mirror together: when it passes,
+    /// the attempt running is abandoned and the files not yet fetched are reported as missing. Default: 2 minutes.
+    /// A mirror that accepts the connection and never answers therefore costs at most this, not
+    /// files × mirrors × <see cref="RequestTimeout"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive, or longer than a timer can wait (about 24.8 days).</exception>
+    public TimeSpan TotalTimeout
+    {
+        get;
+        init
+        {
+            if (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
+            {
+                throw new ArgumentOutOfRangeException(nameof(TotalTimeout), value,
+                    $"{nameof(TotalTimeout)} must be greater than zero and at most {TimeSpan.FromMilliseconds(int.MaxValue)}.");
+            }
+            field = value;
+        }
+    } = TimeSpan.FromMinutes(2);
+
     /// <summary>Largest body accepted for one file, so a misbehaving mirror cannot fill the disk. Default: 64 MiB.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public long MaxFileBytes
@@ -133,13 +155,17 @@ public sealed class MnistDownloader
         }
         Directory.CreateDirectory(fullPath);
 
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TotalTimeout);
         var downloaded = new List<string>();
         var failures = new StringBuilder();
         var stillMissing = new List<string>();
         foreach (string baseName in missing)
         {
             string fileName = baseName + ".gz";
-            string? error = await DownloadAsync(fullPath, fileName, cancellationToken).ConfigureAwait(false);
+            string? error = deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                ? $" not tried: the download gave up after its total deadline of {TotalTimeout.TotalSeconds:0.#} s"
+                : await DownloadAsync(fullPath, fileName, deadline.Token, cancellationToken).ConfigureAwait(false);
             if (error is null)
             {
                 downloaded.Add(fileName);
@@ -163,7 +189,11 @@ public sealed class MnistDownloader
     }
 
     /// <summary>Tries each mirror for one file; returns null on success, or what every mirror answered.</summary>
-    private async Task<string?> DownloadAsync(string directory, string fileName, CancellationToken cancellationToken)
+    /// <param name="directory">Where the file goes.</param>
+    /// <param name="fileName">The file's name.</param>
+    /// <param name="deadline">Fires at the caller's cancellation or at the total deadline.</param>
+    /// <param name="cancellationToken">The caller's token: its cancellation is rethrown, the deadline's is a failure.</param>
+    private async Task<string?> DownloadAsync(string directory, string fileName, CancellationToken deadline, CancellationToken cancellationToken)
     {
         if (!Checksums.TryGetValue(fileName, out string? expected))
         {
@@ -180,10 +210,15 @@ public sealed class MnistDownloader
         {
             var url = new Uri(mirror, fileName);
             string temp = $"{target}.part-{Path.GetRandomFileName().Replace(".", "", StringComparison.Ordinal)}";
+            if (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                errors.Append(CultureInfo.InvariantCulture, $"\n    {url}: not tried: the total deadline of {TotalTimeout.TotalSeconds:0.#} s passed");
+                continue;
+            }
             Log?.WriteLine($"downloading {url}");
             try
             {
-                string actual = await FetchAsync(url, temp, cancellationToken).ConfigureAwait(false);
+                string actual = await FetchAsync(url, temp, deadline).ConfigureAwait(false);
                 if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
                 {
                     throw new InvalidDataException($"SHA-256 mismatch: expected {expected.ToLowerInvariant()}, got {actual}");
@@ -195,7 +230,9 @@ public sealed class MnistDownloader
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 TryDelete(temp);
-                string reason = e is OperationCanceledException ? $"timed out after {RequestTimeout.TotalSeconds:0.#} s" : e.Message;
+                string reason = e is not OperationCanceledException ? e.Message
+                    : deadline.IsCancellationRequested ? $"gave up at the total deadline of {TotalTimeout.TotalSeconds:0.#} s"
+                    : $"timed out after {RequestTimeout.TotalSeconds:0.#} s";
                 Log?.WriteLine($"failed: {url}: {reason}");
                 errors.Append(CultureInfo.InvariantCulture, $"\n    {url}: {reason}");
             }

@@ -35,8 +35,13 @@ namespace GenNet.Serialization;
 /// <para><see cref="Save"/> writes a temporary file beside the target, flushes it to disk and renames it over the
 /// target (as <see cref="ModelFile"/> does), so an interruption while saving leaves the previous checkpoint.
 /// <see cref="Load"/> checks magic, version and the checksum over the whole file before it reads any field, then
-/// bounds every length by the bytes that remain; each failure is an <see cref="InvalidDataException"/> whose
-/// message starts with the file name.</para>
+/// bounds every length by the bytes that remain. Because a hand-edited file with a recomputed checksum passes that
+/// check, every field is then validated on its own: a known optimizer name, a finite positive learning rate, finite
+/// parameters and optimizer state, non-negative counters, non-zero generator states, and counters that agree with
+/// each other (the trainer's total steps cover its steps in the epoch, the sampler's epoch and position match the
+/// trainer's; the optimizer's step count is not compared, since an optimizer may also be stepped outside a trainer);
+/// <see cref="RestoreInto"/> adds the checks that need the network and data (sizes, a step inside the epoch). Each
+/// failure is an <see cref="InvalidDataException"/> whose message starts with the file name and names the field.</para>
 /// </remarks>
 public sealed class Checkpoint
 {
@@ -123,6 +128,10 @@ public sealed class Checkpoint
         {
             throw new InvalidDataException($"The checkpoint's sampler stood at sample {Sampler.Position} of an epoch, but the data set has {sampler.Count}.");
         }
+        if (Trainer.StepInEpoch > sampler.BatchesPerEpoch)
+        {
+            throw new InvalidDataException($"The checkpoint's trainer stood at step {Trainer.StepInEpoch} of an epoch, but an epoch of {sampler.Count} samples in batches of {sampler.BatchSize} has {sampler.BatchesPerEpoch}.");
+        }
         // The same checks BatchSampler.Restore, Rng.Restore and Trainer.Restore make, done first so that a bad
         // checkpoint changes nothing.
         RngState rng = Sampler.Rng;
@@ -158,24 +167,34 @@ public sealed class Checkpoint
     }
 
     /// <summary>Writes <paramref name="checkpoint"/> to <paramref name="path"/>, atomically.</summary>
+    /// <exception cref="ArgumentException">The parameters or the optimizer state hold a NaN or an infinity (such a checkpoint could never be loaded).</exception>
+    /// <exception cref="IOException">Writing failed (a full disk, say); the previous file is untouched and no temporary file is left.</exception>
     public static void Save(Checkpoint checkpoint, string path)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Training.Trainer.FindNonFinite(checkpoint.Parameters) is int p and >= 0)
+        {
+            throw new ArgumentException($"Parameter {p} is {checkpoint.Parameters[p]}; a checkpoint holds finite parameters only.", nameof(checkpoint));
+        }
+        if (Training.Trainer.FindNonFinite(checkpoint.OptimizerState) is int s and >= 0)
+        {
+            throw new ArgumentException($"Optimizer state value {s} is {checkpoint.OptimizerState[s]}; a checkpoint holds finite values only.", nameof(checkpoint));
+        }
         byte[] bytes = checkpoint.Serialize();
         AtomicFile.Write(path, file => file.Write(bytes));
     }
 
     /// <summary>Reads and checks the checkpoint at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint, of another version, damaged or truncated.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The path names a directory, FIFO or device; or the file is not a checkpoint, of another version, damaged,
+    /// truncated, or holds a field outside its valid range (the message names the field).
+    /// </exception>
     public static Checkpoint Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"Checkpoint file not found: {Path.GetFullPath(path)}", path);
-        }
+        FileProbe.RequireRegularFile(path, "Checkpoint file");
         long length = new FileInfo(path).Length;
         if (length > MaxFileBytes)
         {
@@ -258,9 +277,71 @@ public sealed class Checkpoint
         {
             throw Error(path, "trailing bytes after the metadata");
         }
-        if (!float.IsFinite(learningRate) || learningRate <= 0 || steps < 0)
+        // The checksum only proves the bytes are the ones written; a hand-edited file with a recomputed checksum
+        // passes it, so every field is checked on its own, each failure naming the field.
+        if (!Optimizers.Names.Contains(optimizerName, StringComparer.Ordinal))
         {
-            throw Error(path, $"invalid optimizer fields (learning rate {learningRate}, steps {steps})");
+            throw Invalid(path, "optimizer name", $"\"{optimizerName}\"", $"one of {string.Join(", ", Optimizers.Names)}");
+        }
+        if (!float.IsFinite(learningRate) || learningRate <= 0)
+        {
+            throw Invalid(path, "learning rate", learningRate, "a finite number greater than 0");
+        }
+        if (steps < 0)
+        {
+            throw Invalid(path, "optimizer steps", steps, "at least 0");
+        }
+        CheckFinite(path, "parameters", parameters);
+        CheckFinite(path, "optimizer state", state);
+        if (sampler.Epoch < 0)
+        {
+            throw Invalid(path, "sampler epoch", sampler.Epoch, "at least 0");
+        }
+        if (sampler.Position < 0)
+        {
+            throw Invalid(path, "sampler position", sampler.Position, "at least 0");
+        }
+        if (sampler.InEpoch && sampler.Epoch == 0)
+        {
+            throw Invalid(path, "sampler in-epoch flag", "set in epoch 0", "clear before the first epoch");
+        }
+        CheckRng(path, "sampler generator state", sampler.Rng);
+        if (trainingRng is { } masks)
+        {
+            CheckRng(path, "training generator state", masks);
+        }
+        if (trainer.EpochsCompleted < 0)
+        {
+            throw Invalid(path, "trainer epochs completed", trainer.EpochsCompleted, "at least 0");
+        }
+        if (trainer.StepInEpoch < 0)
+        {
+            throw Invalid(path, "trainer step in epoch", trainer.StepInEpoch, "at least 0");
+        }
+        if (trainer.SamplesInEpoch < 0 || (trainer.SamplesInEpoch == 0) != (trainer.StepInEpoch == 0))
+        {
+            throw Invalid(path, "trainer samples in epoch", trainer.SamplesInEpoch, $"at least 1 after {trainer.StepInEpoch} step(s), 0 before the first");
+        }
+        if (!double.IsFinite(trainer.LossSum) || trainer.LossSum < 0)
+        {
+            throw Invalid(path, "trainer loss sum", trainer.LossSum, "a finite number of at least 0");
+        }
+        if (!double.IsFinite(trainer.EpochSeconds) || trainer.EpochSeconds < 0)
+        {
+            throw Invalid(path, "trainer epoch seconds", trainer.EpochSeconds, "a finite number of at least 0");
+        }
+        if (trainer.TotalSteps < trainer.StepInEpoch)
+        {
+            throw Invalid(path, "trainer total steps", trainer.TotalSteps, $"at least the step in epoch, {trainer.StepInEpoch}");
+        }
+        if (sampler.Epoch != trainer.EpochsCompleted + (sampler.InEpoch ? 1 : 0))
+        {
+            throw Invalid(path, "sampler epoch", sampler.Epoch,
+                $"{trainer.EpochsCompleted + (sampler.InEpoch ? 1 : 0)} (the trainer completed {trainer.EpochsCompleted} epoch(s) and the sampler is {(sampler.InEpoch ? "inside" : "between")} epochs)");
+        }
+        if (trainer.StepInEpoch > 0 && (!sampler.InEpoch || sampler.Position != trainer.SamplesInEpoch))
+        {
+            throw Invalid(path, "sampler position", sampler.Position, $"{trainer.SamplesInEpoch}, the samples the trainer took in this epoch");
         }
         return new Checkpoint
         {
@@ -299,6 +380,30 @@ public sealed class Checkpoint
     }
 
     private static InvalidDataException Error(string path, string problem) => new($"{Path.GetFileName(path)}: {problem}");
+
+    private static InvalidDataException Invalid(string path, string field, object? value, string expected) =>
+        Error(path, $"invalid field '{field}': {Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}; expected {expected}");
+
+    private static void CheckFinite(string path, string field, float[] values)
+    {
+        int bad = Training.Trainer.FindNonFinite(values);
+        if (bad >= 0)
+        {
+            throw Invalid(path, field, $"value {bad} is {values[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)}", "finite numbers only");
+        }
+    }
+
+    private static void CheckRng(string path, string field, RngState rng)
+    {
+        if ((rng.S0 | rng.S1 | rng.S2 | rng.S3) == 0)
+        {
+            throw Invalid(path, field, "all zero", "a non-zero xoshiro256** state");
+        }
+        if (!float.IsFinite(rng.SpareGaussian))
+        {
+            throw Invalid(path, field, $"spare Gaussian {rng.SpareGaussian}", "a finite number");
+        }
+    }
 
     /// <summary>Bounds-checked little-endian reads over the checksummed body.</summary>
     private ref struct Reader(byte[] bytes, int position, int end, string path)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using GenNet.Training;
 
 namespace GenNet.Serialization;
 
@@ -31,7 +32,7 @@ namespace GenNet.Serialization;
 /// <see cref="Load(INetwork, string)"/> never deletes anything.</para>
 /// <para><see cref="Load(INetwork, string)"/> checks, in this order: length at least 4 and magic, version, length at least the
 /// 28-byte minimum, the architecture length, the total length against the header, the checksum, the architecture
-/// (hash and string), the parameter count. Each failure is an <see cref="InvalidDataException"/> whose message
+/// (hash and string), the parameter count, and that every parameter is finite. Each failure is an <see cref="InvalidDataException"/> whose message
 /// starts with the file name. Only when every check passes are the network's parameters overwritten. Nothing is
 /// allocated from a length field before that field has been checked against the real file length.</para>
 /// </remarks>
@@ -53,7 +54,7 @@ public static class ModelFile
     /// <exception cref="ArgumentException">
     /// <paramref name="path"/> is empty or names a root directory; or the network's architecture string is over
     /// <see cref="MaxArchitectureBytes"/> UTF-8 bytes, or its <see cref="INetwork.Parameters"/> is not
-    /// <see cref="INetwork.ParameterCount"/> long.
+    /// <see cref="INetwork.ParameterCount"/> long, or holds a NaN or an infinity (nothing is written then).
     /// </exception>
     /// <exception cref="IOException">
     /// Writing or renaming failed (also when <paramref name="path"/> is an existing directory or its directory does not
@@ -76,6 +77,11 @@ public static class ModelFile
         {
             throw new ArgumentException($"The architecture string is {architecture.Length} UTF-8 bytes; model files hold at most {MaxArchitectureBytes}.", nameof(net));
         }
+        int bad = Trainer.FindNonFinite(net.Parameters);
+        if (bad >= 0)
+        {
+            throw new ArgumentException($"Parameter {bad} is {net.Parameters[bad]}; a model file holds finite parameters only (the previous file, if any, is left as it was).", nameof(net));
+        }
         AtomicFile.Write(path, file =>
         {
             Stream stream = wrap(file); // not disposed here: the identity wrapper is the file itself
@@ -93,13 +99,14 @@ public static class ModelFile
     /// <paramref name="path"/> is empty, or the network's <see cref="INetwork.Parameters"/> is not
     /// <see cref="INetwork.ParameterCount"/> long.
     /// </exception>
-    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/> (a directory counts as none).</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     /// <exception cref="IOException">The file could not be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     /// <exception cref="InvalidDataException">
     /// The file is too short, not a GenNet model file, of an unsupported version, truncated or followed by trailing
-    /// bytes, damaged (checksum mismatch), saved from another architecture, or holds another number of parameters.
-    /// The network is then unchanged.
+    /// bytes, damaged (checksum mismatch), saved from another architecture, holds another number of parameters, or
+    /// holds a NaN or infinite parameter (a hand edit with a recomputed checksum); or the path names a directory,
+    /// FIFO or device. The network is then unchanged.
     /// </exception>
     public static void Load(INetwork net, string path)
     {
@@ -109,10 +116,7 @@ public static class ModelFile
         {
             throw new ArgumentException($"The network reports {net.ParameterCount} parameters but its arena holds {net.Parameters.Length}.", nameof(net));
         }
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"Model file not found: {Path.GetFullPath(path)}", path);
-        }
+        FileProbe.RequireRegularFile(path, "Model file");
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         Load(net, file, path);
@@ -196,6 +200,12 @@ public static class ModelFile
         {
             Span<int> words = MemoryMarshal.Cast<float, int>(parameters.AsSpan());
             BinaryPrimitives.ReverseEndianness(words, words);
+        }
+        // A file edited by hand (checksum recomputed) can pass every check above and still hold no usable model.
+        int bad = Trainer.FindNonFinite(parameters);
+        if (bad >= 0)
+        {
+            throw Error(path, $"invalid field 'parameters': parameter {bad} is {parameters[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)}; a model holds finite numbers only");
         }
         parameters.CopyTo(net.Parameters);
     }

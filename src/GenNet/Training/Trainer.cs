@@ -11,6 +11,12 @@ namespace GenNet.Training;
 /// <para>Non-finite values: every step's loss is checked (one comparison), the parameters once per epoch (one pass
 /// over the arena, before the evaluation). Either stops the run with <see cref="TrainingStatus.NonFinite"/>, naming
 /// the epoch and step; the caller must then not save the parameters.</para>
+/// <para>Finite divergence: a batch loss above <see cref="DivergenceFactor"/> (1000) times the lowest batch loss seen
+/// so far in this <see cref="Run"/>, that lowest counted as at least 1, stops the run with
+/// <see cref="TrainingStatus.Diverged"/>, which callers treat like a NaN. The floor of 1 keeps a well-fitted model
+/// (batch losses near 0) from being stopped by one hard batch: the cross-entropy of 10 classes starts near 2.3, so
+/// only a run whose loss passes 1000 stops, and such a model is useless. The lowest loss is not part of
+/// <see cref="State"/>: a resumed run starts it afresh.</para>
 /// <para>Cancellation is looked at before each step, so a cancelled run always stops between whole steps. The
 /// parameters, the optimizer (<see cref="Optimizer.State"/>, <see cref="Optimizer.Steps"/>), the sampler
 /// (<see cref="BatchSampler.GetState"/>) and <see cref="State"/> then describe the run exactly: restoring all four
@@ -62,6 +68,20 @@ public sealed class Trainer
     /// <see cref="ValidationSet"/>. Its patience count is not part of checkpoints: a resumed run starts it afresh.
     /// </summary>
     public EarlyStopping? EarlyStopping { get; init; }
+    /// <summary>
+    /// How many times the lowest batch loss of the run (counted as at least 1) a finite batch loss may reach before
+    /// the run stops as <see cref="TrainingStatus.Diverged"/>. Default 1000; <see cref="float.PositiveInfinity"/>
+    /// turns the check off.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not greater than 1 (NaN included).</exception>
+    public float DivergenceFactor
+    {
+        get => _divergenceFactor;
+        init => _divergenceFactor = value > 1f ? value : throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), value, "DivergenceFactor must be greater than 1.");
+    }
+
+    private readonly float _divergenceFactor = 1000f;
+
     /// <summary>Called after every step (keep it cheap; it runs inside the loop).</summary>
     public Action<StepProgress>? StepCompleted { get; set; }
     /// <summary>Called after every epoch's evaluation.</summary>
@@ -112,6 +132,7 @@ public sealed class Trainer
     private TrainingResult RunEpochs(int epochs, CancellationToken cancellationToken, ref long callbackBytes)
     {
         int stepsPerEpoch = _sampler.BatchesPerEpoch;
+        float lowestLoss = float.PositiveInfinity;
         while (_state.EpochsCompleted < epochs)
         {
             int epoch = _state.EpochsCompleted + 1;
@@ -141,6 +162,13 @@ public sealed class Trainer
                     _state = s;
                     return NonFinite(epoch, s.StepInEpoch, $"the loss of epoch {epoch}, step {s.StepInEpoch} is {loss}");
                 }
+                if (loss > _divergenceFactor * MathF.Max(lowestLoss, 1f))
+                {
+                    _state = s;
+                    return new TrainingResult(TrainingStatus.Diverged, epoch, s.StepInEpoch,
+                        $"the loss of epoch {epoch}, step {s.StepInEpoch} is {loss:G4}, over {_divergenceFactor:G4} × the lowest loss of the run ({MathF.Max(lowestLoss, 1f):G4}, counted as at least 1)");
+                }
+                lowestLoss = MathF.Min(lowestLoss, loss);
                 if (StepCompleted is { } onStep)
                 {
                     long before = GC.GetAllocatedBytesForCurrentThread();

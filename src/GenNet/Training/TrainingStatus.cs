@@ -9,6 +9,11 @@ public enum TrainingStatus
     Cancelled,
     /// <summary>A batch loss or a parameter became NaN or infinite; the parameters are unusable.</summary>
     NonFinite,
+    /// <summary>
+    /// A batch loss, still finite, grew to more than <see cref="Trainer.DivergenceFactor"/> times the lowest of the
+    /// run: the run is treated as if it had produced a NaN, and its parameters must not replace a saved model.
+    /// </summary>
+    Diverged,
     /// <summary><see cref="Trainer.EarlyStopping"/> stopped the run; the best epoch's parameters were put back.</summary>
     EarlyStopped,
 }

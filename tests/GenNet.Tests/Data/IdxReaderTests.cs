@@ -89,7 +89,7 @@ public class IdxReaderTests
     public void Dimensions_whose_product_exceeds_an_array_are_rejected()
     {
         var e = ReadBroken(IdxBytes.Build(0x0803, [int.MaxValue, 28, 28], []), gzip: false, "images");
-        Assert.Contains("largest array", e.Message);
+        Assert.Contains("the most an IDX file may hold", e.Message);
     }
 
     [Theory]
@@ -160,8 +160,8 @@ public class IdxReaderTests
     [InlineData(true)]
     public void Huge_declared_count_with_a_tiny_file_fails_fast_without_allocating_it(bool gzip)
     {
-        // 2,000,000 × 28 × 28 = 1.57 GB declared, a few bytes present.
-        byte[] bytes = IdxBytes.Build(0x0803, [2_000_000, 28, 28], new byte[100]);
+        // 150,000 × 28 × 28 = 118 MB declared (under IdxReader.MaxPayloadBytes), a few bytes present.
+        byte[] bytes = IdxBytes.Build(0x0803, [150_000, 28, 28], new byte[100]);
         using var dir = new TempDirectory();
         string path = dir.File("liar");
         File.WriteAllBytes(path, gzip ? IdxBytes.Gzip(bytes) : bytes);

@@ -90,7 +90,7 @@ public class ArgumentTests
         // Data.
         ["IdxReader.ReadImages null path"] = Throws<ArgumentNullException>(() => IdxReader.ReadImages(null!)),
         ["IdxReader.ReadImages empty path"] = Throws<ArgumentException>(() => IdxReader.ReadImages("")),
-        ["IdxReader.ReadImages directory"] = Throws<FileNotFoundException>(() => IdxReader.ReadImages(Path.GetTempPath()), "not found"),
+        ["IdxReader.ReadImages directory"] = Throws<InvalidDataException>(() => IdxReader.ReadImages(Path.GetTempPath()), "a directory, not a regular file"),
         ["IdxReader.ReadLabels classCount 0"] = Throws<ArgumentOutOfRangeException>(() => IdxReader.ReadLabels("x", 0)),
         ["IdxReader.ReadLabels classCount 257"] = Throws<ArgumentOutOfRangeException>(() => IdxReader.ReadLabels("x", 257)),
         ["IdxImages null pixels"] = Throws<ArgumentNullException>(() => new IdxImages(null!, 1, 1, 1)),
@@ -133,7 +133,7 @@ public class ArgumentTests
         ["ModelFile.Save architecture too long"] = Throws<ArgumentException>(() => ModelFile.Save(new FakeNetwork(2, new string('x', ModelFile.MaxArchitectureBytes + 1)), "m.gnet"), "at most 65536"),
         ["ModelFile.Load null net"] = Throws<ArgumentNullException>(() => ModelFile.Load(null!, "m.gnet")),
         ["ModelFile.Load empty path"] = Throws<ArgumentException>(() => ModelFile.Load(new FakeNetwork(2), "")),
-        ["ModelFile.Load directory"] = Throws<FileNotFoundException>(() => ModelFile.Load(new FakeNetwork(2), Path.GetTempPath()), "Model file not found"),
+        ["ModelFile.Load directory"] = Throws<InvalidDataException>(() => ModelFile.Load(new FakeNetwork(2), Path.GetTempPath()), "a directory, not a regular file"),
         ["ModelFile.Load arena shorter than its count"] = Throws<ArgumentException>(() => ModelFile.Load(new LyingNetwork(), "m.gnet"), "arena holds 2"),
     };
 

@@ -38,7 +38,10 @@ public sealed class FakeNetwork : INetwork
 
     public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count) => outputs[..(count * OutputSize)].Clear();
 
-    /// <summary>Fills the parameters with distinctive values, including ones whose bits must survive exactly.</summary>
+    /// <summary>
+    /// Fills the parameters with distinctive values, including ones whose bits must survive exactly (all finite:
+    /// model files refuse NaN and infinities).
+    /// </summary>
     public FakeNetwork Fill(int seed)
     {
         var rng = new Rng((ulong)seed);
@@ -46,7 +49,7 @@ public sealed class FakeNetwork : INetwork
         {
             _parameters[i] = rng.NextGaussian();
         }
-        float[] specials = [-0f, float.Epsilon, float.MaxValue, float.NegativeInfinity, BitConverter.Int32BitsToSingle(0x7fc12345)];
+        float[] specials = [-0f, float.Epsilon, float.MaxValue, float.MinValue, BitConverter.Int32BitsToSingle(0x00412345)];
         for (int i = 0; i < Math.Min(specials.Length, _parameters.Length); i++)
         {
             _parameters[i] = specials[i];
