@@ -360,7 +360,7 @@ internal static class TrainCommand
         Require(m.History is not null && m.History.All(e => e is not null), "history", m.History is null ? null : "a null entry", "the finished epochs' records");
         Require(double.IsFinite(m.SecondsBefore) && m.SecondsBefore >= 0, "secondsBefore", m.SecondsBefore, "a finite number of at least 0");
         Require(Networks.ByName(c!.Arch) is not null, "config.arch", c.Arch, $"one of {string.Join(", ", Networks.Names)}");
-        Require(Networks.ByName(c.Arch)!.Architecture == checkpoint.Architecture, "config.arch", c.Arch, $"the network the checkpoint holds, \"{checkpoint.Architecture}\"");
+        Require(Networks.ByName(c.Arch)!.Description.Architecture == checkpoint.Architecture, "config.arch", c.Arch, $"the network the checkpoint holds, \"{checkpoint.Architecture}\"");
         Require(c.Epochs is >= 1 and <= 100_000, "config.epochs", c.Epochs, "1..100000");
         Require(c.Batch is >= 1 and <= 60_000, "config.batch", c.Batch, "1..60000");
         Require(c.Optimizer == checkpoint.OptimizerName, "config.optimizer", c.Optimizer, $"the checkpoint's optimizer, {checkpoint.OptimizerName}");
@@ -391,7 +391,7 @@ internal static class TrainCommand
         {
             throw new UserException($"--lr-decay must be greater than 0 and at most 1 (got {a.LearningRateDecay}).");
         }
-        int maxThreads = Environment.ProcessorCount * 4;
+        int maxThreads = Guard.MaxThreads;   // the networks' own rule: four threads per logical core
         if (a.Threads < 1 || a.Threads > maxThreads)
         {
             throw new UserException($"--threads must be between 1 and {maxThreads} (4 × the {Environment.ProcessorCount} logical cores; got {a.Threads}).");

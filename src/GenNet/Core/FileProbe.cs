@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace GenNet.Serialization;
+namespace GenNet;
 
 /// <summary>What a path names, after following symbolic links.</summary>
 internal enum FileKind
@@ -22,7 +22,7 @@ internal enum FileKind
 /// <remarks>
 /// .NET reports no file type beyond "directory", so on Linux this calls libc's <c>statx</c> (whose struct layout,
 /// unlike <c>stat</c>'s, is the same on every architecture) through a function pointer, as
-/// <see cref="DirectorySync"/> does. Where <c>statx</c> is missing (other systems), a path that is not a directory
+/// Serialization/DirectorySync.cs does. Where <c>statx</c> is missing (other systems), a path that is not a directory
 /// counts as a regular file when it exists, and <see cref="Identity"/> is null (hard links are then not recognised).
 /// The check and the open are two steps: a path replaced in between is not caught.
 /// </remarks>
