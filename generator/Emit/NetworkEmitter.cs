@@ -63,7 +63,7 @@ internal static class NetworkEmitter
         {
             w.Line($"//   {layer.Number}: {layer.Describe()} {layer.Input} → {layer.Output}");
         }
-        w.Line($"//   {spec.Loss} on {spec.LastLayer.Output}");
+        w.Line($"//   {spec.Loss.Kind} on {spec.LastLayer.Output}");
         w.Line("//");
         w.Line($"// Parameter arena: {spec.ParameterCount} floats; the gradient arena has the same layout (DW1 for W1, …).");
         w.Line("//   offset      length      slice");
@@ -119,7 +119,7 @@ internal static class NetworkEmitter
 
     private static void EmitClass(SourceWriter w, NetworkSpec spec)
     {
-        using (w.Block($"partial class {spec.ClassName} : {LossEmitter.InterfaceName(spec)}"))
+        using (w.Block($"partial class {spec.ClassName} : {LossEmitter.For(spec.Loss).InterfaceName}"))
         {
             EmitConstants(w, spec);
             EmitFields(w, spec);
@@ -127,7 +127,7 @@ internal static class NetworkEmitter
             EmitProperties(w, spec);
             EmitDescription(w, spec);
             EmitInference(w, spec);
-            LossEmitter.EmitTrainingApi(w, spec);
+            LossEmitter.For(spec.Loss).EmitTrainingApi(w, spec);
             w.Line();
             EmitPasses(w, spec);
             w.Line();
@@ -149,7 +149,7 @@ internal static class NetworkEmitter
     {
         w.Line("/// <summary>Width of one input sample.</summary>");
         w.Line($"public const int InputSize = {Literals.Int(spec.InputSize)};");
-        w.Line($"/// <summary>Width of one output row{(spec.Loss == LossKind.SoftmaxCrossEntropy ? " (class probabilities)" : "")}.</summary>");
+        w.Line($"/// <summary>Width of one output row{LossEmitter.For(spec.Loss).OutputMeaning}.</summary>");
         w.Line($"public const int OutputSize = {Literals.Int(spec.OutputSize)};");
         w.Line("/// <summary>Number of trainable floats.</summary>");
         w.Line($"public const int ParameterCount = {Literals.Int(spec.ParameterCount)};");
@@ -286,7 +286,7 @@ internal static class NetworkEmitter
             w.Line("        },");
         }
         w.Line("    },");
-        w.Line($"    {TypeNames.LossKind}.{spec.Loss}, ParameterCount);");
+        w.Line($"    {TypeNames.LossKind}.{spec.Loss.Kind}, ParameterCount);");
         w.Line($"{TypeNames.NetworkDescription} {TypeNames.INetwork}.Description => Description;");
         w.Line();
 
@@ -308,7 +308,7 @@ internal static class NetworkEmitter
                 w.Line($"{TypeNames.Guard}.Finite(input, InputSize, 0, nameof(input));");
                 w.Line("const int rows = 1;");
                 w.Line(ForwardCall(spec, "input", training: false));
-                LossEmitter.EmitOutput(w, spec, "output");
+                LossEmitter.For(spec.Loss).EmitOutput(w, spec, "output");
             }
         }
         w.Line();
@@ -322,7 +322,7 @@ internal static class NetworkEmitter
             using (Guarded(w))
             {
                 EmitChunks(w, spec, training: false);
-                LossEmitter.EmitOutput(w, spec, "outputs.Slice(start * OutputSize, rows * OutputSize)");
+                LossEmitter.For(spec.Loss).EmitOutput(w, spec, "outputs.Slice(start * OutputSize, rows * OutputSize)");
                 w.EndBlock();
             }
         }

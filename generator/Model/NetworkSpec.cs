@@ -3,7 +3,7 @@ namespace GenNet.Generator.Model;
 /// <summary>Everything the emitter needs to write one network class.</summary>
 /// <remarks>
 /// Caching contract: this record and everything it holds are plain values (strings, numbers, enums, <see cref="Shape"/>,
-/// <see cref="EquatableArray{T}"/> of <see cref="LayerSpec"/> records), never symbols, syntax nodes, locations or
+/// <see cref="EquatableArray{T}"/> of <see cref="LayerSpec"/> records, a <see cref="LossSpec"/> record), never symbols, syntax nodes, locations or
 /// compilations. Two parses of equal declarations produce equal specs, so the incremental pipeline skips emission when
 /// nothing that shapes the network changed. A test walks the type graph to keep it that way.
 /// </remarks>
@@ -23,7 +23,7 @@ internal sealed record NetworkSpec(
     string ClassName,
     Shape Input,
     EquatableArray<LayerSpec> Layers,
-    LossKind Loss,
+    LossSpec Loss,
     int ParameterCount,
     int ActivationsPerRow,
     int ActivationGradientsPerRow,

@@ -1,11 +1,9 @@
 namespace GenNet.Generator.Parse;
 
-/// <summary>The attributes that frame a network (the layers between them are named by their readers).</summary>
+/// <summary>The attribute that starts a network (layers and loss heads are named by their readers and specs).</summary>
 internal static class KnownNames
 {
     public const string Namespace = "GenNet";
     public const string InputAttribute = "GenNet.InputAttribute";
     public const string Input = "Input";
-    public const string SoftmaxCrossEntropy = "SoftmaxCrossEntropy";
-    public const string MeanSquaredError = "MeanSquaredError";
 }

@@ -1,3 +1,4 @@
+using GenNet.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -21,7 +22,7 @@ internal sealed class LayerAttribute(string name, AttributeData data, AttributeS
 
     public bool IsInput => Name == KnownNames.Input;
 
-    public bool IsLoss => Name is KnownNames.SoftmaxCrossEntropy or KnownNames.MeanSquaredError;
+    public bool IsLoss => LossSpec.ByName.ContainsKey(Name);
 
     /// <summary>A layer between [Input] and the loss head, read by one of the <see cref="LayerReader"/>s.</summary>
     public bool IsLayer => !IsInput && !IsLoss;

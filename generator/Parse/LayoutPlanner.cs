@@ -26,7 +26,7 @@ internal static class LayoutPlanner
 
     /// <summary>The plan, or null with the reasons in <paramref name="diagnostics"/> (a shape the loss head cannot take
     /// at <paramref name="lossLocation"/>, an oversized arena at <paramref name="classLocation"/>).</summary>
-    public static NetworkSpec? Plan(string ns, string className, Shape input, IReadOnlyList<DeclaredLayer> declared, LossKind loss,
+    public static NetworkSpec? Plan(string ns, string className, Shape input, IReadOnlyList<DeclaredLayer> declared, LossSpec loss,
         Location classLocation, Location lossLocation, List<Diagnostic> diagnostics)
     {
         // Shapes, front to back.
@@ -49,7 +49,7 @@ internal static class LayoutPlanner
             layers[k] = spec with { Number = k + 1, Input = shape, Output = output };
             shape = output;
         }
-        if (loss == LossKind.SoftmaxCrossEntropy && shape.Size < 2)
+        if (shape.Size < loss.MinimumOutputs)
         {
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.SoftmaxTooFewOutputs, lossLocation, shape.Size));
             return null;
@@ -122,7 +122,7 @@ internal static class LayoutPlanner
     }
 
     /// <summary>Canonical text of the declaration, e.g. <c>Input(784) Dense(512,ReLU) Dense(10) SoftmaxCrossEntropy</c>.</summary>
-    public static string DescribeArchitecture(Shape input, IReadOnlyList<LayerSpec> layers, LossKind loss)
+    public static string DescribeArchitecture(Shape input, IReadOnlyList<LayerSpec> layers, LossSpec loss)
     {
         var text = new StringBuilder("Input(");
         text.Append(input.IsFlat
@@ -133,7 +133,7 @@ internal static class LayoutPlanner
         {
             text.Append(' ').Append(layer.Describe());
         }
-        return text.Append(' ').Append(loss).ToString();
+        return text.Append(' ').Append(loss.Kind).ToString();
     }
 
     /// <summary>64-bit FNV-1a over the UTF-8 bytes: stable across runs and machines, unlike string.GetHashCode.</summary>

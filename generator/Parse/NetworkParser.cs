@@ -82,8 +82,7 @@ internal static class NetworkParser
         }
 
         string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
-        LossKind lossKind = loss.Name == KnownNames.SoftmaxCrossEntropy ? LossKind.SoftmaxCrossEntropy : LossKind.MeanSquaredError;
-        NetworkSpec? spec = LayoutPlanner.Plan(ns, type.Name, inputShape, declared, lossKind, classLocation, loss.Location, diagnostics);
+        NetworkSpec? spec = LayoutPlanner.Plan(ns, type.Name, inputShape, declared, LossSpec.ByName[loss.Name], classLocation, loss.Location, diagnostics);
         return new Result(spec, diagnostics.ToImmutableArray());
     }
 
@@ -143,7 +142,7 @@ internal static class NetworkParser
             return null;
         }
         string name = attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length);
-        return name is KnownNames.Input or KnownNames.SoftmaxCrossEntropy or KnownNames.MeanSquaredError || LayerReader.ByName.ContainsKey(name)
+        return name == KnownNames.Input || LossSpec.ByName.ContainsKey(name) || LayerReader.ByName.ContainsKey(name)
             ? name
             : null;
     }

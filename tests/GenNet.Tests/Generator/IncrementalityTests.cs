@@ -78,9 +78,10 @@ public class IncrementalityTests
         var seen = new HashSet<Type>();
         Walk(typeof(NetworkSpec), seen);
         // The layers sit behind their abstract base: walk every kind's record too.
-        Type[] kinds = typeof(LayerSpec).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(LayerSpec))).ToArray();
+        Type[] kinds = typeof(LayerSpec).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(LayerSpec)) || t.IsSubclassOf(typeof(LossSpec))).ToArray();
         Assert.Contains(typeof(DenseSpec), kinds);
         Assert.Contains(typeof(DropoutSpec), kinds);
+        Assert.Contains(typeof(SoftmaxCrossEntropySpec), kinds);
         foreach (Type kind in kinds)
         {
             Walk(kind, seen);

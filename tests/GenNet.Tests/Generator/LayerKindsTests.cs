@@ -9,7 +9,7 @@ namespace GenNet.Tests.Generator;
 /// <summary>The generator finds each layer kind's reader and emitter by reflection: none may be missing.</summary>
 public class LayerKindsTests
 {
-    private static readonly string[] Frame = ["Input", "SoftmaxCrossEntropy", "MeanSquaredError"];
+    private static readonly string[] Losses = ["SoftmaxCrossEntropy", "MeanSquaredError"];
 
     [Fact]
     public void Every_runtime_layer_attribute_has_exactly_one_reader()
@@ -17,13 +17,24 @@ public class LayerKindsTests
         string[] attributes = typeof(DenseAttribute).Assembly.GetTypes()
             .Where(t => t.Namespace == "GenNet" && t.IsSubclassOf(typeof(Attribute)) && t.Name.EndsWith("Attribute", StringComparison.Ordinal))
             .Select(t => t.Name[..^"Attribute".Length])
-            .Where(name => !Frame.Contains(name))
+            .Where(name => name != "Input" && !Losses.Contains(name))
             .Order()
             .ToArray();
         Assert.Contains("Dense", attributes);
         Assert.Contains("Conv2D", attributes);
         Assert.Contains("GlobalAvgPool2D", attributes);
         Assert.Equal(attributes, LayerReader.ByName.Keys.Order().ToArray());
+    }
+
+    [Fact]
+    public void Every_loss_head_has_a_spec_and_an_emitter()
+    {
+        Assert.Equal(Losses.Order(), LossSpec.ByName.Keys.Order());
+        Assert.Equal(Losses.Order(), Enum.GetNames<LossKind>().Order());
+        foreach (LossSpec loss in LossSpec.ByName.Values)
+        {
+            Assert.NotNull(GenNet.Generator.Emit.LossEmitter.For(loss));
+        }
     }
 
     [Fact]
