@@ -16,6 +16,7 @@ internal static class ModelCommands
         using IClassifier network = LoadModel(modelPath, out Networks.Entry entry);
         MnistDataset data = DataLocator.Load(DataLocator.Resolve(dataOption), !noDownload, ui.Output, interrupt);
         interrupt.ThrowIfCancellationRequested(); // Ctrl+C or SIGTERM while loading: one line, exit 130 or 143
+        Networks.CheckData(entry, data);
         int correct = network.Evaluate(data.Test.Pixels, data.Test.Labels, data.Test.Count, out float loss);
         ConfusionMatrix confusion = ConfusionMatrix.Compute(network, data.Test.Pixels, data.Test.Labels, data.Test.Count);
         ui.Line($"model {Path.GetFullPath(modelPath)}: {entry.Name} = {entry.Description.Architecture}");
@@ -27,9 +28,10 @@ internal static class ModelCommands
 
     public static int Predict(string modelPath, int index, string? dataOption, bool noDownload, Ui ui, CancellationToken interrupt)
     {
-        using IClassifier network = LoadModel(modelPath, out _);
+        using IClassifier network = LoadModel(modelPath, out Networks.Entry entry);
         MnistDataset data = DataLocator.Load(DataLocator.Resolve(dataOption), !noDownload, ui.Output, interrupt);
         interrupt.ThrowIfCancellationRequested(); // Ctrl+C or SIGTERM while loading: one line, exit 130 or 143
+        Networks.CheckData(entry, data);
         if (index < 0 || index >= data.Test.Count)
         {
             throw new UserException($"--index must be between 0 and {data.Test.Count - 1} (the test set has {data.Test.Count} images; got {index}).");

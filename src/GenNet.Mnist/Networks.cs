@@ -1,4 +1,5 @@
 using GenNet.Models;
+using GenNet.Data;
 
 namespace GenNet.Mnist;
 
@@ -38,6 +39,15 @@ internal static class Networks
     ];
 
     public static string[] Names => All.Select(e => e.Name).ToArray();
+
+    /// <summary>Refuses (exit 2) a data set whose images are not samples of the network's input shape.</summary>
+    public static void CheckData(Entry entry, MnistDataset data)
+    {
+        if (data.Test.MismatchWith(entry.Description.Input) is { } mismatch)
+        {
+            throw new UserException($"{data.Directory}: {mismatch} ({entry.Name}); use a network declared for these images.");
+        }
+    }
 
     /// <summary>For <c>--help</c>: <c>mlp512 = 784-512-10 (reference), mlp1024 = 784-1024-10, …</c>.</summary>
     public static string Summary => string.Join(", ", All.Select((e, i) => $"{e.Name} = {e.Widths}" + (i == 0 ? " (reference)" : "")));

@@ -95,6 +95,7 @@ internal static class TrainCommand
         {
             throw new UserException($"--batch {config.Batch} is larger than the {train.Count} training images.");
         }
+        Networks.CheckData(entry, data);
 
         ui.Line($"GenNet MNIST trainer: {entry.Name} = {entry.Description.Architecture} ({entry.Description.ParameterCount:N0} parameters)");
         ui.Line($"data {data.Directory}: {train.Count:N0} training, {data.Test.Count:N0} test images; classes {string.Join(", ", data.ClassNames)}");

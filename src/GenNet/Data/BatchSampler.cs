@@ -30,6 +30,9 @@ public sealed class BatchSampler
     private const int PrefetchDistance = 4;
 
     private readonly LabeledImages _data;
+
+    /// <summary>The images this sampler draws from.</summary>
+    public LabeledImages Data => _data;
     private readonly Rng _rng;
     private readonly int[] _order;
     private readonly float[] _inputs;

@@ -54,4 +54,23 @@ public sealed class LabeledImages
         // index < Count, and Count × Features pixels fit in one array, so the product cannot overflow.
         return Pixels.AsSpan(index * Features, Features);
     }
+
+    /// <summary>
+    /// Why these images are not samples of <paramref name="input"/>, or null when they are: a flat input takes any image
+    /// of as many pixels; an image input (height or width above 1) takes only one-channel images of its height and
+    /// width, so 14×56 pictures are not 1×28×28 samples although both hold 784 values.
+    /// </summary>
+    public string? MismatchWith(TensorShape input)
+    {
+        bool imageInput = input.Height > 1 || input.Width > 1;
+        if (imageInput && (input.Channels != 1 || input.Height != Rows || input.Width != Columns))
+        {
+            return $"the images are 1×{Rows}×{Columns} but the network takes {input} samples";
+        }
+        if (!imageInput && input.Size != Features)
+        {
+            return $"the images hold {Features} pixels ({Rows}×{Columns}) but the network takes {input.Size} values";
+        }
+        return null;
+    }
 }

@@ -34,7 +34,8 @@ public sealed class Trainer
     private TrainerState _state;
 
     /// <summary>Trains <paramref name="network"/> with <paramref name="optimizer"/> on the batches of <paramref name="sampler"/>.</summary>
-    /// <exception cref="ArgumentException">The optimizer or sampler does not fit the network.</exception>
+    /// <exception cref="ArgumentException">The optimizer or sampler does not fit the network (the sampler's images must be
+    /// samples of the network's input shape, see <see cref="LabeledImages.MismatchWith"/>).</exception>
     public Trainer(IClassifier network, Optimizer optimizer, BatchSampler sampler)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -48,7 +49,16 @@ public sealed class Trainer
         {
             throw new ArgumentException($"The sampler's batches of {sampler.BatchSize} exceed the network's maximum batch size {network.MaxBatchSize}.", nameof(sampler));
         }
+        CheckFits(sampler.Data, network, nameof(sampler));
         (_network, _optimizer, _sampler) = (network, optimizer, sampler);
+    }
+
+    private static void CheckFits(LabeledImages? images, IClassifier network, string name)
+    {
+        if (images?.MismatchWith(network.Description.Input) is { } mismatch)
+        {
+            throw new ArgumentException($"{name}: {mismatch}.", name);
+        }
     }
 
     /// <summary>Evaluated after every epoch for <see cref="EpochMetrics.TestLoss"/> and <see cref="EpochMetrics.TestAccuracy"/>; optional.</summary>
@@ -116,6 +126,9 @@ public sealed class Trainer
         {
             throw new InvalidOperationException("Early stopping watches the validation loss: set ValidationSet too.");
         }
+        CheckFits(TestSet, _network, nameof(TestSet));
+        CheckFits(AccuracySet, _network, nameof(AccuracySet));
+        CheckFits(ValidationSet, _network, nameof(ValidationSet));
         long allocationStart = GC.GetAllocatedBytesForCurrentThread();
         long callbackBytes = 0;
         try

@@ -130,13 +130,9 @@ public class InterruptAndDownloadTests
         }
     }
 
-    [Fact]
+    [PlatformFact("linux", "macos")]
     public async Task Sigterm_is_handled_like_ctrl_c_checkpoint_and_exit_143()
     {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-        {
-            return;
-        }
         using var data = new TinyMnist();
         string app = Path.Combine(AppContext.BaseDirectory, "gennet-mnist.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

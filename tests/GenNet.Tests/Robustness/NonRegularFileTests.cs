@@ -36,14 +36,10 @@ public class NonRegularFileTests
 
     public static TheoryData<Kind> Kinds => [Kind.FifoWithoutWriter, Kind.FifoWithWriter, Kind.DevZero, Kind.Directory];
 
-    [Theory]
+    [PlatformTheory("linux")]
     [MemberData(nameof(Kinds))]
     public void A_data_file_that_is_not_regular_is_refused(Kind kind)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
         using var data = new TinyMnist();
         File.Delete(data.DataFile("t10k-images-idx3-ubyte"));
         using var writer = Make(kind, data.DataFile("t10k-images-idx3-ubyte"));
@@ -51,14 +47,10 @@ public class NonRegularFileTests
         AppAssert.OneLineError(result, ExitCodes.UsageOrData, "t10k-images-idx3-ubyte", "not a regular file");
     }
 
-    [Theory]
+    [PlatformTheory("linux")]
     [MemberData(nameof(Kinds))]
     public void A_classes_txt_that_is_not_regular_is_refused_with_or_without_the_data_files(Kind kind)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
         using var data = new TinyMnist();
         using var writer = Make(kind, data.DataFile("classes.txt"));
         var result = AppAssert.RunWithin(30, data.Train("--epochs", "1"));
@@ -69,14 +61,10 @@ public class NonRegularFileTests
         AppAssert.OneLineError(missing, ExitCodes.UsageOrData, "lacks train-labels-idx1-ubyte");
     }
 
-    [Theory]
+    [PlatformTheory("linux")]
     [MemberData(nameof(Kinds))]
     public void A_model_or_resume_file_that_is_not_regular_is_refused(Kind kind)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
         using var data = new TinyMnist();
         using var model = Make(kind, data.File("m.gnet"));
         var evaluate = AppAssert.RunWithin(30, "evaluate", "--model", data.File("m.gnet"), "--data", data.Directory, "--no-download");
@@ -89,13 +77,9 @@ public class NonRegularFileTests
         AppAssert.OneLineError(resume, ExitCodes.UsageOrData, "--resume", "not a checkpoint file");
     }
 
-    [Fact]
+    [PlatformFact("linux")]
     public void Special_files_as_outputs_are_refused_instead_of_being_replaced()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
         using var data = new TinyMnist();
         using var fifo = Make(Kind.FifoWithoutWriter, data.File("out.json"));
         var result = AppAssert.RunWithin(30, data.Train("--metrics", data.File("out.json")));

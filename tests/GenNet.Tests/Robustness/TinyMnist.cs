@@ -12,12 +12,14 @@ public sealed class TinyMnist : IDisposable
 
     private readonly TempDirectory _root = new();
 
-    public TinyMnist()
+    /// <param name="rows">Image rows (28 unless given); <paramref name="rows"/> × <paramref name="columns"/> must be 784.</param>
+    /// <param name="columns">Image columns.</param>
+    public TinyMnist(int rows = 28, int columns = 28)
     {
         Directory = System.IO.Path.Combine(_root.Path, "data");
         System.IO.Directory.CreateDirectory(Directory);
-        Write("train", TrainCount);
-        Write("t10k", TestCount);
+        Write("train", TrainCount, rows, columns);
+        Write("t10k", TestCount, rows, columns);
     }
 
     /// <summary>The data directory (under <see cref="Root"/>).</summary>
@@ -33,10 +35,10 @@ public sealed class TinyMnist : IDisposable
     /// <summary>train … --data DIR --no-download --train-limit-free: the common start of an app command line.</summary>
     public string[] Train(params string[] more) => ["train", "--data", Directory, "--no-download", "--batch", "50", .. more];
 
-    private void Write(string prefix, int count)
+    private void Write(string prefix, int count, int rows, int columns)
     {
         byte[] labels = Enumerable.Range(0, count).Select(i => (byte)(i * 7 % 10)).ToArray();
-        byte[] images = IdxBytes.Images(count, 28, 28, p =>
+        byte[] images = IdxBytes.Images(count, rows, columns, p =>
         {
             int image = p / 784, row = p % 784 / 28;
             return (byte)(row / 3 == labels[image] ? 200 + p % 50 : p * 13 % 40);
