@@ -43,6 +43,11 @@ internal abstract record LayerSpec
     /// <summary>This layer's part of the canonical architecture text, e.g. <c>Dense(512,ReLU)</c>; model files carry it.</summary>
     public abstract string Describe();
 
+    /// <summary>The ",Act[,alpha=a]" part of a Describe() text (empty for no activation).</summary>
+    protected static string ActivationText(ActivationKind activation, float alpha) =>
+        (activation == ActivationKind.None ? "" : "," + activation)
+        + (activation == ActivationKind.LeakyReLU ? ",alpha=" + alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "");
+
     /// <summary>Settings that depend on the neighbours (work fused across two layers, say), decided by the layer itself.</summary>
     public virtual LayerSpec Connect(LayerSpec? previous, LayerSpec? next) => this;
 

@@ -57,14 +57,7 @@ internal sealed record Conv2DSpec(int Filters, int KernelHeight, int KernelWidth
         {
             text.Append('x').Append(KernelWidth.ToString(CultureInfo.InvariantCulture));
         }
-        if (Activation != ActivationKind.None)
-        {
-            text.Append(',').Append(Activation);
-        }
-        if (Activation == ActivationKind.LeakyReLU)
-        {
-            text.Append(",alpha=").Append(Alpha.ToString("R", CultureInfo.InvariantCulture));
-        }
+        text.Append(ActivationText(Activation, Alpha));
         if (Stride != 1)
         {
             text.Append(",stride=").Append(Stride.ToString(CultureInfo.InvariantCulture));

@@ -61,14 +61,7 @@ internal sealed record DenseSpec(int Units, ActivationKind Activation, float Alp
     public override string Describe()
     {
         var text = new StringBuilder("Dense(").Append(Units.ToString(CultureInfo.InvariantCulture));
-        if (Activation != ActivationKind.None)
-        {
-            text.Append(',').Append(Activation);
-        }
-        if (Activation == ActivationKind.LeakyReLU)
-        {
-            text.Append(",alpha=").Append(Alpha.ToString("R", CultureInfo.InvariantCulture));
-        }
+        text.Append(ActivationText(Activation, Alpha));
         if (!HasBias)
         {
             text.Append(",bias=false");

@@ -35,58 +35,20 @@ public class GradientCheckTests
     [Theory]
     [InlineData(1)]
     [InlineData(5)]
-    public void Dropout_network_with_its_masks_held_fixed(int batch)
-    {
-        // Each ComputeGradients draws new masks; restoring the generator's state makes every evaluation use the
-        // masks of the analytic pass, so the check sees one fixed (piecewise linear) function.
-        var net = new DropoutNet(batch, seed: 4);
-        RngState masks = net.TrainingRng!.Save();
-        var rng = new Rng(15);
-        float[] inputs = RandomArray(rng, batch * DropoutNet.InputSize, 1.5f);
-        int[] labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(3)).ToArray();
-        RandomizeBiases(net, rng);
-        Check(net, () =>
-        {
-            net.TrainingRng.Restore(masks);
-            return net.ComputeGradients(inputs, labels, batch);
-        });
-    }
+    public void Dropout_network_with_its_masks_held_fixed(int batch) =>
+        CheckClassifier(new DropoutNet(batch, seed: 4), batch, seed: 15);
 
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
-    public void Chained_dropout_regressor_with_its_masks_held_fixed(int batch)
-    {
-        var net = new ChainedDropoutRegressorNet(batch, seed: 8);
-        RngState masks = net.TrainingRng!.Save();
-        var rng = new Rng(16);
-        float[] inputs = RandomArray(rng, batch * ChainedDropoutRegressorNet.InputSize, 1.5f);
-        float[] targets = RandomArray(rng, batch * ChainedDropoutRegressorNet.OutputSize, 1f);
-        RandomizeBiases(net, rng);
-        Check(net, () =>
-        {
-            net.TrainingRng.Restore(masks);
-            return net.ComputeGradients(inputs, targets, batch);
-        });
-    }
+    public void Chained_dropout_regressor_with_its_masks_held_fixed(int batch) =>
+        CheckRegressor(new ChainedDropoutRegressorNet(batch, seed: 8), batch, seed: 16);
 
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
-    public void Odd_conv_pool_network_with_its_masks_held_fixed(int batch)
-    {
-        var net = new OddConvNet(batch, seed: 12);
-        RngState masks = net.TrainingRng!.Save();
-        var rng = new Rng(17);
-        float[] inputs = RandomArray(rng, batch * OddConvNet.InputSize, 1.5f);
-        int[] labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(3)).ToArray();
-        RandomizeBiases(net, rng);
-        Check(net, () =>
-        {
-            net.TrainingRng.Restore(masks);
-            return net.ComputeGradients(inputs, labels, batch);
-        });
-    }
+    public void Odd_conv_pool_network_with_its_masks_held_fixed(int batch) =>
+        CheckClassifier(new OddConvNet(batch, seed: 12), batch, seed: 17);
 
     [Theory]
     [InlineData(1)]
@@ -97,20 +59,8 @@ public class GradientCheckTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void Strided_conv_without_bias_and_dropout_after_it(int batch)
-    {
-        var net = new StridedConvDropoutNet(batch, seed: 11);
-        RngState masks = net.TrainingRng!.Save();
-        var rng = new Rng(19);
-        float[] inputs = RandomArray(rng, batch * StridedConvDropoutNet.InputSize, 1.5f);
-        float[] targets = RandomArray(rng, batch * StridedConvDropoutNet.OutputSize, 1f);
-        RandomizeBiases(net, rng);
-        Check(net, () =>
-        {
-            net.TrainingRng.Restore(masks);
-            return net.ComputeGradients(inputs, targets, batch);
-        });
-    }
+    public void Strided_conv_without_bias_and_dropout_after_it(int batch) =>
+        CheckRegressor(new StridedConvDropoutNet(batch, seed: 11), batch, seed: 19);
 
     [Fact]
     public void Linear_regression() => CheckRegressor(new LinearRegressionNet(3, seed: 1), 3, seed: 14);
@@ -121,7 +71,7 @@ public class GradientCheckTests
         float[] inputs = RandomArray(rng, batch * net.InputSize, 1.5f);
         int[] labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(net.OutputSize)).ToArray();
         RandomizeBiases(net, rng);
-        Check(net, () => net.ComputeGradients(inputs, labels, batch));
+        Check(net, HoldMasks(net, () => net.ComputeGradients(inputs, labels, batch)));
     }
 
     private static void CheckRegressor(IRegressor net, int batch, int seed)
@@ -130,7 +80,26 @@ public class GradientCheckTests
         float[] inputs = RandomArray(rng, batch * net.InputSize, 1.5f);
         float[] targets = RandomArray(rng, batch * net.OutputSize, 1f);
         RandomizeBiases(net, rng);
-        Check(net, () => net.ComputeGradients(inputs, targets, batch));
+        Check(net, HoldMasks(net, () => net.ComputeGradients(inputs, targets, batch)));
+    }
+
+    /// <summary>
+    /// Each ComputeGradients of a network with dropout draws new masks; restoring the training generator's state before
+    /// every evaluation makes them all use the analytic pass's masks, so the check sees one fixed (piecewise linear)
+    /// function.
+    /// </summary>
+    private static Func<float> HoldMasks(INetwork net, Func<float> loss)
+    {
+        if (net.TrainingRng is not { } generator)
+        {
+            return loss;
+        }
+        RngState masks = generator.Save();
+        return () =>
+        {
+            generator.Restore(masks);
+            return loss();
+        };
     }
 
     // Zero biases would leave symmetric cases; small random ones make every gradient entry non-trivial.
