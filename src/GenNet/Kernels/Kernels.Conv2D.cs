@@ -60,9 +60,16 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
 
 // Direct convolution over CHW samples. Forward and input gradient split the batch over the worker pool (samples are
 // independent); the weight gradient splits the filters (each filter's sums run over the whole batch on one thread), so
-// every value is the same whatever the thread count. With stride 1 the innermost loops run along a row of the output
-// (forward, input gradient: y[i, j…] += w·x[…], in the scalar twin's order, so the bits match it) or form a dot product
-// along it (weight gradient, whose lanes sum in another order than the twin's).
+// every value is the same whatever the thread count.
+//
+// Stride 1 ("wide" rows): the sample is copied into a zero-padded plane per channel, Hp × Wp with Wp = OW + KW − 1, and
+// the output is computed with the padded row stride Wp. Output (i, j) then reads xpad[c, (i·Wp + j) + (u·Wp + v)], so
+// each kernel tap is one multiply-add over the whole plane, L = (OH − 1)·Wp + OW values long (726 for a 28×28 image
+// and a 3×3 kernel) instead of OH rows of OW; the Wp − OW extra columns of each row are computed and dropped. Forward
+// and input gradient keep the scalar twin's order per element (bias, then (c, u, v) ascending), so they match it bit for
+// bit; the taps that read padding add w·0, which changes a sum only if it is −0 (the twin skips them). The weight
+// gradient is a dot product of that length per tap, whose lanes sum in another order than the twin's. Larger strides
+// run the row-by-row loops below.
 public static unsafe partial class Kernels
 {
     /// <summary>y[B×F×OH×OW] = act(b[f] + Σ_c Σ_u Σ_v x[c, i·S + u − top, j·S + v − left] · w[f, c, u, v]), zero outside
@@ -74,7 +81,7 @@ public static unsafe partial class Kernels
         fixed (float* py = y, px = x, pw = w, pb = bias)
         {
             var job = new ConvJob(g, py, px, pw, bias.IsEmpty ? null : pb, null, batch, activation, alpha);
-            Split(&ForwardPart, &job, batch, workers);
+            Split(g.Stride == 1 ? &WideForwardPart : &ForwardPart, &job, batch, workers);
         }
     }
 
@@ -87,7 +94,7 @@ public static unsafe partial class Kernels
         fixed (float* pdw = dw, pdb = db, px = x, pdz = dz)
         {
             var job = new ConvJob(g, pdz, px, pdw, db.IsEmpty ? null : pdb, null, batch, Activation.None, 0f);
-            Split(&WeightGradientPart, &job, g.Filters, workers);
+            Split(g.Stride == 1 ? &WideWeightGradientPart : &WeightGradientPart, &job, g.Filters, workers);
         }
     }
 
@@ -99,7 +106,7 @@ public static unsafe partial class Kernels
         fixed (float* pdx = dx, pdz = dz, pw = w)
         {
             var job = new ConvJob(g, pdz, null, pw, null, pdx, batch, Activation.None, 0f);
-            Split(&InputGradientPart, &job, batch, workers);
+            Split(g.Stride == 1 ? &WideInputGradientPart : &InputGradientPart, &job, batch, workers);
         }
     }
 
@@ -128,6 +135,170 @@ public static unsafe partial class Kernels
 
     private static (int Start, int End) PartRange(int items, int part, int parts) =>
         ((int)((long)items * part / parts), (int)((long)items * (part + 1) / parts));
+
+    /// <summary>Padded plane sizes for stride 1: Hp = OH + KH − 1 rows of Wp = OW + KW − 1, and the wide length L.</summary>
+    private static (int Hp, int Wp, int L) WideSizes(in Conv2DGeometry g)
+    {
+        int wp = g.OutWidth + g.KernelWidth - 1;
+        return (g.OutHeight + g.KernelHeight - 1, wp, (g.OutHeight - 1) * wp + g.OutWidth);
+    }
+
+    /// <summary>xpad[c] = sample <paramref name="x"/>'s channel c inside a zero border (PadTop rows, PadLeft columns before).</summary>
+    private static void FillPadded(float* xpad, float* x, in Conv2DGeometry g, int hp, int wp)
+    {
+        new Span<float>(xpad, g.Channels * hp * wp).Clear();
+        for (int c = 0; c < g.Channels; c++)
+        {
+            for (int r = 0; r < g.Height; r++)
+            {
+                new ReadOnlySpan<float>(x + ((long)c * g.Height + r) * g.Width, g.Width)
+                    .CopyTo(new Span<float>(xpad + ((long)c * hp + r + g.PadTop) * wp + g.PadLeft, g.Width));
+            }
+        }
+    }
+
+    /// <summary>dzw = the OH × OW plane <paramref name="dz"/> at row stride Wp; the columns past OW stay as they are (zero).</summary>
+    private static void SpreadRows(float* dzw, float* dz, in Conv2DGeometry g, int wp)
+    {
+        for (int i = 0; i < g.OutHeight; i++)
+        {
+            new ReadOnlySpan<float>(dz + (long)i * g.OutWidth, g.OutWidth).CopyTo(new Span<float>(dzw + (long)i * wp, g.OutWidth));
+        }
+    }
+
+    private static void WideForwardPart(void* state, int part, int parts)
+    {
+        ConvJob* job = (ConvJob*)state;
+        Conv2DGeometry g = job->G;
+        (int start, int end) = PartRange(job->Batch, part, parts);
+        (int hp, int wp, int length) = WideSizes(g);
+        int plane = g.OutHeight * g.OutWidth;
+        float* xpad = GemmScratch.Get((nint)g.Channels * hp * wp + (nint)g.OutHeight * wp + 16);
+        float* wide = xpad + (((nint)g.Channels * hp * wp + 15) & ~15);
+        for (int b = start; b < end; b++)
+        {
+            FillPadded(xpad, job->X + (long)b * g.InputSize, g, hp, wp);
+            float* y = job->Y + (long)b * g.OutputSize;
+            float* w = job->W;
+            for (int f = 0; f < g.Filters; f++)
+            {
+                new Span<float>(wide, length).Fill(job->Bias == null ? 0f : job->Bias[f]);
+                for (int c = 0; c < g.Channels; c++)
+                {
+                    float* xc = xpad + (long)c * hp * wp;
+                    for (int u = 0; u < g.KernelHeight; u++)
+                    {
+                        for (int v = 0; v < g.KernelWidth; v++)
+                        {
+                            MultiplyAddRow(wide, xc + (long)u * wp + v, 1, *w++, length);
+                        }
+                    }
+                }
+                float* yf = y + (long)f * plane;
+                for (int i = 0; i < g.OutHeight; i++)
+                {
+                    float* row = wide + (long)i * wp;
+                    float* target = yf + (long)i * g.OutWidth;
+                    for (int j = 0; j < g.OutWidth; j++)
+                    {
+                        target[j] = job->Activation == Activation.None ? row[j] : Reference.Activate(row[j], job->Activation, job->Alpha);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void WideWeightGradientPart(void* state, int part, int parts)
+    {
+        ConvJob* job = (ConvJob*)state;
+        Conv2DGeometry g = job->G;
+        (int start, int end) = PartRange(g.Filters, part, parts);
+        if (start == end)
+        {
+            return;
+        }
+        (int hp, int wp, int length) = WideSizes(g);
+        int plane = g.OutHeight * g.OutWidth;
+        int taps = g.Channels * g.KernelHeight * g.KernelWidth;
+        float* xpad = GemmScratch.Get((nint)g.Channels * hp * wp + (nint)g.OutHeight * wp + 16);
+        float* dzw = xpad + (((nint)g.Channels * hp * wp + 15) & ~15);
+        new Span<float>(dzw, g.OutHeight * wp).Clear();
+        new Span<float>(job->W + (long)start * taps, (end - start) * taps).Clear();
+        for (int b = 0; b < job->Batch; b++)
+        {
+            FillPadded(xpad, job->X + (long)b * g.InputSize, g, hp, wp);
+            for (int f = start; f < end; f++)
+            {
+                float* dz = job->Y + (long)b * g.OutputSize + (long)f * plane;
+                SpreadRows(dzw, dz, g, wp);
+                float* dw = job->W + (long)f * taps;
+                for (int c = 0; c < g.Channels; c++)
+                {
+                    float* xc = xpad + (long)c * hp * wp;
+                    for (int u = 0; u < g.KernelHeight; u++)
+                    {
+                        for (int v = 0; v < g.KernelWidth; v++)
+                        {
+                            *dw++ += DotRow(dzw, xc + (long)u * wp + v, 1, length);
+                        }
+                    }
+                }
+            }
+        }
+        if (job->Bias != null)
+        {
+            for (int f = start; f < end; f++)
+            {
+                double bias = 0;
+                for (int b = 0; b < job->Batch; b++)
+                {
+                    bias += Sum(job->Y + (long)b * g.OutputSize + (long)f * plane, plane);
+                }
+                job->Bias[f] = (float)bias;
+            }
+        }
+    }
+
+    private static void WideInputGradientPart(void* state, int part, int parts)
+    {
+        ConvJob* job = (ConvJob*)state;
+        Conv2DGeometry g = job->G;
+        (int start, int end) = PartRange(job->Batch, part, parts);
+        (int hp, int wp, int length) = WideSizes(g);
+        int plane = g.OutHeight * g.OutWidth;
+        float* dxpad = GemmScratch.Get((nint)g.Channels * hp * wp + (nint)g.OutHeight * wp + 16);
+        float* dzw = dxpad + (((nint)g.Channels * hp * wp + 15) & ~15);
+        new Span<float>(dzw, g.OutHeight * wp).Clear();
+        for (int b = start; b < end; b++)
+        {
+            new Span<float>(dxpad, g.Channels * hp * wp).Clear();
+            float* w = job->W;
+            for (int f = 0; f < g.Filters; f++)
+            {
+                SpreadRows(dzw, job->Y + (long)b * g.OutputSize + (long)f * plane, g, wp);
+                for (int c = 0; c < g.Channels; c++)
+                {
+                    float* dxc = dxpad + (long)c * hp * wp;
+                    for (int u = 0; u < g.KernelHeight; u++)
+                    {
+                        for (int v = 0; v < g.KernelWidth; v++)
+                        {
+                            MultiplyAddRow(dxc + (long)u * wp + v, dzw, 1, *w++, length);
+                        }
+                    }
+                }
+            }
+            float* dx = job->Dx + (long)b * g.InputSize;
+            for (int c = 0; c < g.Channels; c++)
+            {
+                for (int r = 0; r < g.Height; r++)
+                {
+                    new ReadOnlySpan<float>(dxpad + ((long)c * hp + r + g.PadTop) * wp + g.PadLeft, g.Width)
+                        .CopyTo(new Span<float>(dx + ((long)c * g.Height + r) * g.Width, g.Width));
+                }
+            }
+        }
+    }
 
     private static void ForwardPart(void* state, int part, int parts)
     {
