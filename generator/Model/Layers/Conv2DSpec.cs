@@ -32,10 +32,12 @@ internal sealed record Conv2DSpec(int Filters, int KernelHeight, int KernelWidth
     public override Shape OutputShape(Shape input) => Shape.Image(Filters,
         OutputLength(input.Height, KernelHeight), OutputLength(input.Width, KernelWidth));
 
-    private int OutputLength(int n, int kernel) => Padding == PaddingKind.Same ? (n + Stride - 1) / Stride : (n - kernel) / Stride + 1;
+    // In 64 bits: a stride near int.MaxValue must not wrap the sums.
+    private int OutputLength(int n, int kernel) =>
+        (int)(Padding == PaddingKind.Same ? ((long)n + Stride - 1) / Stride : ((long)n - kernel) / Stride + 1);
 
     // Keras' "same": the total padding that makes the output ⌈n / stride⌉ long.
-    private int SamePadding(int n, int kernel) => Math.Max(((n + Stride - 1) / Stride - 1) * Stride + kernel - n, 0);
+    private int SamePadding(int n, int kernel) => (int)Math.Max((OutputLength(n, kernel) - 1L) * Stride + kernel - n, 0);
 
     public override IEnumerable<SliceRequest> RequestSlices()
     {

@@ -222,6 +222,15 @@ public class DiagnosticsTests
         """);
 
     [Fact]
+    public void A_stride_near_int_MaxValue_gives_one_output_pixel_and_compiles() => AssertCleanBuild(networks: 2, """
+        using GenNet;
+        [Input(1, 5, 5)] [Conv2D(2, 3, stride: int.MaxValue, padding: Padding.Same)] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Same { }
+        [Input(1, 5, 5)] [Conv2D(2, 3, stride: int.MaxValue)] [MaxPool2D(1, stride: int.MaxValue)] [Dense(2)] [SoftmaxCrossEntropy]
+        public partial class Valid { }
+        """);
+
+    [Fact]
     public void The_mnist_convnet_declaration_compiles() => AssertCleanBuild(networks: 1, """
         using GenNet;
         [Input(1, 28, 28)]
