@@ -71,6 +71,10 @@ public static class OnnxExporter
     internal static ReadOnlyMemory<byte> Serialize(INetwork network)
     {
         NetworkDescription description = Describe(network);
+        if (description.Loss is not (LossKind.SoftmaxCrossEntropy or LossKind.MeanSquaredError))
+        {
+            throw new NotSupportedException($"\"{description.Architecture}\" ends in a {description.Loss} head, which the ONNX exporter does not write.");
+        }
         ReadOnlySpan<float> parameters = network.Parameters;
         // The regressor's last computing layer writes the graph output directly; a classifier's Softmax comes after.
         int lastComputing = description.Layers.Count - 1;

@@ -36,6 +36,18 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
         return (first, Math.Max(first, end));
     }
 
+    /// <summary>
+    /// Whether <paramref name="outputs"/> positions are what some zero padding after the input (less than the kernel, as
+    /// before it) gives: ⌊(n + before + after − k) / S⌋ + 1. The kernels rely on it: the padded plane of the stride-1 path
+    /// holds exactly OH + KH − 1 rows.
+    /// </summary>
+    private bool Consistent(int n, int kernel, int before, int outputs)
+    {
+        long low = Math.Max(0L, (outputs - 1L) * Stride + kernel - n - before);
+        long high = Math.Min(kernel - 1L, (long)outputs * Stride + kernel - n - before - 1);
+        return before < kernel && low <= high;
+    }
+
     private static int CeilDiv(int a, int b) => a <= 0 ? -(-a / b) : (a + b - 1) / b;
 
     private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
@@ -44,9 +56,13 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
     {
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
         if (Channels < 1 || Height < 1 || Width < 1 || Filters < 1 || KernelHeight < 1 || KernelWidth < 1 || Stride < 1
-            || OutHeight < 1 || OutWidth < 1 || PadTop < 0 || PadLeft < 0)
+            || OutHeight < 1 || OutWidth < 1 || PadTop < 0 || PadLeft < 0
+            || !Consistent(Height, KernelHeight, PadTop, OutHeight) || !Consistent(Width, KernelWidth, PadLeft, OutWidth)
+            || (long)Channels * Height * Width > int.MaxValue || (long)Filters * OutHeight * OutWidth > int.MaxValue
+            || (long)Filters * Channels * KernelHeight * KernelWidth > int.MaxValue
+            || (long)Channels * (OutHeight + KernelHeight - 1) * (OutWidth + KernelWidth - 1) + 64 > int.MaxValue)
         {
-            throw new ArgumentException($"Not a convolution: {this}.", nameof(Conv2DGeometry));
+            throw new ArgumentException($"Not a convolution the kernels can run: {this}.", nameof(Conv2DGeometry));
         }
         Guard.Rows(x, batch, InputSize, xName);
         Guard.Rows(y, batch, OutputSize, yName);
@@ -166,6 +182,11 @@ public static unsafe partial class Kernels
         }
     }
 
+    /// <summary>
+    /// Forward at stride 1. Four filters at a time keep their sums for one vector of output positions in registers over
+    /// every tap (c, u, v), reading each input vector once for the four and the weights as broadcasts from a transposed
+    /// copy [tap × F]; the filters left over run one tap at a time over the plane. Both add the taps in the twin's order.
+    /// </summary>
     private static void WideForwardPart(void* state, int part, int parts)
     {
         ConvJob* job = (ConvJob*)state;
@@ -173,37 +194,95 @@ public static unsafe partial class Kernels
         (int start, int end) = PartRange(job->Batch, part, parts);
         (int hp, int wp, int length) = WideSizes(g);
         int plane = g.OutHeight * g.OutWidth;
-        float* xpad = GemmScratch.Get((nint)g.Channels * hp * wp + (nint)g.OutHeight * wp + 16);
-        float* wide = xpad + (((nint)g.Channels * hp * wp + 15) & ~15);
+        int taps = g.Channels * g.KernelHeight * g.KernelWidth;
+        // A vector that starts before the plane's end may run up to a vector past it: room for that after each buffer.
+        nint xpadFloats = ((nint)g.Channels * hp * wp + 64 + 15) & ~15;
+        nint wideFloats = ((nint)g.OutHeight * wp + 64 + 15) & ~15;
+        float* xpad = GemmScratch.Get(xpadFloats + 4 * wideFloats + (nint)taps * g.Filters + taps + 16);
+        float* wide = xpad + xpadFloats;
+        float* weightsByTap = wide + 4 * wideFloats;
+        int* offsets = (int*)(weightsByTap + (nint)taps * g.Filters);
+        for (int c = 0, t = 0; c < g.Channels; c++)
+        {
+            for (int u = 0; u < g.KernelHeight; u++)
+            {
+                for (int v = 0; v < g.KernelWidth; v++, t++)
+                {
+                    offsets[t] = (c * hp + u) * wp + v;
+                }
+            }
+        }
+        for (int f = 0; f < g.Filters; f++)
+        {
+            for (int t = 0; t < taps; t++)
+            {
+                weightsByTap[(nint)t * g.Filters + f] = job->W[(nint)f * taps + t];
+            }
+        }
+        int blocked = Vector.IsHardwareAccelerated ? g.Filters & ~3 : 0;
         for (int b = start; b < end; b++)
         {
             FillPadded(xpad, job->X + (long)b * g.InputSize, g, hp, wp);
             float* y = job->Y + (long)b * g.OutputSize;
-            float* w = job->W;
-            for (int f = 0; f < g.Filters; f++)
+            for (int f = 0; f < blocked; f += 4)
+            {
+                FourFilters(wide, wideFloats, xpad, weightsByTap + f, g.Filters, offsets, taps, job->Bias == null ? null : job->Bias + f, length);
+                for (int k = 0; k < 4; k++)
+                {
+                    StoreWide(y + (long)(f + k) * plane, wide + k * wideFloats, g, wp, job->Activation, job->Alpha);
+                }
+            }
+            for (int f = blocked; f < g.Filters; f++)
             {
                 new Span<float>(wide, length).Fill(job->Bias == null ? 0f : job->Bias[f]);
-                for (int c = 0; c < g.Channels; c++)
+                float* w = job->W + (nint)f * taps;
+                for (int t = 0; t < taps; t++)
                 {
-                    float* xc = xpad + (long)c * hp * wp;
-                    for (int u = 0; u < g.KernelHeight; u++)
-                    {
-                        for (int v = 0; v < g.KernelWidth; v++)
-                        {
-                            MultiplyAddRow(wide, xc + (long)u * wp + v, 1, *w++, length);
-                        }
-                    }
+                    MultiplyAddRow(wide, xpad + offsets[t], 1, w[t], length);
                 }
-                float* yf = y + (long)f * plane;
-                for (int i = 0; i < g.OutHeight; i++)
-                {
-                    float* row = wide + (long)i * wp;
-                    float* target = yf + (long)i * g.OutWidth;
-                    for (int j = 0; j < g.OutWidth; j++)
-                    {
-                        target[j] = job->Activation == Activation.None ? row[j] : Reference.Activate(row[j], job->Activation, job->Alpha);
-                    }
-                }
+                StoreWide(y + (long)f * plane, wide, g, wp, job->Activation, job->Alpha);
+            }
+        }
+    }
+
+    /// <summary>wide[k] = bias + Σ_t w[t, k] · xpad[offset_t + k] for four filters (planes <paramref name="stride"/> apart),
+    /// k over whole vectors up to <paramref name="length"/> (the last one may run past it).</summary>
+    private static void FourFilters(float* wide, nint stride, float* xpad, float* weights, int filters, int* offsets, int taps, float* bias, int length)
+    {
+        var b0 = new Vector<float>(bias == null ? 0f : bias[0]);
+        var b1 = new Vector<float>(bias == null ? 0f : bias[1]);
+        var b2 = new Vector<float>(bias == null ? 0f : bias[2]);
+        var b3 = new Vector<float>(bias == null ? 0f : bias[3]);
+        for (int k = 0; k < length; k += Vector<float>.Count)
+        {
+            Vector<float> a0 = b0, a1 = b1, a2 = b2, a3 = b3;
+            float* xk = xpad + k;
+            float* w = weights;
+            for (int t = 0; t < taps; t++, w += filters)
+            {
+                Vector<float> x = Vector.Load(xk + offsets[t]);
+                a0 += new Vector<float>(w[0]) * x;
+                a1 += new Vector<float>(w[1]) * x;
+                a2 += new Vector<float>(w[2]) * x;
+                a3 += new Vector<float>(w[3]) * x;
+            }
+            Vector.Store(a0, wide + k);
+            Vector.Store(a1, wide + stride + k);
+            Vector.Store(a2, wide + 2 * stride + k);
+            Vector.Store(a3, wide + 3 * stride + k);
+        }
+    }
+
+    /// <summary>The OH × OW output plane from its wide rows (row stride Wp), through the activation.</summary>
+    private static void StoreWide(float* target, float* wide, in Conv2DGeometry g, int wp, Activation activation, float alpha)
+    {
+        for (int i = 0; i < g.OutHeight; i++)
+        {
+            float* row = wide + (long)i * wp;
+            float* outRow = target + (long)i * g.OutWidth;
+            for (int j = 0; j < g.OutWidth; j++)
+            {
+                outRow[j] = activation == Activation.None ? row[j] : Reference.Activate(row[j], activation, alpha);
             }
         }
     }

@@ -20,7 +20,8 @@ public readonly record struct Pool2DGeometry(int Channels, int Height, int Width
     {
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
         if (Channels < 1 || Window < 1 || Stride < 1 || OutHeight < 1 || OutWidth < 1
-            || (OutHeight - 1) * Stride + Window > Height || (OutWidth - 1) * Stride + Window > Width)
+            || (OutHeight - 1L) * Stride + Window > Height || (OutWidth - 1L) * Stride + Window > Width
+            || (long)Channels * Height * Width > int.MaxValue)
         {
             throw new ArgumentException($"Not a pooling: {this}.", nameof(Pool2DGeometry));
         }

@@ -119,6 +119,14 @@ public class ConvParityTests
         Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DForward(new float[18], new float[24], new float[18], default, 1, g, Activation.None, 0f));
         Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DForward(new float[18], new float[25], new float[18], new float[1], 1, g, Activation.None, 0f));
         Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DBackwardInput(new float[25], new float[18], new float[17], 1, g));
+        // Sizes that do not fit each other (an input of 64 rows giving one output row of a 1×1 kernel; padding past the
+        // kernel; products past int) are refused, not run over a scratch sized for the output.
+        Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DForward(new float[4], new float[256], new float[1], default, 1,
+            new Conv2DGeometry(1, 64, 4, 1, 1, 1, 1, 0, 0, 1, 4), Activation.None, 0f));
+        Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DForward(new float[4], new float[4], new float[4], default, 1,
+            new Conv2DGeometry(1, 2, 2, 1, 2, 2, 1, 5, 0, 2, 1), Activation.None, 0f));
+        Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DBackwardInput(new float[1], new float[1], new float[1], 1,
+            new Conv2DGeometry(65536, 65536, 65536, 1, 1, 1, 1, 0, 0, 65536, 65536)));
         Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.MaxPool2DForward(new float[4], new float[25], 1, new Pool2DGeometry(1, 5, 5, 3, 3, 2, 2)));
     }
 
