@@ -60,7 +60,7 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
             || !Consistent(Height, KernelHeight, PadTop, OutHeight) || !Consistent(Width, KernelWidth, PadLeft, OutWidth)
             || (long)Channels * Height * Width > int.MaxValue || (long)Filters * OutHeight * OutWidth > int.MaxValue
             || (long)Filters * Channels * KernelHeight * KernelWidth > int.MaxValue
-            || (long)Channels * (OutHeight + KernelHeight - 1) * (OutWidth + KernelWidth - 1) + 64 > int.MaxValue)
+            || Math.Max(Channels, Filters) * (2L * (OutHeight + KernelHeight - 1) * (OutWidth + KernelWidth - 1) + 96) > int.MaxValue)
         {
             throw new ArgumentException($"Not a convolution the kernels can run: {this}.", nameof(Conv2DGeometry));
         }
@@ -358,44 +358,79 @@ public static unsafe partial class Kernels
         }
     }
 
+    /// <summary>
+    /// Input gradient at stride 1, as a correlation like the forward pass: dxpad_c[p] = Σ_(f, u, v) w[f, c, u, v] ·
+    /// dzz_f[p + pre − u·Wp − v], where dzz_f is dz_f at row stride Wp behind pre = (KH − 1)·Wp + KW − 1 zeros. Each sum
+    /// runs over (f, u, v) ascending, the scalar twin's order for every element, so the bits match it; four input channels
+    /// at a time keep their sums in registers (<see cref="FourFilters"/>), the channels left over run one tap at a time.
+    /// </summary>
     private static void WideInputGradientPart(void* state, int part, int parts)
     {
         ConvJob* job = (ConvJob*)state;
         Conv2DGeometry g = job->G;
         (int start, int end) = PartRange(job->Batch, part, parts);
-        (int hp, int wp, int length) = WideSizes(g);
+        (int hp, int wp, _) = WideSizes(g);
         int plane = g.OutHeight * g.OutWidth;
-        float* dxpad = GemmScratch.Get((nint)g.Channels * hp * wp + (nint)g.OutHeight * wp + 16);
-        float* dzw = dxpad + (((nint)g.Channels * hp * wp + 15) & ~15);
-        new Span<float>(dzw, g.OutHeight * wp).Clear();
-        for (int b = start; b < end; b++)
+        int kernelTaps = g.KernelHeight * g.KernelWidth;
+        int taps = g.Filters * kernelTaps;
+        int padded = hp * wp;
+        int pre = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
+        // Each zero-padded dz plane: pre zeros, its rows at stride Wp, and room for a vector read past the last position.
+        nint zFloats = ((nint)pre + padded + 64 + 15) & ~15;
+        nint wideFloats = ((nint)padded + 64 + 15) & ~15;
+        float* dzz = GemmScratch.Get(g.Filters * zFloats + 4 * wideFloats + (nint)taps * g.Channels + taps + 16);
+        float* wide = dzz + g.Filters * zFloats;
+        float* weightsByTap = wide + 4 * wideFloats;
+        int* offsets = (int*)(weightsByTap + (nint)taps * g.Channels);
+        for (int f = 0, t = 0; f < g.Filters; f++)
         {
-            new Span<float>(dxpad, g.Channels * hp * wp).Clear();
-            float* w = job->W;
-            for (int f = 0; f < g.Filters; f++)
+            for (int u = 0; u < g.KernelHeight; u++)
             {
-                SpreadRows(dzw, job->Y + (long)b * g.OutputSize + (long)f * plane, g, wp);
-                for (int c = 0; c < g.Channels; c++)
+                for (int v = 0; v < g.KernelWidth; v++, t++)
                 {
-                    float* dxc = dxpad + (long)c * hp * wp;
-                    for (int u = 0; u < g.KernelHeight; u++)
+                    offsets[t] = (int)(f * zFloats) + pre - u * wp - v;
+                    for (int c = 0; c < g.Channels; c++)
                     {
-                        for (int v = 0; v < g.KernelWidth; v++)
-                        {
-                            MultiplyAddRow(dxc + (long)u * wp + v, dzw, 1, *w++, length);
-                        }
+                        weightsByTap[(nint)t * g.Channels + c] = job->W[((nint)f * g.Channels + c) * kernelTaps + u * g.KernelWidth + v];
                     }
                 }
             }
-            float* dx = job->Dx + (long)b * g.InputSize;
-            for (int c = 0; c < g.Channels; c++)
+        }
+        new Span<float>(dzz, (int)(g.Filters * zFloats)).Clear();
+        int blocked = Vector.IsHardwareAccelerated ? g.Channels & ~3 : 0;
+        for (int b = start; b < end; b++)
+        {
+            for (int f = 0; f < g.Filters; f++)
             {
-                for (int r = 0; r < g.Height; r++)
+                SpreadRows(dzz + f * zFloats + pre, job->Y + (long)b * g.OutputSize + (long)f * plane, g, wp);
+            }
+            float* dx = job->Dx + (long)b * g.InputSize;
+            for (int c = 0; c < blocked; c += 4)
+            {
+                FourFilters(wide, wideFloats, dzz, weightsByTap + c, g.Channels, offsets, taps, null, padded);
+                for (int k = 0; k < 4; k++)
                 {
-                    new ReadOnlySpan<float>(dxpad + ((long)c * hp + r + g.PadTop) * wp + g.PadLeft, g.Width)
-                        .CopyTo(new Span<float>(dx + ((long)c * g.Height + r) * g.Width, g.Width));
+                    Crop(dx + (long)(c + k) * g.Height * g.Width, wide + k * wideFloats, g, wp);
                 }
             }
+            for (int c = blocked; c < g.Channels; c++)
+            {
+                new Span<float>(wide, padded).Clear();
+                for (int t = 0; t < taps; t++)
+                {
+                    MultiplyAddRow(wide, dzz + offsets[t], 1, weightsByTap[(nint)t * g.Channels + c], padded);
+                }
+                Crop(dx + (long)c * g.Height * g.Width, wide, g, wp);
+            }
+        }
+    }
+
+    /// <summary>One channel of dx: the inside of its padded plane (PadTop rows and PadLeft columns in).</summary>
+    private static void Crop(float* dx, float* dxpad, in Conv2DGeometry g, int wp)
+    {
+        for (int r = 0; r < g.Height; r++)
+        {
+            new ReadOnlySpan<float>(dxpad + (long)(r + g.PadTop) * wp + g.PadLeft, g.Width).CopyTo(new Span<float>(dx + (long)r * g.Width, g.Width));
         }
     }
 
