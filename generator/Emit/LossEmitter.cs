@@ -35,6 +35,27 @@ internal abstract class LossEmitter
     public abstract void EmitTrainingApi(SourceWriter w, NetworkSpec spec);
 
     /// <summary>
+    /// The public ComputeGradients of every loss head: the use guard around the head's own RunGradients, which
+    /// <see cref="EmitTrainingApi"/> writes.
+    /// </summary>
+    protected static void EmitComputeGradients(SourceWriter w, string lossName, string returned, string targetType, string targetName)
+    {
+        w.Line("/// <summary>");
+        w.Line($"/// Forward, {lossName} and backward for <paramref name=\"count\"/> samples (at most MaxBatchSize):");
+        w.Line($"/// overwrites <see cref=\"Gradients\"/> and returns the {returned}.");
+        w.Line("/// </summary>");
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        using (w.Block($"public float ComputeGradients({TypeNames.ReadOnlySpan} inputs, {targetType} {targetName}, int count)"))
+        {
+            using (NetworkEmitter.Guarded(w))
+            {
+                w.Line($"return RunGradients(inputs, {targetName}, count);");
+            }
+        }
+        w.Line();
+    }
+
+    /// <summary>
     /// TrainStep is the same for every loss head: gradients of the batch, then one optimizer step, which is skipped
     /// when the loss is not finite, so a diverged step leaves the parameters as they were.
     /// </summary>

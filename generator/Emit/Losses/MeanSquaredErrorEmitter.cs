@@ -16,19 +16,7 @@ internal sealed class MeanSquaredErrorEmitter : LossEmitter
     public override void EmitTrainingApi(SourceWriter w, NetworkSpec spec)
     {
         string output = spec.LastLayer.Flow.Output, gradient = spec.LastLayer.Flow.OutputGradient;
-        w.Line("/// <summary>");
-        w.Line("/// Forward, mean squared error and backward for <paramref name=\"count\"/> samples (at most MaxBatchSize):");
-        w.Line("/// overwrites <see cref=\"Gradients\"/> and returns the loss.");
-        w.Line("/// </summary>");
-        w.Line(NetworkEmitter.GeneratedCodeAttribute);
-        using (w.Block($"public float ComputeGradients({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlySpan} targets, int count)"))
-        {
-            using (NetworkEmitter.Guarded(w))
-            {
-                w.Line("return RunGradients(inputs, targets, count);");
-            }
-        }
-        w.Line();
+        EmitComputeGradients(w, "mean squared error", "loss", TypeNames.ReadOnlySpan, "targets");
         using (w.Block($"private float RunGradients({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlySpan} targets, int count)"))
         {
             w.Line($"{TypeNames.Guard}.Count(count, _maxBatchSize);");

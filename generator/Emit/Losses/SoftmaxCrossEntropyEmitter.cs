@@ -18,19 +18,7 @@ internal sealed class SoftmaxCrossEntropyEmitter : LossEmitter
     public override void EmitTrainingApi(SourceWriter w, NetworkSpec spec)
     {
         string output = spec.LastLayer.Flow.Output, gradient = spec.LastLayer.Flow.OutputGradient;
-        w.Line("/// <summary>");
-        w.Line("/// Forward, mean softmax cross-entropy and backward for <paramref name=\"count\"/> samples (at most MaxBatchSize):");
-        w.Line("/// overwrites <see cref=\"Gradients\"/> and returns the mean loss.");
-        w.Line("/// </summary>");
-        w.Line(NetworkEmitter.GeneratedCodeAttribute);
-        using (w.Block($"public float ComputeGradients({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlyLabels} labels, int count)"))
-        {
-            using (NetworkEmitter.Guarded(w))
-            {
-                w.Line("return RunGradients(inputs, labels, count);");
-            }
-        }
-        w.Line();
+        EmitComputeGradients(w, "mean softmax cross-entropy", "mean loss", TypeNames.ReadOnlyLabels, "labels");
         using (w.Block($"private float RunGradients({TypeNames.ReadOnlySpan} inputs, {TypeNames.ReadOnlyLabels} labels, int count)"))
         {
             w.Line($"{TypeNames.Guard}.Count(count, _maxBatchSize);");
