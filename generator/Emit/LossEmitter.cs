@@ -47,12 +47,21 @@ internal abstract class LossEmitter
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         using (w.Block($"public float ComputeGradients({TypeNames.ReadOnlySpan} inputs, {targetType} {targetName}, int count)"))
         {
+            EmitTrainingCheck(w);
             using (NetworkEmitter.Guarded(w))
             {
                 w.Line($"return RunGradients(inputs, {targetName}, count);");
             }
         }
         w.Line();
+    }
+
+    private static void EmitTrainingCheck(SourceWriter w)
+    {
+        using (w.Block("if (!_training)"))
+        {
+            w.Line("throw new global::System.InvalidOperationException(\"This network was built by ForInference, for prediction only: construct it with new(maxBatchSize, seed, threads) to train it.\");");
+        }
     }
 
     /// <summary>
@@ -67,6 +76,7 @@ internal abstract class LossEmitter
         using (w.Block($"public float TrainStep({TypeNames.ReadOnlySpan} inputs, {targetType} {targetName}, int count, {TypeNames.Optimizer} optimizer)"))
         {
             w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+            EmitTrainingCheck(w);
             using (NetworkEmitter.Guarded(w))
             {
                 w.Line($"float loss = RunGradients(inputs, {targetName}, count);");

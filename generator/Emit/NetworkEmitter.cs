@@ -182,6 +182,8 @@ internal static class NetworkEmitter
             w.Line($"private readonly {TypeNames.Rng} _trainingRng;");
         }
         w.Line("private readonly int _maxBatchSize;");
+        w.Line("// False for a network built by ForInference.");
+        w.Line("private readonly bool _training;");
         w.Line("// Null when one thread does the work; the dense kernels split each call over the pool's threads otherwise.");
         w.Line($"private readonly {TypeNames.WorkerPool}? _workers;");
         w.Line("// Every public entry holds it while it runs: a call overlapping another (from a second thread) or after Dispose throws.");
@@ -199,7 +201,23 @@ internal static class NetworkEmitter
         w.Line("/// <param name=\"seed\">Seed of the weight initialisation: the same seed gives bit-identical weights.</param>");
         w.Line("/// <param name=\"threads\">Threads each layer's matrix products are split over (results are bit-identical for any count).</param>");
         w.Line(GeneratedCodeAttribute);
-        using (w.Block($"public {spec.ClassName}(int maxBatchSize, ulong seed = 0, int threads = 1)"))
+        w.Line($"public {spec.ClassName}(int maxBatchSize, ulong seed = 0, int threads = 1) : this(maxBatchSize, seed, threads, training: true)");
+        w.Line("{");
+        w.Line("}");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// A network for prediction only: no gradient, activation-gradient or mask buffers, so it holds the parameters");
+        w.Line("/// and one batch of activations. Load trained weights into it (<c>GenNet.Serialization.ModelFile.Load</c>) or copy");
+        w.Line("/// them into <see cref=\"Parameters\"/>; until then they are the initialisation of seed 0. ComputeGradients and");
+        w.Line("/// TrainStep throw <see cref=\"global::System.InvalidOperationException\"/>.");
+        w.Line("/// </summary>");
+        w.Line("/// <param name=\"maxBatchSize\">Largest number of samples in one forward pass (Predict runs larger counts in chunks of it).</param>");
+        w.Line("/// <param name=\"threads\">Threads each layer's work is split over (results are bit-identical for any count).</param>");
+        w.Line(GeneratedCodeAttribute);
+        w.Line($"public static {spec.ClassName} ForInference(int maxBatchSize = 1, int threads = 1) => new(maxBatchSize, 0, threads, training: false);");
+        w.Line();
+        w.Line(GeneratedCodeAttribute);
+        using (w.Block($"private {spec.ClassName}(int maxBatchSize, ulong seed, int threads, bool training)"))
         {
             w.Line($"{TypeNames.Guard}.PositiveCount(maxBatchSize);");
             w.Line($"{TypeNames.Guard}.Threads(threads);");
@@ -213,13 +231,15 @@ internal static class NetworkEmitter
             }
             w.Line("_maxBatchSize = maxBatchSize;");
             w.Line("_parameters = new(ParameterCount);");
-            w.Line("_gradients = new(ParameterCount);");
+            w.Line("// An inference-only network's training arenas are empty: the training entries refuse to run.");
+            w.Line("_gradients = new(training ? ParameterCount : 0);");
             w.Line("_activations = new(maxBatchSize * ActivationsPerRow);");
-            w.Line("_activationGradients = new(maxBatchSize * ActivationGradientsPerRow);");
+            w.Line("_activationGradients = new(training ? maxBatchSize * ActivationGradientsPerRow : 0);");
             if (spec.MasksPerRow > 0)
             {
-                w.Line("_masks = new(maxBatchSize * MasksPerRow);");
+                w.Line("_masks = new(training ? maxBatchSize * MasksPerRow : 0);");
             }
+            w.Line("_training = training;");
             w.Line($"var rng = new {TypeNames.Rng}(seed);");
             foreach (LayerSpec layer in spec.Layers)
             {
@@ -255,8 +275,10 @@ internal static class NetworkEmitter
         w.Line($"public {TypeNames.Rng}? TrainingRng => {(spec.DrawsRandomNumbers ? "_trainingRng" : "null")};");
         w.Line("/// <summary>The parameter arena (layout in this file's header).</summary>");
         w.Line($"public {TypeNames.Span} Parameters => _parameters.Span;");
-        w.Line("/// <summary>The gradient arena, same layout as <see cref=\"Parameters\"/>.</summary>");
+        w.Line("/// <summary>The gradient arena, same layout as <see cref=\"Parameters\"/> (empty for an inference-only network).</summary>");
         w.Line($"public {TypeNames.Span} Gradients => _gradients.Span;");
+        w.Line("/// <summary>True for a network built by ForInference, which cannot train.</summary>");
+        w.Line("public bool IsInferenceOnly => !_training;");
         w.Line();
     }
 

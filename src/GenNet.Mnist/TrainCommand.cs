@@ -106,12 +106,13 @@ internal static class TrainCommand
         using IClassifier network = entry.Create(config.Batch, config.Seed, config.Threads);
         Optimizer optimizer = Optimizers.Create(config.Optimizer, network.ParameterCount, config.LearningRate);
         var sampler = new BatchSampler(train, config.Batch, new Rng(SamplerSeed(config.Seed)));
-        float baseRate = config.LearningRate, decay = config.LearningRateDecay;
+        float decay = config.LearningRateDecay;
         var trainer = new Trainer(network, optimizer, sampler)
         {
             TestSet = data.Test,
             AccuracySet = train,
-            LearningRateSchedule = decay == 1f ? null : epoch => MathF.Max(baseRate * MathF.Pow(decay, epoch - 1), MinLearningRate),
+            // lr · decay^(epoch − 1): the rate drops once per epoch's worth of optimizer steps (floored at MinLearningRate).
+            Schedule = decay == 1f ? null : new StepDecaySchedule(config.LearningRate, sampler.BatchesPerEpoch, decay),
             ValidationSet = validationSet,
             EarlyStopping = config.EarlyStopping is int patience ? new EarlyStopping(network.ParameterCount, patience) : null,
         };

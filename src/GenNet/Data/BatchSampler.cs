@@ -3,8 +3,8 @@ using System.Runtime.Intrinsics.X86;
 namespace GenNet.Data;
 
 /// <summary>
-/// Hands out a <see cref="LabeledImages"/> set in shuffled mini-batches, copying each batch into buffers allocated
-/// once at construction. Nothing allocates after the constructor.
+/// Hands out a <see cref="Dataset"/> (or <see cref="LabeledImages"/>) in shuffled mini-batches, copying each batch's
+/// inputs and labels or targets into buffers allocated once at construction. Nothing allocates after the constructor.
 /// </summary>
 /// <remarks>
 /// <para>Use one loop per epoch: <c>while (sampler.TryNextBatch(out var x, out var y, out int n)) { … }</c>. The
@@ -29,14 +29,15 @@ public sealed class BatchSampler
     /// </remarks>
     private const int PrefetchDistance = 4;
 
-    private readonly LabeledImages _data;
+    private readonly Dataset _data;
 
-    /// <summary>The images this sampler draws from.</summary>
-    public LabeledImages Data => _data;
+    /// <summary>The samples this sampler draws from.</summary>
+    public Dataset Data => _data;
     private readonly Rng _rng;
     private readonly int[] _order;
     private readonly float[] _inputs;
     private readonly int[] _labels;
+    private readonly float[] _targets;
     private RngState _rngBeforeShuffle;
     private int _epoch;
     private int _position;
@@ -52,7 +53,7 @@ public sealed class BatchSampler
     /// <paramref name="batchSize"/> is below 1, <paramref name="data"/> is empty, or <paramref name="dropLast"/> is set
     /// and <paramref name="batchSize"/> exceeds the number of samples.
     /// </exception>
-    public BatchSampler(LabeledImages data, int batchSize, Rng rng, bool dropLast = false)
+    public BatchSampler(Dataset data, int batchSize, Rng rng, bool dropLast = false)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(rng);
@@ -69,7 +70,8 @@ public sealed class BatchSampler
         // huge batch size from overflowing batchSize × Features.
         int rows = Math.Min(batchSize, data.Count);
         _inputs = new float[rows * data.Features];
-        _labels = new int[rows];
+        _labels = data.Labels is null ? [] : new int[rows];
+        _targets = data.Targets is null ? [] : new float[rows * data.TargetWidth];
         _rngBeforeShuffle = rng.Save();
     }
 
@@ -92,8 +94,8 @@ public sealed class BatchSampler
     /// Copies the next batch of the current epoch (beginning a new epoch first if the last one ended) into the
     /// sampler's buffers. The spans stay valid until the next call.
     /// </summary>
-    /// <param name="inputs">Row-major <c>[count × Features]</c> pixels.</param>
-    /// <param name="labels">The <c>count</c> labels.</param>
+    /// <param name="inputs">Row-major <c>[count × Features]</c> inputs.</param>
+    /// <param name="labels">The <c>count</c> labels (empty for a regression set).</param>
     /// <param name="count">Samples in this batch: <see cref="BatchSize"/>, or fewer for the last batch of an epoch.</param>
     /// <returns><c>false</c> (with empty spans) once the epoch is exhausted.</returns>
     public bool TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count)
@@ -110,6 +112,15 @@ public sealed class BatchSampler
     /// </remarks>
     /// <exception cref="ObjectDisposedException"><paramref name="workers"/> is disposed.</exception>
     public bool TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count, WorkerPool? workers)
+        => TryNextBatch(out inputs, out labels, out _, out count, workers);
+
+    /// <summary>
+    /// The next batch of any data set: <paramref name="labels"/> for a classification set, <paramref name="targets"/>
+    /// (row-major <c>[count × TargetWidth]</c>) for a regression set; the other span is empty. Otherwise as
+    /// <see cref="TryNextBatch(out ReadOnlySpan{float}, out ReadOnlySpan{int}, out int, WorkerPool?)"/>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException"><paramref name="workers"/> is disposed.</exception>
+    public bool TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out ReadOnlySpan<float> targets, out int count, WorkerPool? workers)
     {
         if (workers is not null)
         {
@@ -129,6 +140,7 @@ public sealed class BatchSampler
             _rngBeforeShuffle = _rng.Save();
             inputs = default;
             labels = default;
+            targets = default;
             count = 0;
             return false;
         }
@@ -137,7 +149,8 @@ public sealed class BatchSampler
         _position += count;
 
         inputs = _inputs.AsSpan(0, count * _data.Features);
-        labels = _labels.AsSpan(0, count);
+        labels = _labels.Length == 0 ? default : _labels.AsSpan(0, count);
+        targets = _targets.Length == 0 ? default : _targets.AsSpan(0, count * _data.TargetWidth);
         return true;
     }
 
@@ -167,7 +180,7 @@ public sealed class BatchSampler
         (_epoch, _position, _inEpoch) = (state.Epoch, state.Position, state.InEpoch);
     }
 
-    /// <summary>Copies the rows and labels of <paramref name="indices"/> into the front of the batch buffers.</summary>
+    /// <summary>Copies the rows and labels or targets of <paramref name="indices"/> into the front of the batch buffers.</summary>
     /// <remarks>
     /// Each row lands in a random place of a set much larger than the caches, and the hardware prefetcher only catches
     /// on within a row, so a plain copy waits on DRAM latency for every row (~7 GB/s). Before copying row i, this
@@ -175,19 +188,29 @@ public sealed class BatchSampler
     /// <c>prefetcht0</c> measured almost no gain, presumably because L1's fewer miss buffers fill up), so several rows'
     /// misses overlap: about twice as fast. A prefetch is only a hint and never faults. The copy goes through pointers
     /// (the parts run on other threads): every index comes from this sampler's own permutation of 0…Count−1, and
-    /// <see cref="LabeledImages"/> holds exactly Count × Features pixels, so every row read is in bounds.
+    /// <see cref="Dataset"/> holds exactly Count × Features inputs, so every row read is in bounds.
     /// </remarks>
     private unsafe void Gather(ReadOnlySpan<int> indices, WorkerPool? workers)
     {
         int features = _data.Features;
-        int[] allLabels = _data.Labels;
-        for (int i = 0; i < indices.Length; i++)
+        if (_data.Labels is { } allLabels)
         {
-            _labels[i] = allLabels[indices[i]];
+            for (int i = 0; i < indices.Length; i++)
+            {
+                _labels[i] = allLabels[indices[i]];
+            }
+        }
+        if (_data.Targets is { } allTargets)
+        {
+            int width = _data.TargetWidth;
+            for (int i = 0; i < indices.Length; i++)
+            {
+                allTargets.AsSpan(indices[i] * width, width).CopyTo(_targets.AsSpan(i * width));
+            }
         }
         // Below ≈ 16k floats (64 KB) a copy takes a few µs, about what handing half of it to a worker costs.
         int parts = workers is null || (long)indices.Length * features < ParallelMinFloats ? 1 : Math.Min(workers.ThreadCount, indices.Length);
-        fixed (float* source = _data.Pixels)
+        fixed (float* source = _data.Inputs)
         fixed (float* destination = _inputs)
         fixed (int* order = indices)
         {

@@ -57,20 +57,17 @@ public sealed class LabeledImages
 
     /// <summary>
     /// Why these images are not samples of <paramref name="input"/>, or null when they are: a flat input takes any image
-    /// of as many pixels; an image input (height or width above 1) takes only one-channel images of its height and
-    /// width, so 14×56 pictures are not 1×28×28 samples although both hold 784 values.
+    /// of as many pixels; an image input takes only one-channel images of its height and width, so 14×56 pictures
+    /// are not 1×28×28 samples although both hold 784 values (see <see cref="Dataset.MismatchWith(TensorShape)"/>).
     /// </summary>
-    public string? MismatchWith(TensorShape input)
-    {
-        bool imageInput = input.Height > 1 || input.Width > 1;
-        if (imageInput && (input.Channels != 1 || input.Height != Rows || input.Width != Columns))
-        {
-            return $"the images are 1×{Rows}×{Columns} but the network takes {input} samples";
-        }
-        if (!imageInput && input.Size != Features)
-        {
-            return $"the images hold {Features} pixels ({Rows}×{Columns}) but the network takes {input.Size} values";
-        }
-        return null;
-    }
+    public string? MismatchWith(TensorShape input) => AsDataset().MismatchWith(input);
+
+    private Dataset? _dataset;
+
+    /// <summary>The same images and labels as a <see cref="Dataset"/> of 1×Rows×Columns samples (no copy; made once).</summary>
+    public Dataset AsDataset() => _dataset ??= Dataset.FromImages(this);
+
+    /// <summary>The same images and labels as a <see cref="Dataset"/> (no copy), so image sets go wherever datasets do.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(images))]
+    public static implicit operator Dataset?(LabeledImages? images) => images?.AsDataset();
 }

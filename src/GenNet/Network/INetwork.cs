@@ -39,8 +39,13 @@ public interface INetwork : IDisposable
     NetworkDescription Description { get; }
     /// <summary>The parameter arena: every weight and bias, one contiguous block (layout in the generated file's header).</summary>
     Span<float> Parameters { get; }
-    /// <summary>The gradient arena, same layout as <see cref="Parameters"/>.</summary>
+    /// <summary>The gradient arena, same layout as <see cref="Parameters"/> (empty for an inference-only network).</summary>
     Span<float> Gradients { get; }
+    /// <summary>
+    /// True for a network built for prediction only (a generated network's static <c>ForInference</c>): it has no
+    /// gradient, activation-gradient or mask buffers, and its training members throw <see cref="InvalidOperationException"/>.
+    /// </summary>
+    bool IsInferenceOnly => false;
     /// <summary>
     /// The generator behind training-time randomness (dropout masks), or null when training is deterministic.
     /// Checkpoints save and restore its state.

@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using GenNet.Data;
+using GenNet.Serialization;
 
 namespace GenNet.Training;
 
 /// <summary>
-/// The epoch/step loop for any classifier: sample a batch → <see cref="IClassifier.TrainStep"/> → check the loss →
-/// report; at each epoch's end check the parameters, evaluate and report. Allocation-free after construction.
+/// The epoch/step loop for any generated network and any in-memory data: a classifier (<see cref="IClassifier"/>)
+/// on a <see cref="Dataset"/> with labels, or a regressor (<see cref="IRegressor"/>) on one with float targets. Each
+/// step: sample a shuffled batch → apply the <see cref="Schedule"/> → <c>TrainStep</c> → check the loss → report; at
+/// each epoch's end: check the parameters, evaluate the validation, test and accuracy sets, report, early stopping.
+/// Allocation-free after the first epoch (each epoch's <see cref="EpochMetrics.AllocatedBytes"/> says so).
 /// </summary>
 /// <remarks>
 /// <para>Non-finite values: every step's loss is checked (one comparison), the parameters once per epoch (one pass
@@ -20,27 +24,38 @@ namespace GenNet.Training;
 /// <para>Cancellation is looked at before each step, so a cancelled run always stops between whole steps. The
 /// parameters, the optimizer (<see cref="Optimizer.State"/>, <see cref="Optimizer.Steps"/>), the sampler
 /// (<see cref="BatchSampler.GetState"/>) and <see cref="State"/> then describe the run exactly: restoring all four
-/// and calling <see cref="Run"/> again ends with the same bits as a run that was never stopped, because nothing
-/// else (the evaluations included) draws random numbers or changes the parameters.</para>
+/// (<see cref="SaveCheckpoint"/> and <see cref="RestoreCheckpoint"/> do it) and calling <see cref="Run"/> again ends
+/// with the same bits as a run that was never stopped, because nothing else (the evaluations included) draws random
+/// numbers or changes the parameters, and the schedule is a function of the optimizer's step count.</para>
 /// <para><see cref="AllocatedBytes"/> counts what the calling thread allocated during <see cref="Run"/>, leaving
 /// out what the callbacks allocated (<see cref="CallbackAllocatedBytes"/>), so a progress display does not hide
 /// an allocation in the loop itself. Worker threads of a multi-threaded network are not counted.</para>
 /// </remarks>
 public sealed class Trainer
 {
-    private readonly IClassifier _network;
+    private readonly INetwork _network;
+    // Exactly one of the two is set: the loss head decides what a batch's targets are.
+    private readonly IClassifier? _classifier;
+    private readonly IRegressor? _regressor;
     private readonly Optimizer _optimizer;
     private readonly BatchSampler _sampler;
     private TrainerState _state;
 
     /// <summary>Trains <paramref name="network"/> with <paramref name="optimizer"/> on the batches of <paramref name="sampler"/>.</summary>
-    /// <exception cref="ArgumentException">The optimizer or sampler does not fit the network (the sampler's images must be
-    /// samples of the network's input shape, see <see cref="LabeledImages.MismatchWith"/>).</exception>
-    public Trainer(IClassifier network, Optimizer optimizer, BatchSampler sampler)
+    /// <exception cref="ArgumentException">
+    /// The network is inference-only or has no loss head the trainer knows, or the optimizer or sampler does not fit
+    /// it: the sampler's data must be samples of the network's input shape, with labels for a classifier and
+    /// OutputSize targets for a regressor (see <see cref="Dataset.MismatchWith(INetwork)"/>).
+    /// </exception>
+    public Trainer(INetwork network, Optimizer optimizer, BatchSampler sampler)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(sampler);
+        if (network.IsInferenceOnly)
+        {
+            throw new ArgumentException("The network was built for inference only (ForInference): it has no gradient buffers to train with.", nameof(network));
+        }
         if (optimizer.ParameterCount != network.ParameterCount)
         {
             throw new ArgumentException($"The optimizer was created for {optimizer.ParameterCount} parameters but the network has {network.ParameterCount}.", nameof(optimizer));
@@ -51,27 +66,38 @@ public sealed class Trainer
         }
         CheckFits(sampler.Data, network, nameof(sampler));
         (_network, _optimizer, _sampler) = (network, optimizer, sampler);
+        (_classifier, _regressor) = (network as IClassifier, network as IRegressor);
     }
 
-    private static void CheckFits(LabeledImages? images, IClassifier network, string name)
+    private static void CheckFits(Dataset? data, INetwork network, string name)
     {
-        if (images?.MismatchWith(network.Description.Input) is { } mismatch)
+        if (data?.MismatchWith(network) is { } mismatch)
         {
             throw new ArgumentException($"{name}: {mismatch}.", name);
         }
     }
 
     /// <summary>Evaluated after every epoch for <see cref="EpochMetrics.TestLoss"/> and <see cref="EpochMetrics.TestAccuracy"/>; optional.</summary>
-    public LabeledImages? TestSet { get; init; }
-    /// <summary>Training images whose first <see cref="AccuracySamples"/> give <see cref="EpochMetrics.TrainAccuracy"/> after every epoch; optional.</summary>
-    public LabeledImages? AccuracySet { get; init; }
-    /// <summary>How many images of <see cref="AccuracySet"/> to evaluate (all when fewer). Default 10,000.</summary>
+    public Dataset? TestSet { get; init; }
+    /// <summary>
+    /// Training samples whose first <see cref="AccuracySamples"/> give <see cref="EpochMetrics.TrainAccuracy"/> (a
+    /// classifier) after every epoch; optional.
+    /// </summary>
+    public Dataset? AccuracySet { get; init; }
+    /// <summary>How many samples of <see cref="AccuracySet"/> to evaluate (all when fewer). Default 10,000.</summary>
     public int AccuracySamples { get; init; } = 10_000;
-    /// <summary>Learning rate for each epoch (1-based), applied before its first step; null keeps the optimizer's.</summary>
-    public Func<int, float>? LearningRateSchedule { get; init; }
+    /// <summary>
+    /// The learning rate of every step, set on the optimizer before the step from its step count
+    /// (<see cref="LearningRateSchedule.Apply"/>); null keeps the optimizer's rate. For a rate per epoch, use a
+    /// <see cref="StepDecaySchedule"/> whose step size is <see cref="BatchSampler.BatchesPerEpoch"/>.
+    /// </summary>
+    public LearningRateSchedule? Schedule { get; init; }
 
-    /// <summary>Held-out images evaluated after every epoch (loss and accuracy in <see cref="EpochMetrics"/>).</summary>
-    public LabeledImages? ValidationSet { get; init; }
+    /// <summary>
+    /// Held-out samples evaluated after every epoch (loss and accuracy in <see cref="EpochMetrics"/>); see
+    /// <see cref="Dataset.Split"/> for taking them out of the training data.
+    /// </summary>
+    public Dataset? ValidationSet { get; init; }
 
     /// <summary>
     /// Stops the run when the validation loss stops improving and puts back the best epoch's parameters; needs
@@ -94,8 +120,14 @@ public sealed class Trainer
 
     /// <summary>Called after every step (keep it cheap; it runs inside the loop).</summary>
     public Action<StepProgress>? StepCompleted { get; set; }
-    /// <summary>Called after every epoch's evaluation.</summary>
+    /// <summary>Called after every epoch's evaluation (before early stopping looks at it).</summary>
     public Action<EpochMetrics>? EpochCompleted { get; set; }
+    /// <summary>Also told every epoch's metrics, for observers written against <see cref="IProgress{T}"/>.</summary>
+    /// <remarks>
+    /// <see cref="Progress{T}"/> posts each report to the synchronization context it was created on (allocating a
+    /// little per report, counted in <see cref="CallbackAllocatedBytes"/>); a custom implementation runs inline.
+    /// </remarks>
+    public IProgress<EpochMetrics>? Progress { get; set; }
 
     /// <summary>The trainer's position; with the parameters, optimizer and sampler state, a complete checkpoint.</summary>
     public TrainerState State => _state;
@@ -126,6 +158,10 @@ public sealed class Trainer
         {
             throw new InvalidOperationException("Early stopping watches the validation loss: set ValidationSet too.");
         }
+        if (AccuracySamples < 1)
+        {
+            throw new InvalidOperationException($"AccuracySamples must be at least 1 (got {AccuracySamples}).");
+        }
         CheckFits(TestSet, _network, nameof(TestSet));
         CheckFits(AccuracySet, _network, nameof(AccuracySet));
         CheckFits(ValidationSet, _network, nameof(ValidationSet));
@@ -149,11 +185,8 @@ public sealed class Trainer
         while (_state.EpochsCompleted < epochs)
         {
             int epoch = _state.EpochsCompleted + 1;
-            if (LearningRateSchedule is { } schedule)
-            {
-                _optimizer.LearningRate = schedule(epoch);
-            }
             long start = Stopwatch.GetTimestamp();
+            long allocatedAtStart = GC.GetAllocatedBytesForCurrentThread() - callbackBytes;
             double secondsBefore = _state.EpochSeconds;
             TrainerState s = _state;
             while (true)
@@ -163,11 +196,14 @@ public sealed class Trainer
                     _state = s with { EpochSeconds = secondsBefore + Stopwatch.GetElapsedTime(start).TotalSeconds };
                     return new TrainingResult(TrainingStatus.Cancelled, epoch, s.StepInEpoch, "");
                 }
-                if (!_sampler.TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count, _network.Workers))
+                if (!_sampler.TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out ReadOnlySpan<float> targets, out int count, _network.Workers))
                 {
                     break;
                 }
-                float loss = _network.TrainStep(inputs, labels, count, _optimizer);
+                Schedule?.Apply(_optimizer);
+                float loss = _classifier is not null
+                    ? _classifier.TrainStep(inputs, labels, count, _optimizer)
+                    : _regressor!.TrainStep(inputs, targets, count, _optimizer);
                 s = new TrainerState(s.EpochsCompleted, s.StepInEpoch + 1, s.SamplesInEpoch + count,
                     s.LossSum + (double)loss * count, s.EpochSeconds, s.TotalSteps + 1);
                 if (!float.IsFinite(loss))
@@ -200,32 +236,20 @@ public sealed class Trainer
                     $"parameter {badIndex} is {_network.Parameters[badIndex]} at the end of epoch {epoch} (after step {s.StepInEpoch})");
             }
 
-            double trainAccuracy = double.NaN, testLoss = double.NaN, testAccuracy = double.NaN;
-            if (AccuracySet is { } trainSet)
-            {
-                int n = Math.Min(trainSet.Count, AccuracySamples);
-                trainAccuracy = (double)_network.Evaluate(trainSet.Pixels, trainSet.Labels, n) / n;
-            }
-            if (TestSet is { } test)
-            {
-                int correct = _network.Evaluate(test.Pixels, test.Labels, test.Count, out float meanLoss);
-                (testLoss, testAccuracy) = (meanLoss, (double)correct / test.Count);
-            }
-            double validationLoss = double.NaN, validationAccuracy = double.NaN;
-            if (ValidationSet is { } validation)
-            {
-                int correct = _network.Evaluate(validation.Pixels, validation.Labels, validation.Count, out float meanLoss);
-                (validationLoss, validationAccuracy) = (meanLoss, (double)correct / validation.Count);
-            }
+            double trainAccuracy = AccuracySet is { } trainSet ? Evaluate(trainSet, Math.Min(trainSet.Count, AccuracySamples)).Accuracy : double.NaN;
+            (double testLoss, double testAccuracy) = TestSet is { } test ? Evaluate(test, test.Count) : (double.NaN, double.NaN);
+            (double validationLoss, double validationAccuracy) = ValidationSet is { } validation ? Evaluate(validation, validation.Count) : (double.NaN, double.NaN);
             double seconds = secondsBefore + Stopwatch.GetElapsedTime(start).TotalSeconds;
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - callbackBytes - allocatedAtStart;
             var metrics = new EpochMetrics(epoch, s.StepInEpoch, s.SamplesInEpoch == 0 ? double.NaN : s.LossSum / s.SamplesInEpoch,
                 trainAccuracy, testLoss, testAccuracy, _optimizer.LearningRate, seconds,
-                stepSeconds > 0 ? s.SamplesInEpoch / stepSeconds : 0, validationLoss, validationAccuracy);
+                stepSeconds > 0 ? s.SamplesInEpoch / stepSeconds : 0, validationLoss, validationAccuracy, allocated);
             _state = new TrainerState(epoch, 0, 0, 0, 0, s.TotalSteps);
-            if (EpochCompleted is { } onEpoch)
+            if (EpochCompleted is not null || Progress is not null)
             {
                 long before = GC.GetAllocatedBytesForCurrentThread();
-                onEpoch(metrics);
+                EpochCompleted?.Invoke(metrics);
+                Progress?.Report(metrics);
                 callbackBytes += GC.GetAllocatedBytesForCurrentThread() - before;
             }
             if (EarlyStopping is { } stopping && stopping.Observe(epoch, validationLoss, _network.Parameters))
@@ -236,6 +260,40 @@ public sealed class Trainer
             }
         }
         return new TrainingResult(TrainingStatus.Completed, _state.EpochsCompleted, 0, "");
+    }
+
+    /// <summary>Mean loss and accuracy (NaN for a regressor) of the first <paramref name="count"/> samples of <paramref name="data"/>.</summary>
+    private (double Loss, double Accuracy) Evaluate(Dataset data, int count)
+    {
+        ReadOnlySpan<float> inputs = data.Inputs.AsSpan(0, count * data.Features);
+        if (_classifier is not null)
+        {
+            int correct = _classifier.Evaluate(inputs, data.Labels.AsSpan(0, count), count, out float meanLoss);
+            return (meanLoss, (double)correct / count);
+        }
+        return (_regressor!.Loss(inputs, data.Targets.AsSpan(0, count * data.TargetWidth), count), double.NaN);
+    }
+
+    /// <summary>
+    /// Writes a checkpoint of the run (parameters, optimizer, sampler, this trainer's position and the network's
+    /// training generator) to <paramref name="path"/>, atomically; call it between runs or from
+    /// <see cref="EpochCompleted"/>. <paramref name="optimizerName"/> is the optimizer's name for
+    /// <see cref="Optimizers.Create"/>, so that a later process can build the same kind.
+    /// </summary>
+    /// <exception cref="IOException">Writing failed; a previous file at the path is untouched.</exception>
+    public void SaveCheckpoint(string path, string optimizerName, string metadata = "") =>
+        Checkpoint.Save(Checkpoint.Capture(_network, _optimizer, optimizerName, _sampler, this, metadata), path);
+
+    /// <summary>
+    /// Loads a checkpoint written by <see cref="SaveCheckpoint"/> and puts it back into the network, optimizer,
+    /// sampler and this trainer, so that <see cref="Run"/> continues the run bit-exactly; returns it (for its metadata).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a valid checkpoint, or it was taken from another network or data set.</exception>
+    public Checkpoint RestoreCheckpoint(string path)
+    {
+        Checkpoint checkpoint = Checkpoint.Load(path);
+        checkpoint.RestoreInto(_network, _optimizer, _sampler, this);
+        return checkpoint;
     }
 
     private static TrainingResult NonFinite(int epoch, int step, string message) =>

@@ -43,7 +43,7 @@ public class TrainerTests
             OptimizerName = optimizerName;
             Optimizer = Optimizers.Create(optimizerName, MnistMlp.ParameterCount, lr);
             Sampler = new BatchSampler(train, Batch, new Rng(seed + 100));
-            Trainer = new Trainer(Network, Optimizer, Sampler) { TestSet = test, AccuracySet = train, LearningRateSchedule = e => 1e-3f * MathF.Pow(0.7f, e - 1) };
+            Trainer = new Trainer(Network, Optimizer, Sampler) { TestSet = test, AccuracySet = train, Schedule = new StepDecaySchedule(1e-3f, Sampler.BatchesPerEpoch, 0.7f) };
             if (optimizerName is "sgd" or "momentum" or "nesterov")
             {
                 Trainer = new Trainer(Network, Optimizer, Sampler) { TestSet = test, AccuracySet = train };

@@ -17,7 +17,7 @@ public class InputShapeTests
     public void An_image_input_takes_only_images_of_its_height_and_width()
     {
         Assert.Null(Images(28, 28).MismatchWith(MnistConvNet.Description.Input));
-        Assert.Equal("the images are 1×14×56 but the network takes 1×28×28 samples", Images(14, 56).MismatchWith(MnistConvNet.Description.Input));
+        Assert.Equal("the samples are 1×14×56 but the network takes 1×28×28 samples", Images(14, 56).MismatchWith(MnistConvNet.Description.Input));
         Assert.NotNull(Images(28, 29).MismatchWith(MnistConvNet.Description.Input));
     }
 
@@ -26,7 +26,7 @@ public class InputShapeTests
     {
         Assert.Null(Images(28, 28).MismatchWith(MnistMlp.Description.Input));
         Assert.Null(Images(14, 56).MismatchWith(MnistMlp.Description.Input));
-        Assert.Equal("the images hold 400 pixels (20×20) but the network takes 784 values", Images(20, 20).MismatchWith(MnistMlp.Description.Input));
+        Assert.Equal("the samples hold 400 values (1×20×20) but the network takes 784", Images(20, 20).MismatchWith(MnistMlp.Description.Input));
     }
 
     [Fact]
