@@ -6,7 +6,7 @@ namespace GenNet.Generator.Emit;
 /// <summary>Writes one network class: header, constants, arenas, constructor, public API, forward and backward.</summary>
 internal static class NetworkEmitter
 {
-    public const string GeneratedCodeAttribute = "[" + TypeNames.GeneratedCode + "(\"GenNet.Generator\", \"1.0.0\")]";
+    public const string GeneratedCodeAttribute = "[" + TypeNames.GeneratedCode + "(\"GenNet.Generator\", \"" + GeneratorVersion.Value + "\")]";
 
     public static string HintName(NetworkSpec spec) =>
         (spec.Namespace.Length > 0 ? spec.Namespace + "." : "") + spec.ClassName + ".g.cs";

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
+using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace GenNet.Mnist;
 
@@ -87,6 +90,41 @@ internal static class Cli
         var command = new Command("predict", "Draw one test image and show the model's class probabilities") { model, index, data, noDownload };
         command.SetAction(p => Guarded(ui, () => ModelCommands.Predict(p.GetValue(model)!, p.GetValue(index), p.GetValue(data), p.GetValue(noDownload), ui, interrupt)));
         return command;
+    }
+
+    /// <summary>
+    /// A parse error worded for people: "--epochs takes an integer (got 'abc')" where System.CommandLine would say
+    /// "… as expected type 'System.Nullable`1[System.Int32]'", and the choices on one line; other errors (an unknown
+    /// option, a missing value) keep System.CommandLine's message.
+    /// </summary>
+    public static string Describe(ParseError error)
+    {
+        OptionResult? result = error.SymbolResult switch
+        {
+            OptionResult direct => direct,
+            ArgumentResult { Parent: OptionResult parent } => parent,
+            _ => null,
+        };
+        if (result is null || result.Tokens.Count == 0)
+        {
+            return error.Message;
+        }
+        Option option = result.Option;
+        string value = result.Tokens[^1].Value;
+        string[] choices = option.GetCompletions(CompletionContext.Empty).Select(c => c.Label).ToArray();
+        string? expected = (Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType) switch
+        {
+            Type t when t == typeof(int) && !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) =>
+                long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? "an integer no larger than 2147483647" : "an integer",
+            Type t when (t == typeof(float) || t == typeof(double)) && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) =>
+                "a number like 0.001 or 1e-3",
+            Type t when t == typeof(ulong) && !ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _) =>
+                "a whole number from 0 to 18446744073709551615",
+            Type t when t == typeof(string) && choices.Length > 0 && !choices.Contains(value) =>
+                "one of " + string.Join(", ", choices),
+            _ => null,
+        };
+        return expected is null ? error.Message : $"{option.Name} takes {expected} (got '{value}')";
     }
 
     /// <summary>Our own errors become one line on stderr and their exit code (2 unless said otherwise), never a stack trace.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Runtime.InteropServices;
 
 namespace GenNet.Mnist;
@@ -47,6 +48,17 @@ public static class Program
         var ui = new Ui(output, error);
         RootCommand root = Cli.Build(ui, interrupt);
         ParseResult parsed = root.Parse(Cli.WithDefaultCommand(args));
+        if (parsed.Action is System.CommandLine.Invocation.ParseErrorAction)
+        {
+            // One line per problem and where the options are listed, instead of the whole help text.
+            foreach (ParseError problem in parsed.Errors)
+            {
+                ui.Fail(Cli.Describe(problem));
+            }
+            string command = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
+            error.WriteLine($"Run 'gennet-mnist {command}--help' for the options.");
+            return ExitCodes.ParseError;
+        }
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
     }
 }

@@ -43,6 +43,25 @@ public class CliErrorTests
         Assert.DoesNotContain("   at ", result.Error);
     }
 
+    [Theory]
+    [InlineData("train", "--epochs", "abc", "--epochs takes an integer (got 'abc')")]
+    [InlineData("train", "--threads", "1.5", "--threads takes an integer (got '1.5')")]
+    [InlineData("train", "--batch", "99999999999", "--batch takes an integer no larger than 2147483647 (got '99999999999')")]
+    [InlineData("train", "--lr", "fast", "--lr takes a number like 0.001 or 1e-3 (got 'fast')")]
+    [InlineData("train", "--lr-decay", "0.9x", "--lr-decay takes a number like 0.001 or 1e-3 (got '0.9x')")]
+    [InlineData("train", "--seed", "-1", "--seed takes a whole number from 0 to 18446744073709551615 (got '-1')")]
+    [InlineData("train", "--optimizer", "lbfgs", "--optimizer takes one of adam, adamw, momentum, nesterov, rmsprop, sgd (got 'lbfgs')")]
+    [InlineData("train", "--arch", "resnet", "--arch takes one of convnet, mlp1024, mlp1024x2, mlp512 (got 'resnet')")]
+    [InlineData("predict", "--index", "first", "--index takes an integer (got 'first')")]
+    public void Parse_errors_say_what_the_option_takes_in_words(string command, string option, string value, string message)
+    {
+        // predict's required --model is given, so the only problem on the line is the one under test.
+        var result = command == "predict" ? AppRunner.Run(command, "--model", "m.gnet", option, value) : AppRunner.Run(command, option, value);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal($"error: {message}\nRun 'gennet-mnist {command} --help' for the options.\n", result.Error.ReplaceLineEndings("\n"));
+        Assert.Empty(result.Output);
+    }
+
     [Fact]
     public void Options_without_a_command_mean_train()
     {

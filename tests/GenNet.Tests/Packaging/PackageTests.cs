@@ -18,46 +18,6 @@ public sealed class PackageTests
 {
     private static readonly TimeSpan s_step = TimeSpan.FromMinutes(4);
 
-    private const string ConsumerProject = """
-        <Project Sdk="Microsoft.NET.Sdk">
-          <PropertyGroup>
-            <OutputType>Exe</OutputType>
-            <TargetFramework>net10.0</TargetFramework>
-            <Nullable>enable</Nullable>
-            <ImplicitUsings>enable</ImplicitUsings>
-            <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-            <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-            <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
-          </PropertyGroup>
-          <ItemGroup>
-            <PackageReference Include="GenNet" Version="$VERSION$" />
-          </ItemGroup>
-        </Project>
-        """;
-
-    private const string ConsumerProgram = """
-        using GenNet;
-
-        float[] inputs = [0, 0, 0, 1, 1, 0, 1, 1];
-        int[] labels = [0, 1, 1, 0];
-        using var net = new XorNet(maxBatchSize: 4, seed: 1);
-        var optimizer = new Adam(XorNet.ParameterCount, learningRate: 0.05f);
-        for (int step = 0; step < 500; step++)
-        {
-            net.TrainStep(inputs, labels, 4, optimizer);
-        }
-        INetwork asInterface = net;
-        Console.WriteLine($"architecture: {asInterface.Architecture}");
-        Console.WriteLine($"parameters: {XorNet.ParameterCount}");
-        Console.WriteLine($"xor correct: {net.Evaluate(inputs, labels, 4)}/4");
-
-        [Input(2)]
-        [Dense(8, Activation.Tanh)]
-        [Dense(2)]
-        [SoftmaxCrossEntropy]
-        public partial class XorNet;
-        """;
-
     [Fact]
     public async Task Packed_library_and_generator_build_and_train_a_consumers_network()
     {
@@ -67,18 +27,21 @@ public sealed class PackageTests
         string version = "0.1.0-test." + Guid.NewGuid().ToString("N")[..12];
 
         // Pack what the test run just built (same configuration), under a version no cache has seen.
-        DotnetCli.Result pack = await DotnetCli.RunAsync(GenNet.Tests.Data.SharedData.RepoRoot!,
-            ["pack", Path.Combine("src", "GenNet", "GenNet.csproj"), "-c", DotnetCli.Configuration, "--no-build",
-             "-o", feed, $"-p:PackageVersion={version}"], s_step);
-        Assert.True(pack.ExitCode == 0, $"dotnet pack failed: {pack}");
+        await LocalFeed.PackAsync(Path.Combine("src", "GenNet", "GenNet.csproj"), feed, version);
 
         string nupkg = Path.Combine(feed, $"GenNet.{version}.nupkg");
         AssertPackageLayout(nupkg);
         Assert.True(File.Exists(Path.Combine(feed, $"GenNet.{version}.snupkg")), "no symbols package next to the package");
 
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), NuGetConfig(feed));
-        File.WriteAllText(Path.Combine(consumer, "XorConsumer.csproj"), ConsumerProject.Replace("$VERSION$", version, StringComparison.Ordinal));
-        File.WriteAllText(Path.Combine(consumer, "Program.cs"), ConsumerProgram);
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), LocalFeed.NuGetConfig(feed));
+        File.WriteAllText(Path.Combine(consumer, "XorConsumer.csproj"),
+            LocalFeed.ConsumerProject("GenNet", version, "\n    <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>"));
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), LocalFeed.XorTraining + """
+            INetwork asInterface = net;
+            Console.WriteLine($"architecture: {asInterface.Architecture}");
+            Console.WriteLine($"parameters: {XorNet.ParameterCount}");
+            Console.WriteLine($"xor correct: {net.Evaluate(inputs, labels, 4)}/4");
+            """ + LocalFeed.XorDeclaration);
         var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = temp.File("nuget-packages") };
 
         DotnetCli.Result build = await DotnetCli.RunAsync(consumer, ["build", "-c", "Release", "-nodeReuse:false"], s_step, environment);
@@ -110,32 +73,10 @@ public sealed class PackageTests
         Assert.Contains("README.md", entries);
         Assert.True(entries.Count(e => e.EndsWith("GenNet.Generator.dll", StringComparison.Ordinal)) == 1, $"the generator is packed more than once:\n{listing}");
 
-        using Stream nuspecStream = zip.Entries.Single(e => e.FullName == "GenNet.nuspec").Open();
-        XElement metadata = XDocument.Load(nuspecStream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
-        string Value(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
-        Assert.Equal("GenNet", Value("id"));
-        Assert.Equal("MIT", Value("license"));
-        Assert.Equal("README.md", Value("readme"));
+        XElement metadata = LocalFeed.Metadata(zip, "GenNet");
+        Assert.Equal("GenNet", metadata.Value("id"));
+        Assert.Equal("MIT", metadata.Value("license"));
+        Assert.Equal("README.md", metadata.Value("readme"));
         Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
     }
-
-    /// <summary>GenNet only from the local feed (nuget.org may hold a package of that name); anything else from nuget.org.</summary>
-    private static string NuGetConfig(string feed) => $"""
-        <?xml version="1.0" encoding="utf-8"?>
-        <configuration>
-          <packageSources>
-            <clear />
-            <add key="local" value="{feed}" />
-            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-          </packageSources>
-          <packageSourceMapping>
-            <packageSource key="local">
-              <package pattern="GenNet" />
-            </packageSource>
-            <packageSource key="nuget.org">
-              <package pattern="*" />
-            </packageSource>
-          </packageSourceMapping>
-        </configuration>
-        """;
 }
