@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -229,10 +230,40 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>w′[K × F] = wᵀ: the weights as the Dense layer's [inputs × outputs].</summary>
+    /// <summary>target[cols × rows] = source[rows × cols]ᵀ: the weights as the Dense layer's [inputs × outputs], dz's
+    /// planes as rows of positions, a product's rows of filters as planes. In 4×4 blocks of Vector128 (unpacks, as
+    /// _MM_TRANSPOSE4_PS) where SSE is there; the scalar loop took ≈ 10% of MnistConvNet's first convolution.</summary>
     private static void TransposeInto(float* target, float* source, int rows, int cols)
     {
-        for (int r = 0; r < rows; r++)
+        int r = 0;
+        if (Sse.IsSupported)
+        {
+            for (; r <= rows - 4; r += 4)
+            {
+                float* s0 = source + (nint)r * cols;
+                int c = 0;
+                for (; c <= cols - 4; c += 4)
+                {
+                    Vector128<float> a = Vector128.Load(s0 + c), b = Vector128.Load(s0 + cols + c);
+                    Vector128<float> e = Vector128.Load(s0 + 2 * cols + c), d = Vector128.Load(s0 + 3 * cols + c);
+                    Vector128<float> ab0 = Sse.UnpackLow(a, b), ab1 = Sse.UnpackHigh(a, b);
+                    Vector128<float> ed0 = Sse.UnpackLow(e, d), ed1 = Sse.UnpackHigh(e, d);
+                    float* t = target + (nint)c * rows + r;
+                    Sse.MoveLowToHigh(ab0, ed0).Store(t);
+                    Sse.MoveHighToLow(ed0, ab0).Store(t + rows);
+                    Sse.MoveLowToHigh(ab1, ed1).Store(t + 2 * rows);
+                    Sse.MoveHighToLow(ed1, ab1).Store(t + 3 * rows);
+                }
+                for (; c < cols; c++)
+                {
+                    for (int k = 0; k < 4; k++)
+                    {
+                        target[(nint)c * rows + r + k] = s0[(nint)k * cols + c];
+                    }
+                }
+            }
+        }
+        for (; r < rows; r++)
         {
             float* row = source + (nint)r * cols;
             for (int c = 0; c < cols; c++)
@@ -305,19 +336,6 @@ public static unsafe partial class Kernels
         Vector128.Store(Vector128.Load(source + n - 4), target + n - 4);
     }
 
-    /// <summary>z[P × F] (act applied) to y[F × P], the sample's CHW planes.</summary>
-    private static void PositionsToPlanes(float* y, float* z, int positions, int filters)
-    {
-        for (int p = 0; p < positions; p++)
-        {
-            float* row = z + (nint)p * filters;
-            for (int f = 0; f < filters; f++)
-            {
-                y[(nint)f * positions + p] = row[f];
-            }
-        }
-    }
-
     private static void ForwardPart<TLayer>(void* state, int part, int parts)
         where TLayer : struct, IDenseLayerKernels
     {
@@ -346,7 +364,7 @@ public static unsafe partial class Kernels
             FillPadded(xpad, job->X + (long)b * g.InputSize, g, hp, wp);
             Im2Col(col, xpad, g, wp, runs, runCount, taps);
             GemmPart<TLayer>(&gemm, 0, 1);
-            PositionsToPlanes(job->Y + (long)b * g.OutputSize, z, positions, g.Filters);
+            TransposeInto(job->Y + (long)b * g.OutputSize, z, positions, g.Filters);
         }
     }
 
