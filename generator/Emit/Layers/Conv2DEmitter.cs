@@ -1,9 +1,12 @@
+using System.Linq;
 using GenNet.Generator.Model;
 
 namespace GenNet.Generator.Emit;
 
-/// <summary>[Conv2D]: initialisation, forward and backward side by side, over the runtime's direct convolution with
-/// the layer's sizes as one constant geometry.</summary>
+/// <summary>[Conv2D]: initialisation, forward and backward side by side. The runtime runs the convolution as the three
+/// products of a Dense layer over each sample's patches (Kernels.Conv2D.cs), on register tiles this emitter writes for
+/// the layer with K = C·KH·KW and F as constants (DenseTileEmitter), with the rest of the layer's sizes as one constant
+/// geometry.</summary>
 internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
 {
     private const string Geometry = "global::GenNet.Conv2DGeometry";
@@ -27,14 +30,36 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
     {
         Shape i = layer.Input, o = layer.Output;
         w.Line($"private static readonly {Geometry} Geometry{layer.Number} = new({Ints(i.Channels, i.Height, i.Width, layer.Filters, layer.KernelHeight, layer.KernelWidth, layer.Stride, layer.PadTop, layer.PadLeft, o.Height, o.Width)});");
+        w.Line();
+        DenseTileEmitter.EmitLayer(w, network, Patches(layer), "Conv2D over patches,");
     }
+
+    /// <summary>The tile helpers, once per network: here only when no Dense layer writes them.</summary>
+    public override void EmitSharedTypes(SourceWriter w, NetworkSpec network)
+    {
+        if (!network.Layers.Any(l => l is DenseSpec))
+        {
+            w.Line();
+            DenseTileEmitter.EmitMath(w, network);
+        }
+    }
+
+    /// <summary>The layer's product over patches as a Dense layer: K = C·KH·KW inputs, F units, its bias and activation
+    /// (the activation's derivative is applied on its own, never fused into the product).</summary>
+    private static DenseSpec Patches(Conv2DSpec layer) => new(layer.Filters, layer.Activation, layer.Alpha, layer.HasBias)
+    {
+        Number = layer.Number,
+        Input = Shape.Flat(layer.Input.Channels * layer.KernelHeight * layer.KernelWidth),
+        Output = Shape.Flat(layer.Filters),
+        Flow = layer.Flow,
+    };
 
     /// <summary>a_n = act(conv(x_n, W_n) + b_n), activation applied per plane after the sums.</summary>
     protected override void EmitForward(SourceWriter w, NetworkSpec network, Conv2DSpec layer)
     {
         int n = layer.Number;
         w.Line($"// Layer {n}: {layer.Describe()} {layer.Input} → {layer.Output}, pad top {layer.PadTop}, left {layer.PadLeft}");
-        w.Line($"{TypeNames.Kernels}.Conv2DForward({Rows(layer.Flow.Output)}, {ForwardInput(layer)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, Geometry{n}, {TypeNames.Activation}.{layer.Activation}, {Literals.Float(layer.Alpha)}, _workers);");
+        w.Line($"{TypeNames.Kernels}.Conv2DForward<Layer{n}>({Rows(layer.Flow.Output)}, {ForwardInput(layer)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, Geometry{n}, _workers);");
     }
 
     /// <summary>dZ_n = dA_n ⊙ act′ (in place), dW_n and db_n from x_n and dZ_n, and dx_n unless this is the first layer.</summary>
@@ -49,11 +74,11 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
             w.Line($"{TypeNames.Kernels}.ActivationBackward({dz}, {Rows(layer.Flow.Output)}, {TypeNames.Activation}.{layer.Activation}, {Literals.Float(layer.Alpha)});");
         }
         w.Line($"// dW{n} = Σ_rows {Math(layer.Flow.Input)} ⋆ dZ{n} (each filter tap's correlation){(layer.HasBias ? $", db{n} = Σ_rows,pixels dZ{n}" : "")}");
-        w.Line($"{TypeNames.Kernels}.Conv2DBackwardParameters(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {Rows(layer.Flow.Input)}, {dz}, rows, Geometry{n}, _workers);");
+        w.Line($"{TypeNames.Kernels}.Conv2DBackwardParameters<Layer{n}>(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {Rows(layer.Flow.Input)}, {dz}, rows, Geometry{n}, _workers);");
         if (layer.Flow.InputGradient is { } inputGradient)
         {
             w.Line($"// {Math(inputGradient)} = dZ{n} convolved back through W{n} (the transposed convolution)");
-            w.Line($"{TypeNames.Kernels}.Conv2DBackwardInput({Rows(inputGradient)}, {dz}, W{n}, rows, Geometry{n}, _workers);");
+            w.Line($"{TypeNames.Kernels}.Conv2DBackwardInput<Layer{n}>({Rows(inputGradient)}, {dz}, W{n}, rows, Geometry{n}, _workers);");
         }
     }
 }

@@ -46,7 +46,9 @@ internal static class DenseTileEmitter
         columns <= shape.Lanes ? TileKind.OneVector : TileKind.TwoVectors;
 
     /// <summary>The layer's struct, nested in the network class: its constants and its tiles.</summary>
-    public static void EmitLayer(SourceWriter w, NetworkSpec spec, DenseSpec layer)
+    /// <remarks><paramref name="kind"/> names the product in the struct's summary: a Dense layer's own, or a convolution's
+    /// product over patches (Conv2DEmitter passes a Dense spec of K = C·KH·KW inputs and F units).</remarks>
+    public static void EmitLayer(SourceWriter w, NetworkSpec spec, DenseSpec layer, string kind = "Dense")
     {
         int n = layer.Number;
         ActivationKind inputActivation = layer.InputActivation;
@@ -54,7 +56,7 @@ internal static class DenseTileEmitter
         string inputGradient = layer.Flow.InputGradient is { } g ? g.ToLowerInvariant() : "";
         string affine = $"{input}·W{n}{(layer.HasBias ? $" + b{n}" : "")}";
         w.Line("/// <summary>");
-        w.Line($"/// Layer {n} of {spec.ClassName}, Dense {layer.Inputs} → {layer.Outputs}{(layer.Activation == ActivationKind.None ? "" : ", " + layer.Activation)}: its shape and activations as constants and the");
+        w.Line($"/// Layer {n} of {spec.ClassName}, {kind} {layer.Inputs} → {layer.Outputs}{(layer.Activation == ActivationKind.None ? "" : ", " + layer.Activation)}: its shape and activations as constants and the");
         w.Line("/// register tiles of its products, which the GEMM engine (GenNet's Kernels/Gemm) runs on every tile of them.");
         w.Line("/// </summary>");
         w.Line("/// <remarks>");

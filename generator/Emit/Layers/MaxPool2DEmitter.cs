@@ -14,7 +14,7 @@ internal sealed class MaxPool2DEmitter : LayerEmitter<MaxPool2DSpec>
     protected override void EmitForward(SourceWriter w, NetworkSpec network, MaxPool2DSpec layer)
     {
         w.Line($"// Layer {layer.Number}: {layer.Describe()} {layer.Input} → {layer.Output}");
-        w.Line($"{TypeNames.Kernels}.MaxPool2DForward({Rows(layer.Flow.Output)}, {ForwardInput(layer)}, rows, Geometry{layer.Number});");
+        w.Line($"{TypeNames.Kernels}.MaxPool2DForward({Rows(layer.Flow.Output)}, {ForwardInput(layer)}, rows, Geometry{layer.Number}, _workers);");
     }
 
     protected override void EmitBackward(SourceWriter w, NetworkSpec network, MaxPool2DSpec layer)
@@ -22,7 +22,7 @@ internal sealed class MaxPool2DEmitter : LayerEmitter<MaxPool2DSpec>
         if (layer.Flow.InputGradient is { } inputGradient)
         {
             w.Line($"// Layer {layer.Number}: {layer.Describe()}: each window's gradient to its first largest input");
-            w.Line($"{TypeNames.Kernels}.MaxPool2DBackward({Rows(inputGradient)}, {Rows(layer.Flow.OutputGradient)}, {Rows(layer.Flow.Input)}, rows, Geometry{layer.Number});");
+            w.Line($"{TypeNames.Kernels}.MaxPool2DBackward({Rows(inputGradient)}, {Rows(layer.Flow.OutputGradient)}, {Rows(layer.Flow.Input)}, rows, Geometry{layer.Number}, _workers);");
         }
     }
 

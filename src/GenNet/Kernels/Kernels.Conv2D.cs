@@ -1,4 +1,5 @@
-using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -28,18 +29,10 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
     /// <summary>Floats of the weights, F·C·KH·KW.</summary>
     public int WeightCount => Filters * Channels * KernelHeight * KernelWidth;
 
-    /// <summary>The output columns j whose input column j·S + v − PadLeft lies inside the image: [first, end).</summary>
-    internal (int First, int End) Columns(int v)
-    {
-        int first = Math.Max(0, CeilDiv(PadLeft - v, Stride));
-        int end = Math.Min(OutWidth, FloorDiv(Width - 1 - v + PadLeft, Stride) + 1);
-        return (first, Math.Max(first, end));
-    }
-
     /// <summary>
     /// Whether <paramref name="outputs"/> positions are what some zero padding after the input (less than the kernel, as
-    /// before it) gives: ⌊(n + before + after − k) / S⌋ + 1. The kernels rely on it: the padded plane of the stride-1 path
-    /// holds exactly OH + KH − 1 rows.
+    /// before it) gives: ⌊(n + before + after − k) / S⌋ + 1. The kernels' padded plane, (OH − 1)·S + KH rows, then
+    /// holds every row the patches read.
     /// </summary>
     private bool Consistent(int n, int kernel, int before, int outputs)
     {
@@ -47,10 +40,6 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
         long high = Math.Min(kernel - 1L, (long)outputs * Stride + kernel - n - before - 1);
         return before < kernel && low <= high;
     }
-
-    private static int CeilDiv(int a, int b) => a <= 0 ? -(-a / b) : (a + b - 1) / b;
-
-    private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
     internal void Check(int batch, int x, int y, int w, int bias, string xName, string yName)
     {
@@ -60,7 +49,8 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
             || !Consistent(Height, KernelHeight, PadTop, OutHeight) || !Consistent(Width, KernelWidth, PadLeft, OutWidth)
             || (long)Channels * Height * Width > int.MaxValue || (long)Filters * OutHeight * OutWidth > int.MaxValue
             || (long)Filters * Channels * KernelHeight * KernelWidth > int.MaxValue
-            || Math.Max(Channels, Filters) * (2L * (OutHeight + KernelHeight - 1) * (OutWidth + KernelWidth - 1) + 96) > int.MaxValue)
+            || (long)OutHeight * OutWidth * Channels * KernelHeight * KernelWidth > int.MaxValue / 4
+            || (long)Channels * ((OutHeight - 1L) * Stride + KernelHeight) * ((OutWidth - 1L) * Stride + KernelWidth) > int.MaxValue / 4)
         {
             throw new ArgumentException($"Not a convolution the kernels can run: {this}.", nameof(Conv2DGeometry));
         }
@@ -74,65 +64,121 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
     }
 }
 
-// Direct convolution over CHW samples. Forward and input gradient split the batch over the worker pool (samples are
-// independent); the weight gradient splits the filters (each filter's sums run over the whole batch on one thread), so
-// every value is the same whatever the thread count.
+// Convolution as the three products of a Dense layer over patches (im2col), run by the GEMM engine (Gemm/) on the
+// register tiles the generator emits for the layer (TLayer: Inputs = K = C·KH·KW taps, Outputs = F filters). One
+// sample's patches are the rows of col[P × K] (P = OH·OW positions; col[p, (c, u, v)] = x[c, i·S + u − top, j·S + v − left],
+// zero outside the image), and with the weights transposed to w′[K × F] (w is stored [F × C × KH × KW], as model files and
+// ONNX want it):
+//   forward            z[P × F]  = act(col·w′ + b),   y[F × P] = zᵀ                     (per sample)
+//   weight gradient    dw′[K × F] = Σ_samples colᵀ·dzᵀ,  dw = dw′ᵀ; db[f] = Σ dz[·, f, ·]  (overwrite)
+//   input gradient     dcol[P × K] = dzᵀ·w′ᵀ,  dx = col2im(dcol)                        (per sample, overwrite)
+// A sample's col (139 KB for MNIST's second convolution) is built just before its product reads it, so it stays in L2;
+// nothing of it is kept between the passes (the weight gradient builds it again). Conv2D's FLOPs are these three
+// products, so the layer runs at the engine's speed less the cost of the copies around them.
 //
-// Stride 1 ("wide" rows): the sample is copied into a zero-padded plane per channel, Hp × Wp with Wp = OW + KW − 1, and
-// the output is computed with the padded row stride Wp. Output (i, j) then reads xpad[c, (i·Wp + j) + (u·Wp + v)], so
-// each kernel tap is one multiply-add over the whole plane, L = (OH − 1)·Wp + OW values long (726 for a 28×28 image
-// and a 3×3 kernel) instead of OH rows of OW; the Wp − OW extra columns of each row are computed and dropped. Forward
-// and input gradient keep the scalar twin's order per element (bias, then (c, u, v) ascending), so they match it bit for
-// bit; the taps that read padding add w·0, which changes a sum only if it is −0 (the twin skips them). The weight
-// gradient is a dot product of that length per tap, whose lanes sum in another order than the twin's. Larger strides
-// run the row-by-row loops below.
+// Threads and bits: the forward pass and the input gradient split the batch (each sample is computed by the same
+// instructions on whichever thread); the weight gradient splits the taps, the rows of dw′, at multiples of the engine's
+// row block, so every row block groups the same taps for any thread count, and each thread sums the whole batch in the
+// same fixed chunks of samples (SamplesPerChunk), adding the chunks' products in order. So every value is the same bits
+// for any thread count. The sums run as the engine's: fused multiply-adds in increasing k from 0, then the bias and the
+// activation; the forward product and the weight gradient leave out terms whose input is zero ("Zero skipping" in
+// Gemm/Kernels.Gemm.cs), which changes at most the sign of a zero result. The scalar twins (Reference, below) sum the
+// definition in another order, so they agree within rounding; with no hardware intrinsics the kernels are the twins.
 public static unsafe partial class Kernels
 {
-    /// <summary>y[B×F×OH×OW] = act(b[f] + Σ_c Σ_u Σ_v x[c, i·S + u − top, j·S + v − left] · w[f, c, u, v]), zero outside
-    /// the image; <paramref name="bias"/> holds F values, or none.</summary>
-    public static void Conv2DForward(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int batch,
-        in Conv2DGeometry g, Activation activation, float alpha, WorkerPool? workers = null)
+    /// <summary>
+    /// y[B×F×OH×OW] = act(b[f] + Σ_c Σ_u Σ_v x[c, i·S + u − top, j·S + v − left] · w[f, c, u, v]), zero outside the image,
+    /// for a generated layer <typeparamref name="TLayer"/> (K = C·KH·KW inputs, F outputs, its bias and activation).
+    /// </summary>
+    /// <remarks>This method effectively computes each sample's patches col[P × K] and then DenseForward over them with w
+    /// transposed; see the top of the file. <paramref name="bias"/> is empty exactly when the layer has none.</remarks>
+    public static void Conv2DForward<TLayer>(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int batch,
+        in Conv2DGeometry g, WorkerPool? workers = null)
+        where TLayer : struct, IDenseLayerKernels
     {
+        CheckLayer<TLayer>(g);
+        if (bias.IsEmpty == TLayer.HasBias)
+        {
+            throw new ArgumentException(TLayer.HasBias ? "The layer has a bias; pass it." : "The layer has no bias; pass an empty span.", nameof(bias));
+        }
         g.Check(batch, x.Length, y.Length, w.Length, bias.Length, nameof(x), nameof(y));
+        if (SimdHelpers.Width == 0)
+        {
+            Reference.Conv2DForward(y, x, w, bias, batch, g, TLayer.Activation, TLayer.Alpha);
+            return;
+        }
         fixed (float* py = y, px = x, pw = w, pb = bias)
         {
-            var job = new ConvJob(g, py, px, pw, bias.IsEmpty ? null : pb, null, batch, activation, alpha);
-            Split(g.Stride == 1 ? &WideForwardPart : &ForwardPart, &job, batch, workers);
+            var job = new ConvJob(g, py, px, pw, bias.IsEmpty ? null : pb, null, batch);
+            Split(&ForwardPart<TLayer>, &job, batch, workers);
         }
     }
 
     /// <summary>dw[f, c, u, v] = Σ_b Σ_i Σ_j dz[b, f, i, j] · x[b, c, i·S + u − top, j·S + v − left]; db[f] = Σ_b Σ_i Σ_j dz[b, f, i, j]
     /// (skipped when <paramref name="db"/> is empty). Both overwrite.</summary>
-    public static void Conv2DBackwardParameters(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz, int batch,
+    /// <remarks>This method effectively computes DenseBackwardParameters over every sample's patches, in chunks of
+    /// samples whose products are added in order; db sums each sample's plane in float and the planes in double.</remarks>
+    public static void Conv2DBackwardParameters<TLayer>(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dz, int batch,
         in Conv2DGeometry g, WorkerPool? workers = null)
+        where TLayer : struct, IDenseLayerKernels
     {
+        CheckLayer<TLayer>(g);
         g.Check(batch, x.Length, dz.Length, dw.Length, db.Length, nameof(x), nameof(dz));
+        if (SimdHelpers.Width == 0)
+        {
+            Reference.Conv2DBackwardParameters(dw, db, x, dz, batch, g);
+            return;
+        }
         fixed (float* pdw = dw, pdb = db, px = x, pdz = dz)
         {
-            var job = new ConvJob(g, pdz, px, pdw, db.IsEmpty ? null : pdb, null, batch, Activation.None, 0f);
-            Split(g.Stride == 1 ? &WideWeightGradientPart : &WeightGradientPart, &job, g.Filters, workers);
+            var job = new ConvJob(g, pdz, px, pdw, null, null, batch);
+            Split(&WeightGradientPart<TLayer>, &job, (g.Channels * g.KernelHeight * g.KernelWidth + TileRows - 1) / TileRows, workers);
+            if (!db.IsEmpty)
+            {
+                BiasGradient(pdb, pdz, batch, g);
+            }
         }
     }
 
     /// <summary>dx[b, c, y, x] = Σ over the (f, i, j, u, v) that read it of dz[b, f, i, j] · w[f, c, u, v]; overwrites.</summary>
-    public static void Conv2DBackwardInput(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, int batch,
+    /// <remarks>This method effectively computes DenseBackwardInput (dcol = dzᵀ·w′ᵀ) per sample, then adds each patch's
+    /// gradient back to the pixels it read, patches in order and taps in order within each.</remarks>
+    public static void Conv2DBackwardInput<TLayer>(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, int batch,
         in Conv2DGeometry g, WorkerPool? workers = null)
+        where TLayer : struct, IDenseLayerKernels
     {
+        CheckLayer<TLayer>(g);
+        if (!TLayer.HasInputGradientTile)
+        {
+            throw new InvalidOperationException("A network's first layer has no input gradient.");
+        }
         g.Check(batch, dx.Length, dz.Length, w.Length, 0, nameof(dx), nameof(dz));
+        if (SimdHelpers.Width == 0)
+        {
+            Reference.Conv2DBackwardInput(dx, dz, w, batch, g);
+            return;
+        }
         fixed (float* pdx = dx, pdz = dz, pw = w)
         {
-            var job = new ConvJob(g, pdz, null, pw, null, pdx, batch, Activation.None, 0f);
-            Split(g.Stride == 1 ? &WideInputGradientPart : &InputGradientPart, &job, batch, workers);
+            var job = new ConvJob(g, pdz, null, pw, null, pdx, batch);
+            Split(&InputGradientPart<TLayer>, &job, batch, workers);
         }
     }
 
-    private readonly struct ConvJob(Conv2DGeometry g, float* y, float* x, float* w, float* bias, float* dx, int batch, Activation activation, float alpha)
+    private static void CheckLayer<TLayer>(in Conv2DGeometry g)
+        where TLayer : struct, IDenseLayerKernels
+    {
+        if (TLayer.Inputs != (long)g.Channels * g.KernelHeight * g.KernelWidth || TLayer.Outputs != g.Filters || TLayer.InputActivation != Activation.None)
+        {
+            throw new ArgumentException($"The layer's tiles ({TLayer.Inputs} → {TLayer.Outputs}) are not those of {g}.", nameof(g));
+        }
+    }
+
+    private readonly struct ConvJob(Conv2DGeometry g, float* y, float* x, float* w, float* bias, float* dx, int batch)
     {
         public readonly Conv2DGeometry G = g;
         public readonly float* Y = y, X = x, W = w, Bias = bias, Dx = dx;
         public readonly int Batch = batch;
-        public readonly Activation Activation = activation;
-        public readonly float Alpha = alpha;
     }
 
     /// <summary>Runs <paramref name="body"/> over [0, <paramref name="items"/>) in as many contiguous parts as the pool has threads.</summary>
@@ -152,418 +198,342 @@ public static unsafe partial class Kernels
     private static (int Start, int End) PartRange(int items, int part, int parts) =>
         ((int)((long)items * part / parts), (int)((long)items * (part + 1) / parts));
 
-    /// <summary>Padded plane sizes for stride 1: Hp = OH + KH − 1 rows of Wp = OW + KW − 1, and the wide length L.</summary>
-    private static (int Hp, int Wp, int L) WideSizes(in Conv2DGeometry g)
+    /// <summary>A part of a per-sample pass: its samples [start, end), the padded plane's sizes, K and P.</summary>
+    private static (int Start, int End, int Hp, int Wp, int Taps, int Positions) SamplesPart(ConvJob* job, int part, int parts)
     {
-        int wp = g.OutWidth + g.KernelWidth - 1;
-        return (g.OutHeight + g.KernelHeight - 1, wp, (g.OutHeight - 1) * wp + g.OutWidth);
+        Conv2DGeometry g = job->G;
+        (int start, int end) = PartRange(job->Batch, part, parts);
+        (int hp, int wp) = PaddedSizes(g);
+        return (start, end, hp, wp, g.Channels * g.KernelHeight * g.KernelWidth, g.OutHeight * g.OutWidth);
     }
 
-    /// <summary>xpad[c] = sample <paramref name="x"/>'s channel c inside a zero border (PadTop rows, PadLeft columns before).</summary>
+    /// <summary>Floats of a buffer rounded up to whole cache lines, with room for a vector read or written past its end.</summary>
+    private static nint Lines(long floats) => (nint)((floats + 16 + 15) & ~15L);
+
+    /// <summary>The padded plane the patches read: Hp = (OH − 1)·S + KH rows of Wp = (OW − 1)·S + KW.</summary>
+    private static (int Hp, int Wp) PaddedSizes(in Conv2DGeometry g) =>
+        ((g.OutHeight - 1) * g.Stride + g.KernelHeight, (g.OutWidth - 1) * g.Stride + g.KernelWidth);
+
+    /// <summary>xpad[c] = channel c of sample <paramref name="x"/> at (PadTop, PadLeft) in a zero plane Hp × Wp (the rows and
+    /// columns the patches never read are left out).</summary>
     private static void FillPadded(float* xpad, float* x, in Conv2DGeometry g, int hp, int wp)
     {
         new Span<float>(xpad, g.Channels * hp * wp).Clear();
+        int rows = Math.Min(g.Height, hp - g.PadTop), cols = Math.Min(g.Width, wp - g.PadLeft);
         for (int c = 0; c < g.Channels; c++)
         {
-            for (int r = 0; r < g.Height; r++)
+            for (int r = 0; r < rows; r++)
             {
-                new ReadOnlySpan<float>(x + ((long)c * g.Height + r) * g.Width, g.Width)
-                    .CopyTo(new Span<float>(xpad + ((long)c * hp + r + g.PadTop) * wp + g.PadLeft, g.Width));
+                new ReadOnlySpan<float>(x + ((long)c * g.Height + r) * g.Width, cols)
+                    .CopyTo(new Span<float>(xpad + ((long)c * hp + r + g.PadTop) * wp + g.PadLeft, cols));
             }
         }
     }
 
-    /// <summary>dzw = the OH × OW plane <paramref name="dz"/> at row stride Wp; the columns past OW stay as they are (zero).</summary>
-    private static void SpreadRows(float* dzw, float* dz, in Conv2DGeometry g, int wp)
+    /// <summary>target[cols × rows] = source[rows × cols]ᵀ: the weights as the Dense layer's [inputs × outputs], dz's
+    /// planes as rows of positions, a product's rows of filters as planes. In 4×4 blocks of Vector128 (unpacks, as
+    /// _MM_TRANSPOSE4_PS) where SSE is there; the scalar loop took ≈ 10% of MnistConvNet's first convolution.</summary>
+    private static void TransposeInto(float* target, float* source, int rows, int cols)
     {
-        for (int i = 0; i < g.OutHeight; i++)
+        int r = 0;
+        if (Sse.IsSupported)
         {
-            new ReadOnlySpan<float>(dz + (long)i * g.OutWidth, g.OutWidth).CopyTo(new Span<float>(dzw + (long)i * wp, g.OutWidth));
+            for (; r <= rows - 4; r += 4)
+            {
+                float* s0 = source + (nint)r * cols;
+                int c = 0;
+                for (; c <= cols - 4; c += 4)
+                {
+                    Vector128<float> a = Vector128.Load(s0 + c), b = Vector128.Load(s0 + cols + c);
+                    Vector128<float> e = Vector128.Load(s0 + 2 * cols + c), d = Vector128.Load(s0 + 3 * cols + c);
+                    Vector128<float> ab0 = Sse.UnpackLow(a, b), ab1 = Sse.UnpackHigh(a, b);
+                    Vector128<float> ed0 = Sse.UnpackLow(e, d), ed1 = Sse.UnpackHigh(e, d);
+                    float* t = target + (nint)c * rows + r;
+                    Sse.MoveLowToHigh(ab0, ed0).Store(t);
+                    Sse.MoveHighToLow(ed0, ab0).Store(t + rows);
+                    Sse.MoveLowToHigh(ab1, ed1).Store(t + 2 * rows);
+                    Sse.MoveHighToLow(ed1, ab1).Store(t + 3 * rows);
+                }
+                for (; c < cols; c++)
+                {
+                    for (int k = 0; k < 4; k++)
+                    {
+                        target[(nint)c * rows + r + k] = s0[(nint)k * cols + c];
+                    }
+                }
+            }
+        }
+        for (; r < rows; r++)
+        {
+            float* row = source + (nint)r * cols;
+            for (int c = 0; c < cols; c++)
+            {
+                target[(nint)c * rows + r] = row[c];
+            }
         }
     }
 
     /// <summary>
-    /// Forward at stride 1. Four filters at a time keep their sums for one vector of output positions in registers over
-    /// every tap (c, u, v), reading each input vector once for the four and the weights as broadcasts from a transposed
-    /// copy [tap × F]; the filters left over run one tap at a time over the plane. Both add the taps in the twin's order.
+    /// The runs of taps in [t0, t1) that lie in one kernel row (c, u): for each, its column in a patch row, its offset in
+    /// the padded plane from the patch's corner, and its length; returns their number. Built once per call, so the patch
+    /// loop does no division (two per run cost more than the product they fed).
     /// </summary>
-    private static void WideForwardPart(void* state, int part, int parts)
+    private static int TapRuns(int* runs, in Conv2DGeometry g, int hp, int wp, int t0, int t1)
     {
-        ConvJob* job = (ConvJob*)state;
-        Conv2DGeometry g = job->G;
-        (int start, int end) = PartRange(job->Batch, part, parts);
-        (int hp, int wp, int length) = WideSizes(g);
-        int plane = g.OutHeight * g.OutWidth;
-        int taps = g.Channels * g.KernelHeight * g.KernelWidth;
-        // A vector that starts before the plane's end may run up to a vector past it: room for that after each buffer.
-        nint xpadFloats = ((nint)g.Channels * hp * wp + 64 + 15) & ~15;
-        nint wideFloats = ((nint)g.OutHeight * wp + 64 + 15) & ~15;
-        float* xpad = GemmScratch.Get(xpadFloats + 4 * wideFloats + (nint)taps * g.Filters + taps + 16);
-        float* wide = xpad + xpadFloats;
-        float* weightsByTap = wide + 4 * wideFloats;
-        int* offsets = (int*)(weightsByTap + (nint)taps * g.Filters);
-        for (int c = 0, t = 0; c < g.Channels; c++)
+        int count = 0, kw = g.KernelWidth;
+        for (int t = t0; t < t1; count++)
         {
-            for (int u = 0; u < g.KernelHeight; u++)
+            int cu = t / kw, v = t - cu * kw;
+            int run = Math.Min(kw - v, t1 - t);
+            int c = cu / g.KernelHeight, u = cu - c * g.KernelHeight;
+            runs[3 * count] = t - t0;
+            runs[3 * count + 1] = (c * hp + u) * wp + v;
+            runs[3 * count + 2] = run;
+            t += run;
+        }
+        return count;
+    }
+
+    /// <summary>Room for <see cref="TapRuns"/>' table, in floats.</summary>
+    private static nint RunTableFloats(in Conv2DGeometry g) => Lines(3L * (g.Channels * (long)g.KernelHeight + 2));
+
+    /// <summary>
+    /// col[p, t − t0] = xpad[c, i·S + u, j·S + v] for every position p = (i, j) and the taps t = (c, u, v) of the
+    /// <paramref name="count"/> runs, row stride <paramref name="width"/>. Each run is copied with 4-float vectors; a run
+    /// shorter than a vector writes past its end into the next run or row, which is written afterwards (the last row's
+    /// spill lands in the buffer's slack).
+    /// </summary>
+    private static void Im2Col(float* col, float* xpad, in Conv2DGeometry g, int wp, int* runs, int count, int width)
+    {
+        float* row = col;
+        for (int i = 0; i < g.OutHeight; i++)
+        {
+            for (int j = 0; j < g.OutWidth; j++, row += width)
             {
-                for (int v = 0; v < g.KernelWidth; v++, t++)
+                float* origin = xpad + (nint)i * g.Stride * wp + j * g.Stride;
+                for (int r = 0; r < count; r++)
                 {
-                    offsets[t] = (c * hp + u) * wp + v;
+                    CopyRun(row + runs[3 * r], origin + runs[3 * r + 1], runs[3 * r + 2]);
                 }
             }
         }
+    }
+
+    /// <summary>target[0..n) = source[0..n) by 4-float vectors; n below 4 writes (and reads) up to 4 floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun(float* target, float* source, int n)
+    {
+        if (n <= 4)
+        {
+            Vector128.Store(Vector128.Load(source), target);
+            return;
+        }
+        int k = 0;
+        for (; k < n - 4; k += 4)
+        {
+            Vector128.Store(Vector128.Load(source + k), target + k);
+        }
+        Vector128.Store(Vector128.Load(source + n - 4), target + n - 4);
+    }
+
+    private static void ForwardPart<TLayer>(void* state, int part, int parts)
+        where TLayer : struct, IDenseLayerKernels
+    {
+        ConvJob* job = (ConvJob*)state;
+        Conv2DGeometry g = job->G;
+        (int start, int end, int hp, int wp, int taps, int positions) = SamplesPart(job, part, parts);
+        nint wFloats = Lines((long)taps * g.Filters), xpadFloats = Lines((long)g.Channels * hp * wp), colFloats = Lines((long)positions * taps);
+        nint zFloats = Lines((long)positions * g.Filters);
+        float* wt = ConvScratch.Get(wFloats + xpadFloats + colFloats + zFloats + RunTableFloats(g));
+        float* xpad = wt + wFloats, col = xpad + xpadFloats, z = col + colFloats;
+        int* runs = (int*)(z + zFloats);
+        int runCount = TapRuns(runs, g, hp, wp, 0, taps);
+        TransposeInto(wt, job->W, g.Filters, taps);
+        GemmJob gemm = new()
+        {
+            C = z, Ldc = g.Filters,
+            A = col, ARowStride = taps, AColStride = 1,
+            B = wt, Ldb = g.Filters,
+            M = positions, N = g.Filters, K = taps,
+            Bias = job->Bias,
+            Product = GemmProduct.Forward, Store = GemmStore.Overwrite, Activation = TLayer.Activation, Alpha = TLayer.Alpha,
+            SkipZeroInputs = true,
+        };
+        for (int b = start; b < end; b++)
+        {
+            FillPadded(xpad, job->X + (long)b * g.InputSize, g, hp, wp);
+            Im2Col(col, xpad, g, wp, runs, runCount, taps);
+            GemmPart<TLayer>(&gemm, 0, 1);
+            TransposeInto(job->Y + (long)b * g.OutputSize, z, positions, g.Filters);
+        }
+    }
+
+    /// <summary>Samples whose products the weight gradient sums in one call of the engine: as many as keep their patches
+    /// within 128 Ki floats (512 KB, half of a Zen 4 core's L2), at least one. Fixed by the geometry alone, so the chunks,
+    /// and with them the bits, are the same for any thread count.</summary>
+    private static int SamplesPerChunk(in Conv2DGeometry g) =>
+        (int)Math.Max(1, (1L << 17) / ((long)g.OutHeight * g.OutWidth * g.Channels * g.KernelHeight * g.KernelWidth));
+
+    private static void WeightGradientPart<TLayer>(void* state, int part, int parts)
+        where TLayer : struct, IDenseLayerKernels
+    {
+        ConvJob* job = (ConvJob*)state;
+        Conv2DGeometry g = job->G;
+        int taps = g.Channels * g.KernelHeight * g.KernelWidth, positions = g.OutHeight * g.OutWidth;
+        // Whole row blocks of dw′ per part: every block holds the same taps whatever the split.
+        (int firstBlock, int endBlock) = PartRange((taps + TileRows - 1) / TileRows, part, parts);
+        int t0 = firstBlock * TileRows, t1 = Math.Min(taps, endBlock * TileRows), width = t1 - t0;
+        if (width <= 0)
+        {
+            return;
+        }
+        (int hp, int wp) = PaddedSizes(g);
+        int chunk = SamplesPerChunk(g);
+        nint xpadFloats = Lines((long)g.Channels * hp * wp), colFloats = Lines((long)chunk * positions * width);
+        nint dztFloats = Lines((long)chunk * positions * g.Filters), accFloats = Lines((long)width * g.Filters);
+        float* xpad = ConvScratch.Get(xpadFloats + colFloats + dztFloats + 2 * accFloats + RunTableFloats(g));
+        float* col = xpad + xpadFloats, dzt = col + colFloats, acc = dzt + dztFloats, partial = acc + accFloats;
+        int* runs = (int*)(partial + accFloats);
+        int runCount = TapRuns(runs, g, hp, wp, t0, t1);
+        for (int b0 = 0; b0 < job->Batch; b0 += chunk)
+        {
+            int samples = Math.Min(chunk, job->Batch - b0);
+            for (int s = 0; s < samples; s++)
+            {
+                FillPadded(xpad, job->X + (long)(b0 + s) * g.InputSize, g, hp, wp);
+                Im2Col(col + (nint)s * positions * width, xpad, g, wp, runs, runCount, width);
+                TransposeInto(dzt + (nint)s * positions * g.Filters, job->Y + (long)(b0 + s) * g.OutputSize, g.Filters, positions);
+            }
+            GemmJob gemm = new()
+            {
+                C = b0 == 0 ? acc : partial, Ldc = g.Filters,
+                A = col, ARowStride = 1, AColStride = width,
+                B = dzt, Ldb = g.Filters,
+                M = width, N = g.Filters, K = samples * positions,
+                Product = GemmProduct.WeightGradient, Store = GemmStore.Overwrite, Activation = Activation.None,
+                SkipZeroInputs = true,
+            };
+            GemmPart<TLayer>(&gemm, 0, 1);
+            if (b0 != 0)
+            {
+                Add(acc, partial, width * g.Filters);
+            }
+        }
+        if (job->Batch == 0)
+        {
+            new Span<float>(acc, width * g.Filters).Clear();
+        }
+        // dw[f, t] = dw′[t, f] for this part's taps.
+        for (int t = 0; t < width; t++)
+        {
+            for (int f = 0; f < g.Filters; f++)
+            {
+                job->W[(nint)f * taps + t0 + t] = acc[(nint)t * g.Filters + f];
+            }
+        }
+    }
+
+    /// <summary>acc[k] += values[k] for k &lt; n.</summary>
+    private static void Add(float* acc, float* values, int n)
+    {
+        int k = 0;
+        for (; k <= n - Vector128<float>.Count; k += Vector128<float>.Count)
+        {
+            Vector128.Store(Vector128.Load(acc + k) + Vector128.Load(values + k), acc + k);
+        }
+        for (; k < n; k++)
+        {
+            acc[k] += values[k];
+        }
+    }
+
+    /// <summary>db[f] = Σ_b (Σ_p dz[b, f, p]): each plane summed in float vectors, the planes in double, samples in order.</summary>
+    private static void BiasGradient(float* db, float* dz, int batch, in Conv2DGeometry g)
+    {
+        int positions = g.OutHeight * g.OutWidth;
         for (int f = 0; f < g.Filters; f++)
         {
-            for (int t = 0; t < taps; t++)
+            double sum = 0;
+            for (int b = 0; b < batch; b++)
             {
-                weightsByTap[(nint)t * g.Filters + f] = job->W[(nint)f * taps + t];
+                float* plane = dz + (long)b * g.OutputSize + (long)f * positions;
+                Vector128<float> s = Vector128<float>.Zero;
+                int p = 0;
+                for (; p <= positions - Vector128<float>.Count; p += Vector128<float>.Count)
+                {
+                    s += Vector128.Load(plane + p);
+                }
+                float tail = 0f;
+                for (; p < positions; p++)
+                {
+                    tail += plane[p];
+                }
+                sum += Vector128.Sum(s) + tail;
             }
+            db[f] = (float)sum;
         }
-        int blocked = Vector.IsHardwareAccelerated ? g.Filters & ~3 : 0;
+    }
+
+    private static void InputGradientPart<TLayer>(void* state, int part, int parts)
+        where TLayer : struct, IDenseLayerKernels
+    {
+        ConvJob* job = (ConvJob*)state;
+        Conv2DGeometry g = job->G;
+        (int start, int end, int hp, int wp, int taps, int positions) = SamplesPart(job, part, parts);
+        nint wFloats = Lines((long)taps * g.Filters), dxpadFloats = Lines((long)g.Channels * hp * wp);
+        nint dcolFloats = Lines((long)positions * taps), dztFloats = Lines((long)positions * g.Filters);
+        float* wt = ConvScratch.Get(wFloats + dxpadFloats + dcolFloats + dztFloats);
+        float* dxpad = wt + wFloats, dcol = dxpad + dxpadFloats, dzt = dcol + dcolFloats;
+        TransposeInto(wt, job->W, g.Filters, taps);
+        GemmJob gemm = new()
+        {
+            C = dcol, Ldc = taps,
+            A = dzt, ARowStride = g.Filters, AColStride = 1,
+            B = wt, Ldb = g.Filters, BTransposed = true,
+            M = positions, N = taps, K = g.Filters,
+            Product = GemmProduct.InputGradient, Store = GemmStore.Overwrite, Activation = Activation.None,
+        };
+        int rows = Math.Min(g.Height, hp - g.PadTop), cols = Math.Min(g.Width, wp - g.PadLeft);
         for (int b = start; b < end; b++)
         {
-            FillPadded(xpad, job->X + (long)b * g.InputSize, g, hp, wp);
-            float* y = job->Y + (long)b * g.OutputSize;
-            for (int f = 0; f < blocked; f += 4)
+            TransposeInto(dzt, job->Y + (long)b * g.OutputSize, g.Filters, positions);
+            GemmPart<TLayer>(&gemm, 0, 1);
+            Col2Im(dxpad, dcol, g, hp, wp);
+            float* dx = job->Dx + (long)b * g.InputSize;
+            if (rows < g.Height || cols < g.Width)
             {
-                FourFilters(wide, wideFloats, xpad, weightsByTap + f, g.Filters, offsets, taps, job->Bias == null ? null : job->Bias + f, length);
-                for (int k = 0; k < 4; k++)
-                {
-                    StoreWide(y + (long)(f + k) * plane, wide + k * wideFloats, g, wp, job->Activation, job->Alpha);
-                }
+                new Span<float>(dx, g.InputSize).Clear();
             }
-            for (int f = blocked; f < g.Filters; f++)
+            for (int c = 0; c < g.Channels; c++)
             {
-                new Span<float>(wide, length).Fill(job->Bias == null ? 0f : job->Bias[f]);
-                float* w = job->W + (nint)f * taps;
-                for (int t = 0; t < taps; t++)
+                for (int r = 0; r < rows; r++)
                 {
-                    MultiplyAddRow(wide, xpad + offsets[t], 1, w[t], length);
+                    new ReadOnlySpan<float>(dxpad + ((long)c * hp + r + g.PadTop) * wp + g.PadLeft, cols)
+                        .CopyTo(new Span<float>(dx + ((long)c * g.Height + r) * g.Width, cols));
                 }
-                StoreWide(y + (long)f * plane, wide, g, wp, job->Activation, job->Alpha);
             }
         }
     }
 
-    /// <summary>wide[k] = bias + Σ_t w[t, k] · xpad[offset_t + k] for four filters (planes <paramref name="stride"/> apart),
-    /// k over whole vectors up to <paramref name="length"/> (the last one may run past it).</summary>
-    private static void FourFilters(float* wide, nint stride, float* xpad, float* weights, int filters, int* offsets, int taps, float* bias, int length)
+    /// <summary>dxpad = 0, then dxpad[c, i·S + u, j·S + v] += dcol[p, (c, u, v)] for every position p = (i, j) in order and its
+    /// taps in order.</summary>
+    private static void Col2Im(float* dxpad, float* dcol, in Conv2DGeometry g, int hp, int wp)
     {
-        var b0 = new Vector<float>(bias == null ? 0f : bias[0]);
-        var b1 = new Vector<float>(bias == null ? 0f : bias[1]);
-        var b2 = new Vector<float>(bias == null ? 0f : bias[2]);
-        var b3 = new Vector<float>(bias == null ? 0f : bias[3]);
-        for (int k = 0; k < length; k += Vector<float>.Count)
-        {
-            Vector<float> a0 = b0, a1 = b1, a2 = b2, a3 = b3;
-            float* xk = xpad + k;
-            float* w = weights;
-            for (int t = 0; t < taps; t++, w += filters)
-            {
-                Vector<float> x = Vector.Load(xk + offsets[t]);
-                a0 += new Vector<float>(w[0]) * x;
-                a1 += new Vector<float>(w[1]) * x;
-                a2 += new Vector<float>(w[2]) * x;
-                a3 += new Vector<float>(w[3]) * x;
-            }
-            Vector.Store(a0, wide + k);
-            Vector.Store(a1, wide + stride + k);
-            Vector.Store(a2, wide + 2 * stride + k);
-            Vector.Store(a3, wide + 3 * stride + k);
-        }
-    }
-
-    /// <summary>The OH × OW output plane from its wide rows (row stride Wp), through the activation.</summary>
-    private static void StoreWide(float* target, float* wide, in Conv2DGeometry g, int wp, Activation activation, float alpha)
-    {
+        new Span<float>(dxpad, g.Channels * hp * wp).Clear();
+        float* row = dcol;
         for (int i = 0; i < g.OutHeight; i++)
         {
-            float* row = wide + (long)i * wp;
-            float* outRow = target + (long)i * g.OutWidth;
             for (int j = 0; j < g.OutWidth; j++)
             {
-                outRow[j] = activation == Activation.None ? row[j] : Reference.Activate(row[j], activation, alpha);
-            }
-        }
-    }
-
-    private static void WideWeightGradientPart(void* state, int part, int parts)
-    {
-        ConvJob* job = (ConvJob*)state;
-        Conv2DGeometry g = job->G;
-        (int start, int end) = PartRange(g.Filters, part, parts);
-        if (start == end)
-        {
-            return;
-        }
-        (int hp, int wp, int length) = WideSizes(g);
-        int plane = g.OutHeight * g.OutWidth;
-        int taps = g.Channels * g.KernelHeight * g.KernelWidth;
-        // Four filters share each read of the input: their dz planes sit at row stride Wp, four buffers apart.
-        nint xpadFloats = ((nint)g.Channels * hp * wp + 15) & ~15;
-        nint dzwFloats = ((nint)g.OutHeight * wp + 15) & ~15;
-        float* xpad = GemmScratch.Get(xpadFloats + 4 * dzwFloats + taps + 16);
-        float* dzw = xpad + xpadFloats;
-        int* offsets = (int*)(dzw + 4 * dzwFloats);
-        for (int c = 0, t = 0; c < g.Channels; c++)
-        {
-            for (int u = 0; u < g.KernelHeight; u++)
-            {
-                for (int v = 0; v < g.KernelWidth; v++, t++)
-                {
-                    offsets[t] = (c * hp + u) * wp + v;
-                }
-            }
-        }
-        new Span<float>(dzw, (int)(4 * dzwFloats)).Clear();
-        new Span<float>(job->W + (long)start * taps, (end - start) * taps).Clear();
-        int blockedEnd = Vector.IsHardwareAccelerated ? start + ((end - start) & ~3) : start;
-        for (int b = 0; b < job->Batch; b++)
-        {
-            FillPadded(xpad, job->X + (long)b * g.InputSize, g, hp, wp);
-            float* dz = job->Y + (long)b * g.OutputSize;
-            for (int f = start; f < blockedEnd; f += 4)
-            {
-                for (int k = 0; k < 4; k++)
-                {
-                    SpreadRows(dzw + k * dzwFloats, dz + (long)(f + k) * plane, g, wp);
-                }
-                float* dw = job->W + (long)f * taps;
-                for (int t = 0; t < taps; t++)
-                {
-                    DotRows4(dw + t, taps, dzw, dzwFloats, xpad + offsets[t], length);
-                }
-            }
-            for (int f = blockedEnd; f < end; f++)
-            {
-                SpreadRows(dzw, dz + (long)f * plane, g, wp);
-                float* dw = job->W + (long)f * taps;
-                for (int t = 0; t < taps; t++)
-                {
-                    dw[t] += DotRow(dzw, xpad + offsets[t], 1, length);
-                }
-            }
-        }
-        if (job->Bias != null)
-        {
-            for (int f = start; f < end; f++)
-            {
-                double bias = 0;
-                for (int b = 0; b < job->Batch; b++)
-                {
-                    bias += Sum(job->Y + (long)b * g.OutputSize + (long)f * plane, plane);
-                }
-                job->Bias[f] = (float)bias;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Input gradient at stride 1, as a correlation like the forward pass: dxpad_c[p] = Σ_(f, u, v) w[f, c, u, v] ·
-    /// dzz_f[p + pre − u·Wp − v], where dzz_f is dz_f at row stride Wp behind pre = (KH − 1)·Wp + KW − 1 zeros. Each sum
-    /// runs over (f, u, v) ascending, the scalar twin's order for every element, so the bits match it; four input channels
-    /// at a time keep their sums in registers (<see cref="FourFilters"/>), the channels left over run one tap at a time.
-    /// </summary>
-    private static void WideInputGradientPart(void* state, int part, int parts)
-    {
-        ConvJob* job = (ConvJob*)state;
-        Conv2DGeometry g = job->G;
-        (int start, int end) = PartRange(job->Batch, part, parts);
-        (int hp, int wp, _) = WideSizes(g);
-        int plane = g.OutHeight * g.OutWidth;
-        int kernelTaps = g.KernelHeight * g.KernelWidth;
-        int taps = g.Filters * kernelTaps;
-        int padded = hp * wp;
-        int pre = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
-        // Each zero-padded dz plane: pre zeros, its rows at stride Wp, and room for a vector read past the last position.
-        nint zFloats = ((nint)pre + padded + 64 + 15) & ~15;
-        nint wideFloats = ((nint)padded + 64 + 15) & ~15;
-        float* dzz = GemmScratch.Get(g.Filters * zFloats + 4 * wideFloats + (nint)taps * g.Channels + taps + 16);
-        float* wide = dzz + g.Filters * zFloats;
-        float* weightsByTap = wide + 4 * wideFloats;
-        int* offsets = (int*)(weightsByTap + (nint)taps * g.Channels);
-        for (int f = 0, t = 0; f < g.Filters; f++)
-        {
-            for (int u = 0; u < g.KernelHeight; u++)
-            {
-                for (int v = 0; v < g.KernelWidth; v++, t++)
-                {
-                    offsets[t] = (int)(f * zFloats) + pre - u * wp - v;
-                    for (int c = 0; c < g.Channels; c++)
-                    {
-                        weightsByTap[(nint)t * g.Channels + c] = job->W[((nint)f * g.Channels + c) * kernelTaps + u * g.KernelWidth + v];
-                    }
-                }
-            }
-        }
-        new Span<float>(dzz, (int)(g.Filters * zFloats)).Clear();
-        int blocked = Vector.IsHardwareAccelerated ? g.Channels & ~3 : 0;
-        for (int b = start; b < end; b++)
-        {
-            for (int f = 0; f < g.Filters; f++)
-            {
-                SpreadRows(dzz + f * zFloats + pre, job->Y + (long)b * g.OutputSize + (long)f * plane, g, wp);
-            }
-            float* dx = job->Dx + (long)b * g.InputSize;
-            for (int c = 0; c < blocked; c += 4)
-            {
-                FourFilters(wide, wideFloats, dzz, weightsByTap + c, g.Channels, offsets, taps, null, padded);
-                for (int k = 0; k < 4; k++)
-                {
-                    Crop(dx + (long)(c + k) * g.Height * g.Width, wide + k * wideFloats, g, wp);
-                }
-            }
-            for (int c = blocked; c < g.Channels; c++)
-            {
-                new Span<float>(wide, padded).Clear();
-                for (int t = 0; t < taps; t++)
-                {
-                    MultiplyAddRow(wide, dzz + offsets[t], 1, weightsByTap[(nint)t * g.Channels + c], padded);
-                }
-                Crop(dx + (long)c * g.Height * g.Width, wide, g, wp);
-            }
-        }
-    }
-
-    /// <summary>One channel of dx: the inside of its padded plane (PadTop rows and PadLeft columns in).</summary>
-    private static void Crop(float* dx, float* dxpad, in Conv2DGeometry g, int wp)
-    {
-        for (int r = 0; r < g.Height; r++)
-        {
-            new ReadOnlySpan<float>(dxpad + (long)(r + g.PadTop) * wp + g.PadLeft, g.Width).CopyTo(new Span<float>(dx + (long)r * g.Width, g.Width));
-        }
-    }
-
-    private static void ForwardPart(void* state, int part, int parts)
-    {
-        ConvJob* job = (ConvJob*)state;
-        Conv2DGeometry g = job->G;
-        (int start, int end) = PartRange(job->Batch, part, parts);
-        int plane = g.OutHeight * g.OutWidth;
-        for (int b = start; b < end; b++)
-        {
-            float* x = job->X + (long)b * g.InputSize;
-            float* y = job->Y + (long)b * g.OutputSize;
-            for (int f = 0; f < g.Filters; f++)
-            {
-                float* yf = y + (long)f * plane;
-                new Span<float>(yf, plane).Fill(job->Bias == null ? 0f : job->Bias[f]);
-                float* wf = job->W + (long)f * g.Channels * g.KernelHeight * g.KernelWidth;
+                float* origin = dxpad + (nint)i * g.Stride * wp + j * g.Stride;
                 for (int c = 0; c < g.Channels; c++)
                 {
-                    float* xc = x + (long)c * g.Height * g.Width;
                     for (int u = 0; u < g.KernelHeight; u++)
                     {
+                        float* target = origin + ((nint)c * hp + u) * wp;
                         for (int v = 0; v < g.KernelWidth; v++)
                         {
-                            float wv = *wf++;
-                            (int j0, int j1) = g.Columns(v);
-                            for (int i = 0; i < g.OutHeight; i++)
-                            {
-                                int iy = i * g.Stride + u - g.PadTop;
-                                if ((uint)iy < (uint)g.Height)
-                                {
-                                    float* xr = xc + (long)iy * g.Width + (j0 * g.Stride + v - g.PadLeft);
-                                    MultiplyAddRow(yf + (long)i * g.OutWidth + j0, xr, g.Stride, wv, j1 - j0);
-                                }
-                            }
-                        }
-                    }
-                }
-                if (job->Activation != Activation.None)
-                {
-                    for (int k = 0; k < plane; k++)
-                    {
-                        yf[k] = Reference.Activate(yf[k], job->Activation, job->Alpha);
-                    }
-                }
-            }
-        }
-    }
-
-    private static void WeightGradientPart(void* state, int part, int parts)
-    {
-        ConvJob* job = (ConvJob*)state;
-        Conv2DGeometry g = job->G;
-        (int start, int end) = PartRange(g.Filters, part, parts);
-        int plane = g.OutHeight * g.OutWidth;
-        int taps = g.Channels * g.KernelHeight * g.KernelWidth;
-        for (int f = start; f < end; f++)
-        {
-            float* dwf = job->W + (long)f * taps;
-            new Span<float>(dwf, taps).Clear();
-            double bias = 0;
-            for (int b = 0; b < job->Batch; b++)
-            {
-                float* x = job->X + (long)b * g.InputSize;
-                float* dzf = job->Y + (long)b * g.OutputSize + (long)f * plane;
-                float* dw = dwf;
-                for (int c = 0; c < g.Channels; c++)
-                {
-                    float* xc = x + (long)c * g.Height * g.Width;
-                    for (int u = 0; u < g.KernelHeight; u++)
-                    {
-                        for (int v = 0; v < g.KernelWidth; v++)
-                        {
-                            (int j0, int j1) = g.Columns(v);
-                            float sum = *dw;
-                            for (int i = 0; i < g.OutHeight; i++)
-                            {
-                                int iy = i * g.Stride + u - g.PadTop;
-                                if ((uint)iy < (uint)g.Height)
-                                {
-                                    sum += DotRow(dzf + (long)i * g.OutWidth + j0, xc + (long)iy * g.Width + (j0 * g.Stride + v - g.PadLeft), g.Stride, j1 - j0);
-                                }
-                            }
-                            *dw++ = sum;
-                        }
-                    }
-                }
-                if (job->Bias != null)
-                {
-                    bias += Sum(dzf, plane);
-                }
-            }
-            if (job->Bias != null)
-            {
-                job->Bias[f] = (float)bias;
-            }
-        }
-    }
-
-    private static void InputGradientPart(void* state, int part, int parts)
-    {
-        ConvJob* job = (ConvJob*)state;
-        Conv2DGeometry g = job->G;
-        (int start, int end) = PartRange(job->Batch, part, parts);
-        int plane = g.OutHeight * g.OutWidth;
-        for (int b = start; b < end; b++)
-        {
-            float* dx = job->Dx + (long)b * g.InputSize;
-            float* dz = job->Y + (long)b * g.OutputSize;
-            new Span<float>(dx, g.InputSize).Clear();
-            for (int f = 0; f < g.Filters; f++)
-            {
-                float* dzf = dz + (long)f * plane;
-                float* wf = job->W + (long)f * g.Channels * g.KernelHeight * g.KernelWidth;
-                for (int c = 0; c < g.Channels; c++)
-                {
-                    float* dxc = dx + (long)c * g.Height * g.Width;
-                    for (int u = 0; u < g.KernelHeight; u++)
-                    {
-                        for (int v = 0; v < g.KernelWidth; v++)
-                        {
-                            float wv = *wf++;
-                            (int j0, int j1) = g.Columns(v);
-                            for (int i = 0; i < g.OutHeight; i++)
-                            {
-                                int iy = i * g.Stride + u - g.PadTop;
-                                if ((uint)iy < (uint)g.Height)
-                                {
-                                    float* dxr = dxc + (long)iy * g.Width + (j0 * g.Stride + v - g.PadLeft);
-                                    ScatterAddRow(dxr, g.Stride, dzf + (long)i * g.OutWidth + j0, wv, j1 - j0);
-                                }
-                            }
+                            target[v] += *row++;
                         }
                     }
                 }
@@ -571,106 +541,14 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>y[j] += w · x[j·stride] for j &lt; n; vectorised when the stride is 1 (the same bits: mul then add per element).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MultiplyAddRow(float* y, float* x, int stride, float w, int n)
+    /// <summary>Per-thread scratch of the convolution kernels (patches, transposed weights, padded planes), apart from the
+    /// GEMM engine's own, which the products use while these buffers are live.</summary>
+    private static class ConvScratch
     {
-        int j = 0;
-        if (stride == 1 && Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
-        {
-            var wv = new Vector<float>(w);
-            for (; j <= n - Vector<float>.Count; j += Vector<float>.Count)
-            {
-                Vector.Store(Vector.Load(y + j) + wv * Vector.Load(x + j), y + j);
-            }
-        }
-        for (; j < n; j++)
-        {
-            y[j] += w * x[(long)j * stride];
-        }
+        public static float* Get(nint floats) => ThreadScratch<ConvScratchOwner>.Get(floats);
     }
 
-    /// <summary>dx[j·stride] += w · dz[j] for j &lt; n.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScatterAddRow(float* dx, int stride, float* dz, float w, int n)
-    {
-        if (stride == 1)
-        {
-            MultiplyAddRow(dx, dz, 1, w, n);
-            return;
-        }
-        for (int j = 0; j < n; j++)
-        {
-            dx[(long)j * stride] += w * dz[j];
-        }
-    }
-
-    /// <summary>
-    /// dw[k·<paramref name="dwStride"/>] += Σ_j a_k[j] · x[j] for the four rows a_k (<paramref name="aStride"/> apart): the
-    /// same operations, in the same order, as four <see cref="DotRow"/> calls, with each load of x shared.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DotRows4(float* dw, int dwStride, float* a, nint aStride, float* x, int n)
-    {
-        int j = 0;
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-        if (n >= Vector<float>.Count)
-        {
-            Vector<float> c0 = Vector<float>.Zero, c1 = Vector<float>.Zero, c2 = Vector<float>.Zero, c3 = Vector<float>.Zero;
-            for (; j <= n - Vector<float>.Count; j += Vector<float>.Count)
-            {
-                Vector<float> xv = Vector.Load(x + j);
-                c0 += Vector.Load(a + j) * xv;
-                c1 += Vector.Load(a + aStride + j) * xv;
-                c2 += Vector.Load(a + 2 * aStride + j) * xv;
-                c3 += Vector.Load(a + 3 * aStride + j) * xv;
-            }
-            (s0, s1, s2, s3) = (Vector.Sum(c0), Vector.Sum(c1), Vector.Sum(c2), Vector.Sum(c3));
-        }
-        for (; j < n; j++)
-        {
-            s0 += a[j] * x[j];
-            s1 += a[aStride + j] * x[j];
-            s2 += a[2 * aStride + j] * x[j];
-            s3 += a[3 * aStride + j] * x[j];
-        }
-        dw[0] += s0;
-        dw[dwStride] += s1;
-        dw[2 * dwStride] += s2;
-        dw[3 * dwStride] += s3;
-    }
-
-    /// <summary>Σ_j a[j] · b[j·stride] for j &lt; n.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float DotRow(float* a, float* b, int stride, int n)
-    {
-        int j = 0;
-        float sum = 0f;
-        if (stride == 1 && Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
-        {
-            Vector<float> acc = Vector<float>.Zero;
-            for (; j <= n - Vector<float>.Count; j += Vector<float>.Count)
-            {
-                acc += Vector.Load(a + j) * Vector.Load(b + j);
-            }
-            sum = Vector.Sum(acc);
-        }
-        for (; j < n; j++)
-        {
-            sum += a[j] * b[(long)j * stride];
-        }
-        return sum;
-    }
-
-    private static double Sum(float* values, int n)
-    {
-        double sum = 0;
-        for (int k = 0; k < n; k++)
-        {
-            sum += values[k];
-        }
-        return sum;
-    }
+    private struct ConvScratchOwner;
 
     public static partial class Reference
     {

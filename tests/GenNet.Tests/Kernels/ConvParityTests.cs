@@ -1,3 +1,4 @@
+using GenNet.Models;
 using static GenNet.Tests.Kernels.KernelTestData;
 
 namespace GenNet.Tests.Kernels;
@@ -8,79 +9,82 @@ namespace GenNet.Tests.Kernels;
 /// </summary>
 public class ConvParityTests
 {
-    /// <summary>(C, H, W, F, KH, KW, stride, same padding): tails of every vector width along a row, strides 1–3,
-    /// even and odd kernels, 1×1 kernels, kernels as large as the image, non-square everything.</summary>
-    public static TheoryData<int, int, int, int, int, int, int, bool> Geometries => new()
-    {
-        { 1, 28, 28, 3, 3, 3, 1, false },
-        { 3, 13, 7, 4, 3, 3, 2, true },
-        { 2, 9, 17, 5, 2, 3, 1, true },
-        { 4, 6, 33, 2, 1, 1, 1, false },
-        { 2, 11, 11, 3, 5, 5, 1, true },
-        { 1, 5, 4, 2, 5, 4, 1, false },
-        { 3, 10, 19, 2, 4, 2, 3, true },
-        { 2, 8, 8, 3, 3, 3, 2, false },
-    };
+    public static TheoryData<int> Layers() => [.. Enumerable.Range(0, ConvLayer.All.Length)];
+
+    /// <summary>Batches: one sample, a few, and more than one chunk of the weight gradient's samples.</summary>
+    private static readonly int[] Batches = [0, 1, 3, 9];
 
     [Theory]
-    [MemberData(nameof(Geometries))]
-    public void Forward_and_input_gradient_equal_the_twin_bit_for_bit_and_the_weight_gradient_within_rounding(
-        int c, int h, int w, int f, int kh, int kw, int stride, bool same)
+    [MemberData(nameof(Layers))]
+    public void Every_pass_matches_the_twin_within_rounding_and_is_the_same_bits_for_any_thread_count(int index)
     {
-        Conv2DGeometry g = Geometry(c, h, w, f, kh, kw, stride, same);
-        const int batch = 3;
-        float[] x = Uniform(batch * g.InputSize, 1), weights = Uniform(g.WeightCount, 2), bias = Uniform(f, 3);
-        float[] dz = Uniform(batch * g.OutputSize, 4);
-
-        var expectedY = new float[batch * g.OutputSize];
-        global::GenNet.Kernels.Reference.Conv2DForward(expectedY, x, weights, bias, batch, g, Activation.LeakyReLU, 0.2f);
-        var expectedDx = new float[batch * g.InputSize];
-        global::GenNet.Kernels.Reference.Conv2DBackwardInput(expectedDx, dz, weights, batch, g);
-        var expectedDw = new float[g.WeightCount];
-        var expectedDb = new float[f];
-        global::GenNet.Kernels.Reference.Conv2DBackwardParameters(expectedDw, expectedDb, x, dz, batch, g);
-        // Σ|terms| of each weight-gradient sum: the twin on |x| and |dz|.
-        var magnitudeW = new float[g.WeightCount];
-        var magnitudeB = new float[f];
-        global::GenNet.Kernels.Reference.Conv2DBackwardParameters(magnitudeW, magnitudeB, x.Select(Math.Abs).ToArray(), dz.Select(Math.Abs).ToArray(), batch, g);
-
-        foreach (int threads in new[] { 1, 2, 3 })
+        ConvLayer layer = ConvLayer.All[index];
+        Conv2DGeometry g = layer.Geometry;
+        int f = g.Filters;
+        foreach (int batch in Batches)
         {
-            using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
-            string context = $"{g} on {PathDescription}, {threads} thread(s)";
-            var y = Filled(batch * g.OutputSize, float.NaN);
-            global::GenNet.Kernels.Conv2DForward(y, x, weights, bias, batch, g, Activation.LeakyReLU, 0.2f, pool);
-            Assert.True(BitIdentical(expectedY, y), "forward: " + context);
+            int seed = 100 * index + 10 * batch;
+            // Inputs with zeros in them, as after a ReLU: the forward product and the weight gradient skip those terms.
+            float[] x = Uniform(batch * g.InputSize, seed + 1).Select(v => v < -0.3f ? 0f : v).ToArray();
+            float[] weights = Uniform(g.WeightCount, seed + 2), bias = layer.HasBias ? Uniform(f, seed + 3) : [];
+            float[] dz = Uniform(batch * g.OutputSize, seed + 4);
+            float[] absX = x.Select(Math.Abs).ToArray(), absW = weights.Select(Math.Abs).ToArray(), absDz = dz.Select(Math.Abs).ToArray();
 
-            var dx = Filled(batch * g.InputSize, float.NaN);
-            global::GenNet.Kernels.Conv2DBackwardInput(dx, dz, weights, batch, g, pool);
-            Assert.True(BitIdentical(expectedDx, dx), "input gradient: " + context);
+            var expectedY = new float[batch * g.OutputSize];
+            global::GenNet.Kernels.Reference.Conv2DForward(expectedY, x, weights, bias, batch, g, layer.Activation, layer.Alpha);
+            var magnitudeY = new float[batch * g.OutputSize];
+            global::GenNet.Kernels.Reference.Conv2DForward(magnitudeY, absX, absW, bias.Select(Math.Abs).ToArray(), batch, g, Activation.None, 0f);
+            var expectedDx = new float[batch * g.InputSize];
+            global::GenNet.Kernels.Reference.Conv2DBackwardInput(expectedDx, dz, weights, batch, g);
+            var magnitudeDx = new float[batch * g.InputSize];
+            global::GenNet.Kernels.Reference.Conv2DBackwardInput(magnitudeDx, absDz, absW, batch, g);
+            var expectedDw = new float[g.WeightCount];
+            var expectedDb = new float[f];
+            global::GenNet.Kernels.Reference.Conv2DBackwardParameters(expectedDw, expectedDb, x, dz, batch, g);
+            var magnitudeW = new float[g.WeightCount];
+            var magnitudeB = new float[f];
+            global::GenNet.Kernels.Reference.Conv2DBackwardParameters(magnitudeW, magnitudeB, absX, absDz, batch, g);
 
-            var dw = Filled(g.WeightCount, float.NaN);
-            var db = Filled(f, float.NaN);
-            global::GenNet.Kernels.Conv2DBackwardParameters(dw, db, x, dz, batch, g, pool);
-            AssertDenseClose(expectedDw, dw, magnitudeW.Select(m => (double)m).ToArray(), "weight gradient: " + context);
-            AssertDenseClose(expectedDb, db, magnitudeB.Select(m => (double)m).ToArray(), "bias gradient: " + context);
+            float[]? firstY = null, firstDx = null, firstDw = null, firstDb = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+                string context = $"{layer}, batch {batch} on {PathDescription}, {threads} thread(s)";
+                var y = Filled(batch * g.OutputSize, float.NaN);
+                layer.Forward(y, x, weights, bias, batch, pool);
+                AssertDenseClose(expectedY, y, Wide(magnitudeY), "forward: " + context);
+
+                var dw = Filled(g.WeightCount, float.NaN);
+                var db = Filled(f, float.NaN);
+                layer.BackwardParameters(dw, layer.HasBias ? db : default, x, dz, batch, pool);
+                AssertDenseClose(expectedDw, dw, Wide(magnitudeW), "weight gradient: " + context);
+                if (layer.HasBias)
+                {
+                    AssertDenseClose(expectedDb, db, Wide(magnitudeB), "bias gradient: " + context);
+                }
+
+                var dx = Filled(batch * g.InputSize, float.NaN);
+                if (layer.HasInputGradient)
+                {
+                    layer.BackwardInput(dx, dz, weights, batch, pool);
+                    AssertDenseClose(expectedDx, dx, Wide(magnitudeDx), "input gradient: " + context);
+                }
+                else
+                {
+                    Assert.Throws<InvalidOperationException>(() => layer.BackwardInput(dx, dz, weights, batch, pool));
+                }
+
+                firstY ??= y;
+                firstDx ??= dx;
+                firstDw ??= dw;
+                firstDb ??= db;
+                Assert.True(BitIdentical(firstY, y) && BitIdentical(firstDx, dx) && BitIdentical(firstDw, dw) && BitIdentical(firstDb, db),
+                    "the same bits as one thread: " + context);
+            }
         }
     }
 
-    [Fact]
-    public void Weight_gradient_is_the_same_bits_for_every_thread_count()
-    {
-        Conv2DGeometry g = Geometry(3, 12, 10, 7, 3, 3, 1, true);
-        float[] x = Uniform(5 * g.InputSize, 5), dz = Uniform(5 * g.OutputSize, 6);
-        var single = new float[g.WeightCount];
-        var singleBias = new float[7];
-        global::GenNet.Kernels.Conv2DBackwardParameters(single, singleBias, x, dz, 5, g);
-        foreach (int threads in new[] { 2, 3, 4 })
-        {
-            using var pool = new WorkerPool(threads);
-            var dw = new float[g.WeightCount];
-            var db = new float[7];
-            global::GenNet.Kernels.Conv2DBackwardParameters(dw, db, x, dz, 5, g, pool);
-            Assert.True(BitIdentical(single, dw) && BitIdentical(singleBias, db), $"{threads} threads");
-        }
-    }
+    private static double[] Wide(float[] magnitude) => magnitude.Select(m => (double)m).ToArray();
 
     [Fact]
     public void Pooling_kernels_match_hand_computed_windows()
@@ -112,30 +116,55 @@ public class ConvParityTests
     }
 
     [Fact]
-    public void Kernels_refuse_short_spans_and_impossible_geometries()
+    public void Kernels_refuse_short_spans_impossible_geometries_and_another_layers_tiles()
     {
-        Conv2DGeometry g = Geometry(1, 5, 5, 2, 3, 3, 1, false);
-        Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DForward(new float[17], new float[25], new float[18], default, 1, g, Activation.None, 0f));
-        Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DForward(new float[18], new float[24], new float[18], default, 1, g, Activation.None, 0f));
-        Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DForward(new float[18], new float[25], new float[18], new float[1], 1, g, Activation.None, 0f));
-        Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DBackwardInput(new float[25], new float[18], new float[17], 1, g));
-        // Sizes that do not fit each other (an input of 64 rows giving one output row of a 1×1 kernel; padding past the
-        // kernel; products past int) are refused, not run over a scratch sized for the output.
-        Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DForward(new float[4], new float[256], new float[1], default, 1,
-            new Conv2DGeometry(1, 64, 4, 1, 1, 1, 1, 0, 0, 1, 4), Activation.None, 0f));
-        Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DForward(new float[4], new float[4], new float[4], default, 1,
-            new Conv2DGeometry(1, 2, 2, 1, 2, 2, 1, 5, 0, 2, 1), Activation.None, 0f));
-        Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.Conv2DBackwardInput(new float[1], new float[1], new float[1], 1,
-            new Conv2DGeometry(65536, 65536, 65536, 1, 1, 1, 1, 0, 0, 65536, 65536)));
+        // MnistConvNet's first layer: K = 1·3·3 taps, 32 filters, with a bias.
+        Conv2DGeometry g = ConvLayer.GeometryOf(1, 5, 5, 32, 3, 3, 1, false);
+        float[] bias = new float[32];
+        GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[288], new float[25], new float[288], bias, 1, g);
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[287], new float[25], new float[288], bias, 1, g));
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[288], new float[24], new float[288], bias, 1, g));
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[288], new float[25], new float[287], bias, 1, g));
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[288], new float[25], new float[288], default, 1, g));
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(new float[287], new float[32], new float[25], new float[288], 1, g));
+        // Another layer's tiles (K = 288) for this geometry.
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer3>(new float[288], new float[25], new float[288], new float[64], 1, g));
+        // The first layer has no input gradient.
+        Assert.Throws<InvalidOperationException>(() => GenNet.Kernels.Conv2DBackwardInput<MnistConvNet.Layer1>(new float[25], new float[288], new float[288], 1, g));
+        // Sizes that do not fit each other (an input of 64 rows giving one output row of a 3-row kernel; padding past the
+        // kernel; sizes past int) are refused, not run over a scratch sized for the output.
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[64], new float[256], new float[288], bias, 1,
+            new Conv2DGeometry(1, 64, 4, 32, 3, 3, 1, 0, 0, 1, 2)));
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[288], new float[9], new float[288], bias, 1,
+            new Conv2DGeometry(1, 3, 3, 32, 3, 3, 1, 5, 0, 3, 1)));
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[1], new float[1], new float[288], bias, 1,
+            new Conv2DGeometry(1, 65536, 65536, 32, 3, 3, 1, 0, 0, 65534, 65534)));
         Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.MaxPool2DForward(new float[4], new float[25], 1, new Pool2DGeometry(1, 5, 5, 3, 3, 2, 2)));
     }
 
-    private static Conv2DGeometry Geometry(int c, int h, int w, int f, int kh, int kw, int stride, bool same)
+    [Fact]
+    public void Max_pooling_matches_its_twin_bit_for_bit_with_ties_zeros_and_NaN_on_any_thread_count()
     {
-        int oh = same ? (h + stride - 1) / stride : (h - kh) / stride + 1;
-        int ow = same ? (w + stride - 1) / stride : (w - kw) / stride + 1;
-        int top = same ? Math.Max((oh - 1) * stride + kh - h, 0) / 2 : 0;
-        int left = same ? Math.Max((ow - 1) * stride + kw - w, 0) / 2 : 0;
-        return new Conv2DGeometry(c, h, w, f, kh, kw, stride, top, left, oh, ow);
+        foreach (Pool2DGeometry g in new[] { new Pool2DGeometry(3, 26, 26, 2, 2, 13, 13), new Pool2DGeometry(2, 7, 9, 3, 2, 3, 4), new Pool2DGeometry(5, 11, 11, 2, 1, 10, 10) })
+        {
+            const int batch = 9;
+            // Few distinct values, so windows hold ties, ±0 and NaN.
+            float[] x = Uniform(batch * g.InputSize, g.Height).Select(v => MathF.Round(v * 2) switch { 2f => float.NaN, -2f => -0f, var r => r }).ToArray();
+            float[] dy = Uniform(batch * g.OutputSize, g.Width);
+            var expectedY = new float[batch * g.OutputSize];
+            var expectedDx = new float[batch * g.InputSize];
+            global::GenNet.Kernels.Reference.MaxPool2DForward(expectedY, x, batch, g);
+            global::GenNet.Kernels.Reference.MaxPool2DBackward(expectedDx, dy, x, batch, g);
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+                var y = Filled(expectedY.Length, 7f);
+                var dx = Filled(expectedDx.Length, 7f);
+                global::GenNet.Kernels.MaxPool2DForward(y, x, batch, g, pool);
+                global::GenNet.Kernels.MaxPool2DBackward(dx, dy, x, batch, g, pool);
+                Assert.True(BitIdentical(expectedY, y), $"forward {g}, {threads} thread(s)");
+                Assert.True(BitIdentical(expectedDx, dx), $"backward {g}, {threads} thread(s)");
+            }
+        }
     }
 }

@@ -34,3 +34,21 @@ public partial class PointwiseConvNet;
 [Dense(2)]
 [MeanSquaredError]
 public partial class StridedConvDropoutNet;
+
+// Kernel shapes for the convolution parity tests (Kernels/ConvParityTests): rows that end in every vector tail, a 5×5
+// kernel with same padding, an even 4×2 kernel at stride 3, odd channel and filter counts.
+// 2×9×17 → Conv 5@5×5 same LeakyReLU(0.2) → 5×9×17 → Conv 7@4×2 s3 same → 7×3×6 → Dense 2.
+[Input(2, 9, 17)]
+[Conv2D(5, 5, Activation.LeakyReLU, padding: Padding.Same, alpha: 0.2f)]
+[Conv2D(7, 4, 2, stride: 3, padding: Padding.Same)]
+[Dense(2)]
+[MeanSquaredError]
+public partial class OddKernelConvNet;
+
+// 4×6×33 → Conv 2@1×1 → 4… → Conv 3@3×3 ReLU, no bias → 3×4×31 → Dense 2.
+[Input(4, 6, 33)]
+[Conv2D(2, 1)]
+[Conv2D(3, 3, Activation.ReLU, bias: false)]
+[Dense(2)]
+[MeanSquaredError]
+public partial class WideRowConvNet;

@@ -6,8 +6,17 @@ namespace GenNet;
 // Scratch: the per-thread packing buffer, so nothing in a training step allocates.
 public static unsafe partial class Kernels
 {
-    /// <summary>Per-thread packing scratch: pinned, 64-byte aligned, grown only when a call needs more than any before.</summary>
+    /// <summary>Per-thread packing scratch.</summary>
     private static class GemmScratch
+    {
+        public static float* Get(nint floats) => ThreadScratch<GemmScratchOwner>.Get(floats);
+    }
+
+    private struct GemmScratchOwner;
+
+    /// <summary>A per-thread buffer for each <typeparamref name="TOwner"/> (the GEMM engine's, the convolution's, so one can
+    /// hold its data while calling the other): pinned, 64-byte aligned, grown only when a call needs more than any before.</summary>
+    private static class ThreadScratch<TOwner>
     {
         [ThreadStatic]
         private static float[]? t_buffer;
