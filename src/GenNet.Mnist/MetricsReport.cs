@@ -24,9 +24,9 @@ public sealed record TrainConfig
     public int? EarlyStopping { get; init; }
 }
 
-/// <summary>One epoch's numbers, as written to the metrics file.</summary>
+/// <summary>One epoch's numbers, as written to the metrics file; <paramref name="AllocatedBytes"/> is what the trainer thread allocated in it, callbacks excluded.</summary>
 public sealed record EpochRecord(int Epoch, int Steps, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy,
-    float LearningRate, double Seconds, double SamplesPerSecond, double? ValidationLoss = null, double? ValidationAccuracy = null);
+    float LearningRate, double Seconds, double SamplesPerSecond, double? ValidationLoss = null, double? ValidationAccuracy = null, long AllocatedBytes = 0);
 
 /// <summary>The machine a run was measured on.</summary>
 public sealed record MachineInfo(int LogicalCores, string CpuModel, string Os, string Runtime);

@@ -133,7 +133,7 @@ internal static class TrainCommand
         trainer.EpochCompleted = m =>
         {
             var record = new EpochRecord(m.Epoch, m.Steps, m.TrainLoss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy, m.LearningRate, m.Seconds, m.SamplesPerSecond,
-                double.IsNaN(m.ValidationLoss) ? null : m.ValidationLoss, double.IsNaN(m.ValidationAccuracy) ? null : m.ValidationAccuracy);
+                double.IsNaN(m.ValidationLoss) ? null : m.ValidationLoss, double.IsNaN(m.ValidationAccuracy) ? null : m.ValidationAccuracy, m.AllocatedBytes);
             history.Add(record);
             ui.Line(Ui.EpochLine(record, config.Epochs));
             // The parameters were checked finite just before this callback: the saved model is always a good one.
@@ -201,7 +201,10 @@ internal static class TrainCommand
         ui.Line($"test accuracy {100 * accuracy:F2}% ({correct:N0}/{data.Test.Count:N0}), test loss {testLoss:F4}");
         ui.WriteConfusion(confusion, data.ClassNames);
         ui.Line($"training time {trainingSeconds:F1} s ({wall:F1} s wall in this process, data loading included)");
-        ui.Line($"allocated during training (trainer thread, callbacks excluded): {trainer.AllocatedBytes:N0} bytes; " +
+        // The first epoch of a process allocates once (the JIT's tiering, the pool's first wake); every later one should read 0.
+        long afterFirstEpoch = history.Skip((resumed?.History.Count ?? 0) + 1).Sum(e => e.AllocatedBytes);
+        ui.Line($"allocated during training (trainer thread, callbacks excluded): {trainer.AllocatedBytes:N0} bytes, " +
+            $"{afterFirstEpoch:N0} of them after the first epoch; " +
             $"by the callbacks (progress display, epoch lines, model/checkpoint saves): {trainer.CallbackAllocatedBytes:N0} bytes");
         var finalWrites = new List<(string Option, string Path, string Done, Action Write)>();
         if (save is not null)

@@ -32,7 +32,7 @@ namespace GenNet.Serialization;
 /// metadata string              4 + M
 /// CRC-32 (zlib) of every byte before it   4
 /// </code>
-/// <para><see cref="Save"/> writes a temporary file beside the target, flushes it to disk and renames it over the
+/// <para><see cref="Save(Checkpoint, string)"/> writes a temporary file beside the target, flushes it to disk and renames it over the
 /// target (as <see cref="ModelFile"/> does), so an interruption while saving leaves the previous checkpoint.
 /// <see cref="Load"/> checks magic, version and the checksum over the whole file before it reads any field, then
 /// bounds every length by the bytes that remain. Because a hand-edited file with a recomputed checksum passes that
@@ -183,6 +183,33 @@ public sealed class Checkpoint
         }
         byte[] bytes = checkpoint.Serialize();
         AtomicFile.Write(path, file => file.Write(bytes));
+    }
+
+    /// <summary>
+    /// Writes a checkpoint of <paramref name="trainer"/>'s run (its network, optimizer, sampler and position) to
+    /// <paramref name="path"/>, atomically; call it between runs or from <see cref="Trainer.EpochCompleted"/>.
+    /// <paramref name="optimizerName"/> is the optimizer's name for <see cref="Optimizers.Create"/>, so that a later
+    /// process can build the same kind.
+    /// </summary>
+    /// <exception cref="IOException">Writing failed; a previous file at the path is untouched.</exception>
+    public static void Save(Trainer trainer, string optimizerName, string path, string metadata = "")
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        Save(Capture(trainer.Network, trainer.Optimizer, optimizerName, trainer.Sampler, trainer, metadata), path);
+    }
+
+    /// <summary>
+    /// Loads the checkpoint at <paramref name="path"/> into a freshly built <paramref name="trainer"/> (its network,
+    /// optimizer, sampler and position), so that <see cref="Trainer.Run"/> continues the run bit-exactly; returns it
+    /// for its metadata.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a valid checkpoint, or it was taken from another network or data set.</exception>
+    public static Checkpoint LoadInto(string path, Trainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        Checkpoint checkpoint = Load(path);
+        checkpoint.RestoreInto(trainer.Network, trainer.Optimizer, trainer.Sampler, trainer);
+        return checkpoint;
     }
 
     /// <summary>Reads and checks the checkpoint at <paramref name="path"/>.</summary>

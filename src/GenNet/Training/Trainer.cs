@@ -24,7 +24,8 @@ namespace GenNet.Training;
 /// <para>Cancellation is looked at before each step, so a cancelled run always stops between whole steps. The
 /// parameters, the optimizer (<see cref="Optimizer.State"/>, <see cref="Optimizer.Steps"/>), the sampler
 /// (<see cref="BatchSampler.GetState"/>) and <see cref="State"/> then describe the run exactly: restoring all four
-/// (<see cref="SaveCheckpoint"/> and <see cref="RestoreCheckpoint"/> do it) and calling <see cref="Run"/> again ends
+/// (<see cref="Serialization.Checkpoint.Save(Trainer, string, string, string)"/> and
+/// <see cref="Serialization.Checkpoint.LoadInto"/> do it) and calling <see cref="Run"/> again ends
 /// with the same bits as a run that was never stopped, because nothing else (the evaluations included) draws random
 /// numbers or changes the parameters, and the schedule is a function of the optimizer's step count.</para>
 /// <para><see cref="AllocatedBytes"/> counts what the calling thread allocated during <see cref="Run"/>, leaving
@@ -117,6 +118,13 @@ public sealed class Trainer
     }
 
     private readonly float _divergenceFactor = 1000f;
+
+    /// <summary>The network this trainer trains.</summary>
+    public INetwork Network => _network;
+    /// <summary>The optimizer that takes each step.</summary>
+    public Optimizer Optimizer => _optimizer;
+    /// <summary>The sampler that shuffles and gathers the training batches.</summary>
+    public BatchSampler Sampler => _sampler;
 
     /// <summary>Called after every step (keep it cheap; it runs inside the loop).</summary>
     public Action<StepProgress>? StepCompleted { get; set; }
@@ -272,28 +280,6 @@ public sealed class Trainer
             return (meanLoss, (double)correct / count);
         }
         return (_regressor!.Loss(inputs, data.Targets.AsSpan(0, count * data.TargetWidth), count), double.NaN);
-    }
-
-    /// <summary>
-    /// Writes a checkpoint of the run (parameters, optimizer, sampler, this trainer's position and the network's
-    /// training generator) to <paramref name="path"/>, atomically; call it between runs or from
-    /// <see cref="EpochCompleted"/>. <paramref name="optimizerName"/> is the optimizer's name for
-    /// <see cref="Optimizers.Create"/>, so that a later process can build the same kind.
-    /// </summary>
-    /// <exception cref="IOException">Writing failed; a previous file at the path is untouched.</exception>
-    public void SaveCheckpoint(string path, string optimizerName, string metadata = "") =>
-        Checkpoint.Save(Checkpoint.Capture(_network, _optimizer, optimizerName, _sampler, this, metadata), path);
-
-    /// <summary>
-    /// Loads a checkpoint written by <see cref="SaveCheckpoint"/> and puts it back into the network, optimizer,
-    /// sampler and this trainer, so that <see cref="Run"/> continues the run bit-exactly; returns it (for its metadata).
-    /// </summary>
-    /// <exception cref="InvalidDataException">The file is not a valid checkpoint, or it was taken from another network or data set.</exception>
-    public Checkpoint RestoreCheckpoint(string path)
-    {
-        Checkpoint checkpoint = Checkpoint.Load(path);
-        checkpoint.RestoreInto(_network, _optimizer, _sampler, this);
-        return checkpoint;
     }
 
     private static TrainingResult NonFinite(int epoch, int step, string message) =>

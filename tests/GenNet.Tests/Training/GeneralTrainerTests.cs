@@ -154,9 +154,9 @@ public class GeneralTrainerTests
 
         (SmoothSurfaceNet first, Trainer firstTrainer) = Make();
         firstTrainer.Run(epochs: 2);
-        firstTrainer.SaveCheckpoint(path, "adam");
+        Checkpoint.Save(firstTrainer, "adam", path);
         (SmoothSurfaceNet resumed, Trainer resumedTrainer) = Make();
-        resumedTrainer.RestoreCheckpoint(path);
+        Checkpoint.LoadInto(path, resumedTrainer);
         Assert.Equal(2, resumedTrainer.State.EpochsCompleted);
         resumedTrainer.Run(epochs: 4);
 
