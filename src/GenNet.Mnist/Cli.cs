@@ -38,7 +38,7 @@ internal static class Cli
         var data = DataOption();
         var epochs = new Option<int?>("--epochs") { Description = $"Epochs to train (default {TrainCommand.DefaultEpochs}; with --resume, the new total)" };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size, 1..60000", DefaultValueFactory = _ => 128 };
-        var optimizer = new Option<string>("--optimizer") { Description = "Optimizer", DefaultValueFactory = _ => "rmsprop" };
+        var optimizer = new Option<string?>("--optimizer") { Description = "Optimizer (default: the network's: rmsprop for the MLPs, adam for convnet)" };
         optimizer.AcceptOnlyFromAmong([.. Optimizers.Names]);
         var lr = new Option<float?>("--lr") { Description = "Learning rate (default: the optimizer's: 1e-3 for rmsprop/adam/adamw, 0.01 for sgd/momentum/nesterov)" };
         var lrDecay = new Option<float>("--lr-decay") { Description = "Multiply the learning rate by this after every epoch, in (0, 1]", DefaultValueFactory = _ => 1f };
@@ -62,7 +62,7 @@ internal static class Cli
         };
         command.SetAction(p => Guarded(ui, () => TrainCommand.Execute(new TrainArgs
         {
-            Data = p.GetValue(data), Epochs = p.GetValue(epochs), Batch = p.GetValue(batch), Optimizer = p.GetValue(optimizer)!,
+            Data = p.GetValue(data), Epochs = p.GetValue(epochs), Batch = p.GetValue(batch), Optimizer = p.GetValue(optimizer),
             LearningRate = p.GetValue(lr), LearningRateDecay = p.GetValue(lrDecay), Seed = p.GetValue(seed), Threads = p.GetValue(threads),
             Arch = p.GetValue(arch)!, Save = p.GetValue(save), Plot = p.GetValue(plot), Metrics = p.GetValue(metrics),
             Checkpoint = p.GetValue(checkpoint), Resume = p.GetValue(resume), TrainLimit = p.GetValue(trainLimit), NoDownload = p.GetValue(noDownload),

@@ -22,7 +22,8 @@ public partial class MnistDeep;
 internal static class Networks
 {
     /// <summary>A network by name: its generated description (architecture text, hash, layers) and its constructor.</summary>
-    public sealed record Entry(string Name, NetworkDescription Description, Func<int, ulong, int, IClassifier> Create)
+    /// <param name="DefaultOptimizer">The optimizer <c>train</c> uses when <c>--optimizer</c> is not given.</param>
+    public sealed record Entry(string Name, NetworkDescription Description, Func<int, ulong, int, IClassifier> Create, string DefaultOptimizer = "rmsprop")
     {
         /// <summary>The shapes from input to output, e.g. <c>784-512-10</c>: the input, then each output of a layer with weights.</summary>
         public string Widths => string.Join('-',
@@ -35,7 +36,7 @@ internal static class Networks
         new("mlp512", MnistMlp.Description, (batch, seed, threads) => new MnistMlp(batch, seed, threads)),
         new("mlp1024", MnistWide.Description, (batch, seed, threads) => new MnistWide(batch, seed, threads)),
         new("mlp1024x2", MnistDeep.Description, (batch, seed, threads) => new MnistDeep(batch, seed, threads)),
-        new("convnet", MnistConvNet.Description, (batch, seed, threads) => new MnistConvNet(batch, seed, threads)),
+        new("convnet", MnistConvNet.Description, (batch, seed, threads) => new MnistConvNet(batch, seed, threads), DefaultOptimizer: "adam"),
     ];
 
     public static string[] Names => All.Select(e => e.Name).ToArray();

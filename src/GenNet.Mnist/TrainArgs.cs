@@ -6,7 +6,8 @@ internal sealed record TrainArgs
     public string? Data { get; init; }
     public int? Epochs { get; init; }
     public int Batch { get; init; } = 128;
-    public string Optimizer { get; init; } = "rmsprop";
+    /// <summary>Null: the network's own default (<see cref="Networks.Entry.DefaultOptimizer"/>).</summary>
+    public string? Optimizer { get; init; }
     public float? LearningRate { get; init; }
     public float LearningRateDecay { get; init; } = 1f;
     public ulong Seed { get; init; }

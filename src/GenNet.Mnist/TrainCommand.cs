@@ -19,6 +19,10 @@ internal static class TrainCommand
     /// </summary>
     public const float MinLearningRate = 1e-30f;
 
+    /// <summary>The optimizer asked for, else the network's default.</summary>
+    private static string OptimizerFor(TrainArgs a) =>
+        (a.Optimizer ?? Networks.ByName(a.Arch)?.DefaultOptimizer ?? Networks.All[0].DefaultOptimizer).ToLowerInvariant();
+
     public static int Execute(TrainArgs a, Ui ui, CancellationToken interrupt)
     {
         long wallStart = Stopwatch.GetTimestamp();
@@ -58,8 +62,8 @@ internal static class TrainCommand
             ? c with { Epochs = a.Epochs ?? c.Epochs, Threads = a.Threads, DataDirectory = dataDirectory }
             : new TrainConfig
             {
-                Arch = a.Arch, Epochs = a.Epochs ?? DefaultEpochs, Batch = a.Batch, Optimizer = a.Optimizer.ToLowerInvariant(),
-                LearningRate = a.LearningRate ?? Optimizers.Create(a.Optimizer, 1).LearningRate,
+                Arch = a.Arch, Epochs = a.Epochs ?? DefaultEpochs, Batch = a.Batch, Optimizer = OptimizerFor(a),
+                LearningRate = a.LearningRate ?? Optimizers.Create(OptimizerFor(a), 1).LearningRate,
                 LearningRateDecay = a.LearningRateDecay, Seed = a.Seed, Threads = a.Threads, DataDirectory = dataDirectory,
                 TrainLimit = a.TrainLimit, Validation = a.Validation, EarlyStopping = a.EarlyStopping,
             };

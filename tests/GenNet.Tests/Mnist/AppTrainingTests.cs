@@ -51,6 +51,19 @@ public class AppTrainingTests
     }
 
     [MnistDataFact]
+    public void The_convnet_trains_with_adam_unless_told_otherwise_and_its_later_epochs_allocate_nothing()
+    {
+        string[] common = ["train", "--data", Mnist, "--arch", "convnet", "--train-limit", "512", "--batch", "128", "--epochs", "2", "--threads", "2", "--no-download"];
+        var result = AppRunner.Run(common);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("adam lr 0.001, batch 128", result.Output);
+        Assert.Contains(", 0 of them after the first epoch", result.Output);
+        var told = AppRunner.Run([.. common, "--optimizer", "rmsprop"]);
+        Assert.True(told.ExitCode == 0, told.ToString());
+        Assert.Contains("rmsprop lr 0.001, batch 128", told.Output);
+    }
+
+    [MnistDataFact]
     public void Validation_split_is_reported_every_epoch_and_early_stopping_keeps_the_best_epoch()
     {
         using var tmp = new TempDirectory();

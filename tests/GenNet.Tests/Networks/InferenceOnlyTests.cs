@@ -77,12 +77,19 @@ public class InferenceOnlyTests
         long expected = sizeof(float) * ((long)MnistConvNet.ParameterCount + batch * (long)(TrainingFloatsPerSample()));
         Assert.True(saved >= expected, $"training {training:N0} B, inference {inference:N0} B: saved {saved:N0}, expected at least {expected:N0}");
 
+        // The least of three builds after a warm-up: the runtime itself may allocate a few KB on this thread now and
+        // then (type loading, tiered compilation), which is not the network's.
         static long Allocated(Action build)
         {
             build();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            build();
-            return GC.GetAllocatedBytesForCurrentThread() - before;
+            long least = long.MaxValue;
+            for (int i = 0; i < 3; i++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                build();
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+            return least;
         }
     }
 
