@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Side-by-side: GenNet vs PyTorch 1.13 + OpenBLAS (OpenMP build) on the reference MNIST model, at 1 and 2 threads.
+# Side-by-side: GenNet vs PyTorch 1.13 + OpenBLAS (OpenMP build) on the reference MNIST model, at 1 and 2 threads;
+# with --network convnet on MnistConvNet (PyTorch runs its convolutions through oneDNN).
 #
 # A manual tool, never run in CI (it installs Debian packages, switches the system BLAS and needs a quiet machine):
-#   sudo bash benchmarks/compare-pytorch.sh [--epochs E] [--data DIR]
+#   sudo bash benchmarks/compare-pytorch.sh [--epochs E] [--data DIR] [--network mlp512|convnet]
 # Prints one JSON line per run, then a table of ratios (PyTorch time / GenNet time: above 1 means GenNet is faster).
 # Each side runs alone, one after the other: the machine has 2 cores, and a concurrent run would steal one.
 # Check `uptime` first; a load average above ~0.5 makes every figure noisy (see benchmarks/README.md).
@@ -14,14 +15,17 @@ fi
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 epochs=3
+network=mlp512
 data="${GENNET_MNIST:-$(cd "$root/.." && pwd)/shared/data/mnist}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) epochs="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
-    *) echo "usage: $0 [--epochs E] [--data DIR]" >&2; exit 2 ;;
+    --network) network="$2"; shift 2 ;;
+    *) echo "usage: $0 [--epochs E] [--data DIR] [--network mlp512|convnet]" >&2; exit 2 ;;
   esac
 done
+case "$network" in mlp512|convnet) ;; *) echo "--network takes mlp512 or convnet (got '$network')" >&2; exit 2 ;; esac
 [ -d "$data" ] || { echo "MNIST not found at $data (give --data DIR or set GENNET_MNIST)" >&2; exit 1; }
 
 # 1. Debian's PyTorch and the OpenMP build of OpenBLAS (idempotent).
@@ -43,7 +47,7 @@ unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 
 # 2. GenNet, built once in Release.
 dotnet build "$root/benchmarks/GenNet.Benchmarks" -c Release -nologo -v q >/dev/null
-gennet=(dotnet "$root/benchmarks/GenNet.Benchmarks/bin/Release/net10.0/GenNet.Benchmarks.dll" --compare --epochs "$epochs")
+gennet=(dotnet "$root/benchmarks/GenNet.Benchmarks/bin/Release/net10.0/GenNet.Benchmarks.dll" --compare --network "$network" --epochs "$epochs")
 
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
@@ -53,7 +57,7 @@ for threads in 1 2; do
   # won at 2 threads (0.78 vs 1.15 s/epoch), under load PASSIVE did (spinning workers steal the core the other
   # thread needs).
   for policy in PASSIVE ACTIVE; do
-    OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=$policy "$py" "$here/pytorch_epoch.py" --threads "$threads" --epochs "$epochs" --data "$data" | tee -a "$results"
+    OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=$policy "$py" "$here/pytorch_epoch.py" --network "$network" --threads "$threads" --epochs "$epochs" --data "$data" | tee -a "$results"
   done
   GENNET_MNIST="$data" "${gennet[@]}" --threads "$threads" | tee -a "$results"
   # GenNet leaves out the terms of zero pixels (81% of MNIST's); this run replaces every zero by a small value, so it

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""PyTorch side of compare-pytorch.sh: the reference MNIST model (784-512 ReLU-10, softmax cross-entropy), timed the
-way `GenNet.Benchmarks --compare` times GenNet, printed as one JSON line.
+"""PyTorch side of compare-pytorch.sh: the reference MNIST model (784-512 ReLU-10, softmax cross-entropy), or with
+--network convnet GenNet's MnistConvNet (Keras' example: conv 32@3x3 ReLU, max pool 2, conv 64@3x3 ReLU, max pool 2,
+dropout 0.5, dense 10), timed the way `GenNet.Benchmarks --compare` times GenNet, printed as one JSON line.
 
-  * epoch: RMSprop (lr 1e-3, rho 0.9, eps 1e-7), batch 128, 60,000 training images held in memory, reshuffled each
-    epoch, the batch gather included; one warm-up epoch, then the median (and minimum) of --epochs epochs;
+  * epoch: RMSprop (lr 1e-3, rho 0.9, eps 1e-7) for the MLP, Adam (lr 1e-3) for the convnet, batch 128, 60,000
+    training images held in memory, reshuffled each epoch, the batch gather included; one warm-up epoch, then the
+    median (and minimum) of --epochs epochs;
   * forward: one test image at a time under inference_mode (softmax included), microseconds per image;
   * predict: the 10,000 test images as one batch (softmax included), images per second.
 
-Usage: pytorch_epoch.py --threads N [--epochs E] [--data DIR]
+Usage: pytorch_epoch.py --threads N [--epochs E] [--data DIR] [--network mlp512|convnet]
 """
 import argparse
 import gzip
@@ -33,9 +35,9 @@ def read_idx(directory, name):
     raise FileNotFoundError(f"{name}(.gz) not found in {directory}")
 
 
-def load(directory):
+def load(directory, shape):
     def images(name):
-        return torch.from_numpy(read_idx(directory, name).reshape(-1, 784).astype(np.float32) / 255.0)
+        return torch.from_numpy(read_idx(directory, name).reshape(shape).astype(np.float32) / 255.0)
 
     def labels(name):
         return torch.from_numpy(read_idx(directory, name).astype(np.int64))
@@ -49,13 +51,22 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist"))
+    parser.add_argument("--network", choices=["mlp512", "convnet"], default="mlp512")
     args = parser.parse_args()
+    convnet = args.network == "convnet"
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
-    x_train, y_train, x_test, y_test = load(args.data)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
-    optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    x_train, y_train, x_test, y_test = load(args.data, (-1, 1, 28, 28) if convnet else (-1, 784))
+    if convnet:
+        model = torch.nn.Sequential(
+            torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(32, 64, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Dropout(0.5), torch.nn.Flatten(), torch.nn.Linear(1600, 10))
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    else:
+        model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
+        optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
     n, batch = x_train.shape[0], 128
 
     def epoch():
@@ -74,6 +85,7 @@ def main():
         epoch()
         epoch_seconds.append(time.perf_counter() - t0)
 
+    model.eval()  # dropout off for the measurements below
     with torch.inference_mode():
         accuracy = (model(x_test).argmax(1) == y_test).float().mean().item()
 
@@ -93,11 +105,17 @@ def main():
             if round_ > 0:
                 predict_seconds.append(time.perf_counter() - t0)
 
-    train_flops = 2 * (2.0 * (784 * 512 + 512 * 10)) + 2.0 * 512 * 10
+    if convnet:
+        # as GenNet.Benchmarks' ConvFlops: forward, every weight gradient, the input gradients of conv2 and the dense layer
+        conv1, conv2, dense = 2.0 * 26 * 26 * 32 * 9, 2.0 * 11 * 11 * 64 * 32 * 9, 2.0 * 1600 * 10
+        train_flops = 2 * (conv1 + conv2 + dense) + conv2 + dense
+    else:
+        train_flops = 2 * (2.0 * (784 * 512 + 512 * 10)) + 2.0 * 512 * 10
     epoch_median = statistics.median(epoch_seconds)
     predict_median = statistics.median(predict_seconds)
     print(json.dumps({
         "impl": "pytorch",
+        "network": args.network,
         "threads": args.threads,
         "epoch_s": round(epoch_median, 4),
         "epoch_s_min": round(min(epoch_seconds), 4),

@@ -11,13 +11,16 @@ namespace GenNet.Benchmarks;
 /// Forward and of Predict rounds; each figure is the median of its repeats, and the best is printed next to it.
 /// <c>epoch_model_gflops</c> is the model's dense FLOPs (98.3 G an epoch) over the epoch time: GenNet leaves out the
 /// terms of zero inputs, so on MNIST it can exceed the cores' FMA peak; <c>--dense-input</c> measures without zeros.
+/// <c>--network convnet</c> measures MnistConvNet instead (Adam unless <c>--optimizer</c> says otherwise; ≈ 855 GFLOP
+/// an epoch, <see cref="ConvFlops"/>), the counterpart of <c>pytorch_epoch.py --network convnet</c>.
 /// </summary>
 internal static class Compare
 {
     public static int Run(string[] args)
     {
         int threads = 1, epochs = 3, predictChunk = 128;
-        string optimizerName = "rmsprop";
+        string? optimizerName = null;
+        string network = "mlp512";
         bool denseInput = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -27,11 +30,14 @@ internal static class Compare
                 case "--epochs": epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--predict-chunk": predictChunk = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dense-input": denseInput = true; break;
+                case "--network" when i + 1 < args.Length && args[i + 1] is "mlp512" or "convnet":
+                    network = args[++i];
+                    break;
                 case "--optimizer" when i + 1 < args.Length && Optimizers.Names.Contains(args[i + 1], StringComparer.OrdinalIgnoreCase):
                     optimizerName = args[++i];
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: --compare [--threads N] [--epochs E] [--predict-chunk C] [--optimizer {string.Join('|', Optimizers.Names)}] [--dense-input]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: --compare [--network mlp512|convnet] [--threads N] [--epochs E] [--predict-chunk C] [--optimizer {string.Join('|', Optimizers.Names)}] [--dense-input]");
                     return 2;
             }
         }
@@ -44,9 +50,17 @@ internal static class Compare
             (train, test) = (Densified(train), Densified(test));
         }
 
-        // Training: RMSprop (Keras defaults; --optimizer picks another), batch 128, shuffled each epoch, the batch copy included.
-        using var net = new MnistMlp(BenchData.BatchSize, seed: 1, threads: threads);
-        Optimizer optimizer = Optimizers.Create(optimizerName, MnistMlp.ParameterCount);
+        bool convnet = network == "convnet";
+        Func<int, IClassifier> create = convnet
+            ? batch => new MnistConvNet(batch, seed: 1, threads: threads)
+            : batch => new MnistMlp(batch, seed: 1, threads: threads);
+        double trainFlopsPerImage = convnet ? ConvFlops.TrainPerImage : BenchData.Flops.Train;
+        optimizerName ??= convnet ? "adam" : "rmsprop";
+
+        // Training: RMSprop for the MLP, Adam for the convnet (--optimizer picks another), batch 128, shuffled each
+        // epoch, the batch copy included.
+        using IClassifier net = create(BenchData.BatchSize);
+        Optimizer optimizer = Optimizers.Create(optimizerName, net.ParameterCount);
         var sampler = new BatchSampler(train, BenchData.BatchSize, new Rng(7));
         EpochBenchmarks.RunEpoch(net, sampler, optimizer);
         var epochSeconds = new double[epochs];
@@ -67,7 +81,7 @@ internal static class Compare
         int correct = net.Evaluate(test.Pixels, test.Labels, test.Count);
 
         // Single-image forward over the test images, one at a time, on a network built with the same thread count.
-        using var single = new MnistMlp(1, seed: 1, threads: threads);
+        using IClassifier single = create(1);
         var probabilities = new float[BenchData.Classes];
         const int images = 2000;
         var forwardMicros = new List<double>();
@@ -91,7 +105,7 @@ internal static class Compare
         }
 
         // Batched inference: Predict on the 10,000 test images.
-        using var batched = new MnistMlp(predictChunk, seed: 1, threads: threads);
+        using IClassifier batched = create(predictChunk);
         var outputs = new float[test.Count * BenchData.Classes];
         var predictSeconds = new List<double>();
         WarmUp(() => batched.Predict(test.Pixels, outputs, test.Count));
@@ -104,8 +118,8 @@ internal static class Compare
 
         double epochMedian = Median(epochSeconds), predictMedian = Median(predictSeconds);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"gennet\",\"threads\":{threads},\"optimizer\":\"{optimizerName}\",\"epoch_s\":{epochMedian:F4},\"epoch_s_min\":{epochSeconds.Min():F4}," +
-            $"\"input\":\"{(denseInput ? "dense" : "as-is")}\",\"epoch_cpu_s\":{cpuPerEpoch:F4},\"epoch_model_gflops\":{BenchData.Flops.Train * train.Count / epochMedian / 1e9:F1},\"alloc_bytes_per_epoch\":{allocatedPerEpoch}," +
+            $"{{\"impl\":\"gennet\",\"network\":\"{network}\",\"threads\":{threads},\"optimizer\":\"{optimizerName}\",\"epoch_s\":{epochMedian:F4},\"epoch_s_min\":{epochSeconds.Min():F4}," +
+            $"\"input\":\"{(denseInput ? "dense" : "as-is")}\",\"epoch_cpu_s\":{cpuPerEpoch:F4},\"epoch_model_gflops\":{trainFlopsPerImage * train.Count / epochMedian / 1e9:F1},\"alloc_bytes_per_epoch\":{allocatedPerEpoch}," +
             $"\"test_accuracy\":{(double)correct / test.Count:F4},\"forward_us\":{Median(forwardMicros):F2},\"forward_us_min\":{forwardMicros.Min():F2}," +
             $"\"predict_images_per_s\":{test.Count / predictMedian:F0},\"predict_images_per_s_max\":{test.Count / predictSeconds.Min():F0}," +
             $"\"data\":\"{BenchData.Source}\"}}"));

@@ -87,7 +87,7 @@ public class EpochBenchmarks
     public float Epoch() => RunEpoch(_net, _sampler, _optimizer);
 
     /// <summary>One pass of <paramref name="sampler"/> through its data; returns the last loss.</summary>
-    public static float RunEpoch(MnistMlp net, BatchSampler sampler, Optimizer optimizer)
+    public static float RunEpoch(IClassifier net, BatchSampler sampler, Optimizer optimizer)
     {
         float loss = 0f;
         while (sampler.TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out int count, net.Workers))

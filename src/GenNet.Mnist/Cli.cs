@@ -54,11 +54,12 @@ internal static class Cli
         var trainLimit = new Option<int?>("--train-limit") { Description = "Train on the first N training images only (quick runs)" };
         var validation = new Option<int>("--validation") { Description = "Hold out the last N training images as a validation set, evaluated every epoch", DefaultValueFactory = _ => 0 };
         var earlyStopping = new Option<int?>("--early-stopping") { Description = "Stop when the validation loss has not improved for N epochs and keep the best epoch (needs --validation)" };
+        var shift = new Option<int>("--shift") { Description = "Move each training image by a random whole number of pixels, up to N along each axis, anew every epoch (seeded; 0 = off)", DefaultValueFactory = _ => 0 };
         var noDownload = NoDownloadOption();
 
         var command = new Command("train", "Train a network on MNIST (or Fashion-MNIST with --data) and report test accuracy")
         {
-            data, epochs, batch, optimizer, lr, lrDecay, seed, threads, arch, save, plot, metrics, checkpoint, resume, trainLimit, validation, earlyStopping, noDownload,
+            data, epochs, batch, optimizer, lr, lrDecay, seed, threads, arch, save, plot, metrics, checkpoint, resume, trainLimit, validation, earlyStopping, shift, noDownload,
         };
         command.SetAction(p => Guarded(ui, () => TrainCommand.Execute(new TrainArgs
         {
@@ -66,7 +67,7 @@ internal static class Cli
             LearningRate = p.GetValue(lr), LearningRateDecay = p.GetValue(lrDecay), Seed = p.GetValue(seed), Threads = p.GetValue(threads),
             Arch = p.GetValue(arch)!, Save = p.GetValue(save), Plot = p.GetValue(plot), Metrics = p.GetValue(metrics),
             Checkpoint = p.GetValue(checkpoint), Resume = p.GetValue(resume), TrainLimit = p.GetValue(trainLimit), NoDownload = p.GetValue(noDownload),
-            Validation = p.GetValue(validation), EarlyStopping = p.GetValue(earlyStopping),
+            Validation = p.GetValue(validation), EarlyStopping = p.GetValue(earlyStopping), Shift = p.GetValue(shift),
         }, ui, interrupt)));
         return command;
     }

@@ -22,6 +22,8 @@ public sealed record TrainConfig
     public int Validation { get; init; }
     /// <summary>Patience of early stopping on the validation loss, or null for none.</summary>
     public int? EarlyStopping { get; init; }
+    /// <summary>Largest random shift of the training images, in pixels along each axis; 0 for none.</summary>
+    public int Shift { get; init; }
 }
 
 /// <summary>One epoch's numbers, as written to the metrics file; <paramref name="AllocatedBytes"/> is what the trainer thread allocated in it, callbacks excluded.</summary>

@@ -22,4 +22,5 @@ internal sealed record TrainArgs
     public int? TrainLimit { get; init; }
     public int Validation { get; init; }
     public int? EarlyStopping { get; init; }
+    public int Shift { get; init; }
 }

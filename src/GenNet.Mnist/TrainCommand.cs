@@ -65,7 +65,7 @@ internal static class TrainCommand
                 Arch = a.Arch, Epochs = a.Epochs ?? DefaultEpochs, Batch = a.Batch, Optimizer = OptimizerFor(a),
                 LearningRate = a.LearningRate ?? Optimizers.Create(OptimizerFor(a), 1).LearningRate,
                 LearningRateDecay = a.LearningRateDecay, Seed = a.Seed, Threads = a.Threads, DataDirectory = dataDirectory,
-                TrainLimit = a.TrainLimit, Validation = a.Validation, EarlyStopping = a.EarlyStopping,
+                TrainLimit = a.TrainLimit, Validation = a.Validation, EarlyStopping = a.EarlyStopping, Shift = a.Shift,
             };
         Networks.Entry entry = Networks.ByName(config.Arch) ?? throw new UserException($"The checkpoint names an unknown network '{config.Arch}'.");
         config = config with { Architecture = entry.Description.Architecture };
@@ -95,6 +95,10 @@ internal static class TrainCommand
             validationSet = Range(train, train.Count - config.Validation, config.Validation);
             train = Head(train, train.Count - config.Validation);
         }
+        if (config.Shift >= Math.Min(train.Rows, train.Columns))
+        {
+            throw new UserException($"--shift {config.Shift} is not smaller than the {train.Rows}×{train.Columns} images.");
+        }
         if (config.Batch > train.Count)
         {
             throw new UserException($"--batch {config.Batch} is larger than the {train.Count} training images.");
@@ -105,6 +109,7 @@ internal static class TrainCommand
         ui.Line($"data {data.Directory}: {train.Count:N0} training, {data.Test.Count:N0} test images; classes {string.Join(", ", data.ClassNames)}");
         ui.Line($"{config.Optimizer} lr {config.LearningRate:G4}" + (config.LearningRateDecay != 1f ? $" × {config.LearningRateDecay:G4} per epoch" : "") +
             $", batch {config.Batch}, {config.Epochs} epochs, seed {config.Seed}, {config.Threads} thread(s)" +
+            (config.Shift > 0 ? $", images shifted up to {config.Shift} px" : "") +
             (resume is not null ? $"; resuming {a.Resume} after epoch {resume.Trainer.EpochsCompleted}, step {resume.Trainer.StepInEpoch}" : ""));
 
         using IClassifier network = entry.Create(config.Batch, config.Seed, config.Threads);
@@ -119,6 +124,7 @@ internal static class TrainCommand
             Schedule = decay == 1f ? null : new StepDecaySchedule(config.LearningRate, sampler.BatchesPerEpoch, decay),
             ValidationSet = validationSet,
             EarlyStopping = config.EarlyStopping is int patience ? new EarlyStopping(network.ParameterCount, patience) : null,
+            Shift = config.Shift > 0 ? new RandomShift(new TensorShape(1, train.Rows, train.Columns), config.Shift, ShiftSeed(config.Seed), config.Batch) : null,
         };
         var history = new List<EpochRecord>(resumed?.History ?? []);
         double secondsBefore = resumed?.SecondsBefore ?? 0;
@@ -294,6 +300,9 @@ internal static class TrainCommand
     /// <summary>The sampler's generator is seeded apart from the weights' (which use the seed itself).</summary>
     public static ulong SamplerSeed(ulong seed) => seed ^ 0x5851F42D4C957F2DUL;
 
+    /// <summary>The seed of <c>--shift</c>'s shifts, derived from <c>--seed</c> apart from the sampler's.</summary>
+    public static ulong ShiftSeed(ulong seed) => seed ^ 0x9E3779B97F4A7C15UL;
+
     private static TrainingResult RunWithProgress(Trainer trainer, Ui ui, int epochs, CancellationToken interrupt)
     {
         TrainingResult result = default;
@@ -377,6 +386,7 @@ internal static class TrainCommand
         Require(float.IsFinite(c.LearningRateDecay) && c.LearningRateDecay > 0 && c.LearningRateDecay <= 1, "config.learningRateDecay", c.LearningRateDecay, "greater than 0 and at most 1");
         Require(c.TrainLimit is null or >= 1, "config.trainLimit", c.TrainLimit, "at least 1, or null for all images");
         Require(c.Validation >= 0, "config.validation", c.Validation, "at least 0");
+        Require(c.Shift >= 0, "config.shift", c.Shift, "at least 0");
         Require(c.EarlyStopping is null || (c.EarlyStopping >= 1 && c.Validation > 0), "config.earlyStopping", c.EarlyStopping, "at least 1 with a validation set, or null");
         Require(m.History!.Count == checkpoint.Trainer.EpochsCompleted, "history", $"{m.History.Count} epoch(s)",
             $"one record per completed epoch, {checkpoint.Trainer.EpochsCompleted}");
@@ -404,6 +414,10 @@ internal static class TrainCommand
         if (a.Threads < 1 || a.Threads > maxThreads)
         {
             throw new UserException($"--threads must be between 1 and {maxThreads} (4 × the {Environment.ProcessorCount} logical cores; got {a.Threads}).");
+        }
+        if (a.Shift < 0)
+        {
+            throw new UserException($"--shift must be at least 0 (got {a.Shift}).");
         }
         if (a.Validation < 0)
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using GenNet.Data;
-using GenNet.Serialization;
 
 namespace GenNet.Training;
 
@@ -95,6 +94,12 @@ public sealed class Trainer
     public LearningRateSchedule? Schedule { get; init; }
 
     /// <summary>
+    /// Moves every training image by a few pixels before its step (<see cref="RandomShift"/>); null trains on the
+    /// images as they are. Its shape must be the training set's sample shape and its batch at least the sampler's.
+    /// </summary>
+    public RandomShift? Shift { get; init; }
+
+    /// <summary>
     /// Held-out samples evaluated after every epoch (loss and accuracy in <see cref="EpochMetrics"/>); see
     /// <see cref="Dataset.Split"/> for taking them out of the training data.
     /// </summary>
@@ -170,6 +175,12 @@ public sealed class Trainer
         {
             throw new InvalidOperationException($"AccuracySamples must be at least 1 (got {AccuracySamples}).");
         }
+        if (Shift is { } shift && (shift.SampleShape != _sampler.Data.SampleShape || shift.MaxBatchSize < _sampler.BatchSize))
+        {
+            throw new InvalidOperationException(
+                $"Shift is for batches of up to {shift.MaxBatchSize} samples of {shift.SampleShape}; the sampler gives batches of {_sampler.BatchSize} samples " +
+                (_sampler.Data.SampleShape is { } shape ? $"of {shape}." : $"of {_sampler.Data.Features} values with no image shape."));
+        }
         CheckFits(TestSet, _network, nameof(TestSet));
         CheckFits(AccuracySet, _network, nameof(AccuracySet));
         CheckFits(ValidationSet, _network, nameof(ValidationSet));
@@ -207,6 +218,10 @@ public sealed class Trainer
                 if (!_sampler.TryNextBatch(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels, out ReadOnlySpan<float> targets, out int count, _network.Workers))
                 {
                     break;
+                }
+                if (Shift is { } shift)
+                {
+                    inputs = shift.Apply(inputs, count, _sampler.Epoch, _sampler.Position - count);
                 }
                 Schedule?.Apply(_optimizer);
                 float loss = _classifier is not null

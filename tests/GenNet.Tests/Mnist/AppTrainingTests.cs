@@ -64,6 +64,21 @@ public class AppTrainingTests
     }
 
     [MnistDataFact]
+    public void Shifted_training_images_are_announced_and_a_shift_the_images_cannot_take_is_refused()
+    {
+        string[] common = ["train", "--data", Mnist, "--train-limit", "512", "--epochs", "1", "--no-download"];
+        var result = AppRunner.Run([.. common, "--shift", "2"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("images shifted up to 2 px", result.Output);
+        var tooFar = AppRunner.Run([.. common, "--shift", "28"]);
+        Assert.Equal(2, tooFar.ExitCode);
+        Assert.Contains("--shift 28 is not smaller than the 28×28 images", tooFar.Error);
+        var negative = AppRunner.Run([.. common, "--shift", "-1"]);
+        Assert.Equal(2, negative.ExitCode);
+        Assert.Contains("--shift must be at least 0 (got -1)", negative.Error);
+    }
+
+    [MnistDataFact]
     public void Validation_split_is_reported_every_epoch_and_early_stopping_keeps_the_best_epoch()
     {
         using var tmp = new TempDirectory();
