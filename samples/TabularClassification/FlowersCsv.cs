@@ -1,7 +1,7 @@
 using System.Globalization;
 using GenNet;
 
-/// <summary>A CSV table of four numeric features and a class name per row, standardised column by column.</summary>
+/// <summary>A CSV table of four numeric features and a class name per row.</summary>
 public sealed class FlowersCsv
 {
     public required float[] Features { get; init; }
@@ -9,7 +9,7 @@ public sealed class FlowersCsv
     /// <summary>The distinct class names, sorted; a label is an index into them.</summary>
     public required string[] ClassNames { get; init; }
 
-    /// <summary>Reads a header line, then "f1,f2,f3,f4,class" rows; every feature becomes (x − mean) / deviation.</summary>
+    /// <summary>Reads a header line, then "f1,f2,f3,f4,class" rows.</summary>
     /// <exception cref="InvalidDataException">A row is malformed; the message names the line.</exception>
     public static FlowersCsv Read(string path)
     {
@@ -34,11 +34,9 @@ public sealed class FlowersCsv
         if (names.Count == 0)
             throw new InvalidDataException("the file has no data rows");
         string[] classNames = names.Distinct().Order(StringComparer.Ordinal).ToArray();
-        float[] x = features.ToArray();
-        Standardise(x, columns: 4);
         return new FlowersCsv
         {
-            Features = x,
+            Features = features.ToArray(),
             Labels = names.Select(n => Array.IndexOf(classNames, n)).ToArray(),
             ClassNames = classNames,
         };
@@ -65,20 +63,22 @@ public sealed class FlowersCsv
         return path;
     }
 
-    private static void Standardise(float[] x, int columns)
+    /// <summary>Each column of <paramref name="train"/> and <paramref name="other"/> becomes (x − mean) / deviation, both taken from <paramref name="train"/>.</summary>
+    public static void Standardise(float[] train, float[] other, int columns)
     {
-        int rows = x.Length / columns;
+        int rows = train.Length / columns;
         for (int c = 0; c < columns; c++)
         {
             double mean = 0, square = 0;
             for (int r = 0; r < rows; r++)
-                mean += x[r * columns + c];
+                mean += train[r * columns + c];
             mean /= rows;
             for (int r = 0; r < rows; r++)
-                square += Math.Pow(x[r * columns + c] - mean, 2);
-            float deviation = (float)Math.Max(Math.Sqrt(square / rows), 1e-6);
-            for (int r = 0; r < rows; r++)
-                x[r * columns + c] = (float)((x[r * columns + c] - mean) / deviation);
+                square += Math.Pow(train[r * columns + c] - mean, 2);
+            double deviation = Math.Max(Math.Sqrt(square / rows), 1e-6);
+            foreach (float[] x in new[] { train, other })
+                for (int i = c; i < x.Length; i += columns)
+                    x[i] = (float)((x[i] - mean) / deviation);
         }
     }
 }

@@ -24,6 +24,7 @@ if (table.ClassNames.Length != FlowerNet.OutputSize)
 
 var all = Dataset.Classification(table.Features, table.Labels, features: 4, classCount: 3);
 (Dataset train, Dataset test) = all.Split(validationFraction: 0.2, seed: 1);
+FlowersCsv.Standardise(train.Inputs, test.Inputs, columns: 4); // with the training rows' means and deviations only
 using var net = new FlowerNet(maxBatchSize: 16, seed: 1);
 var sampler = new BatchSampler(train, batchSize: 16, new Rng(2));
 var trainer = new Trainer(net, new Adam(FlowerNet.ParameterCount), sampler)
@@ -36,7 +37,12 @@ var trainer = new Trainer(net, new Adam(FlowerNet.ParameterCount), sampler)
             Console.WriteLine($"epoch {m.Epoch,3}  train loss {m.TrainLoss:F4}  held-out loss {m.ValidationLoss:F4}  held-out accuracy {m.ValidationAccuracy:P1}");
     },
 };
-trainer.Run(epochs: 60);
+TrainingResult result = trainer.Run(epochs: 60);
+if (result.Status != TrainingStatus.Completed)
+{
+    Console.Error.WriteLine($"Training stopped in epoch {result.Epoch}: {result.Status}, {result.Message}");
+    return 1;
+}
 
 int correct = net.Evaluate(test.Inputs, test.Labels, test.Count);
 Console.WriteLine($"{path}: {all.Count} rows, classes {string.Join(", ", table.ClassNames)}");

@@ -38,7 +38,7 @@ internal static class Cli
         var data = DataOption();
         var epochs = new Option<int?>("--epochs") { Description = $"Epochs to train (default {TrainCommand.DefaultEpochs}; with --resume, the new total)" };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size, 1..60000", DefaultValueFactory = _ => 128 };
-        var optimizer = new Option<string?>("--optimizer") { Description = "Optimizer (default: the network's: rmsprop for the MLPs, adam for convnet)" };
+        var optimizer = new Option<string?>("--optimizer") { Description = "Optimizer (default: the network's: rmsprop for the MLPs, adam for the convnets)" };
         optimizer.AcceptOnlyFromAmong([.. Optimizers.Names]);
         var lr = new Option<float?>("--lr") { Description = "Learning rate (default: the optimizer's: 1e-3 for rmsprop/adam/adamw, 0.01 for sgd/momentum/nesterov)" };
         var lrDecay = new Option<float>("--lr-decay") { Description = "Multiply the learning rate by this after every epoch, in (0, 1]", DefaultValueFactory = _ => 1f };

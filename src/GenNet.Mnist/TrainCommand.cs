@@ -132,7 +132,7 @@ internal static class TrainCommand
         {
             try
             {
-                resume.RestoreInto(network, optimizer, sampler, trainer);
+                resume.RestoreInto(trainer);
             }
             catch (Exception e) when (e is InvalidDataException or ArgumentException)
             {
@@ -154,7 +154,7 @@ internal static class TrainCommand
             }
             if (checkpointPath is not null)
             {
-                Write("--checkpoint", checkpointPath, () => Checkpoint.Save(Checkpoint.Capture(network, optimizer, config.Optimizer, sampler, trainer,
+                Write("--checkpoint", checkpointPath, () => Checkpoint.Save(Checkpoint.Capture(trainer,
                     Metadata(config, history, secondsBefore)), checkpointPath), stopped);
             }
         };
@@ -183,7 +183,7 @@ internal static class TrainCommand
             case TrainingStatus.Cancelled:
                 if (checkpointPath is not null)
                 {
-                    Write("--checkpoint", checkpointPath, () => Checkpoint.Save(Checkpoint.Capture(network, optimizer, config.Optimizer, sampler, trainer,
+                    Write("--checkpoint", checkpointPath, () => Checkpoint.Save(Checkpoint.Capture(trainer,
                         Metadata(config, history, trainingSeconds)), checkpointPath), $"interrupted in epoch {result.Epoch} after step {result.Step}");
                     ui.Error.WriteLine($"Interrupted in epoch {result.Epoch} after step {result.Step}; checkpoint saved to {checkpointPath}.");
                     ui.Error.WriteLine($"Resume with: gennet-mnist train --resume {checkpointPath}" + (a.Data is null ? "" : $" --data {a.Data}"));

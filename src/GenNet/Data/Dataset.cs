@@ -152,9 +152,13 @@ public sealed class Dataset
         return new Dataset(inputs, Features, labels, ClassCount, targets, TargetWidth, SampleShape);
     }
 
-    /// <summary>Wraps images and labels already checked by <see cref="LabeledImages"/>, without copying.</summary>
-    internal static Dataset FromImages(LabeledImages images) =>
-        new(images.Pixels, images.Features, images.Labels, images.ClassCount, null, 0, new TensorShape(1, images.Rows, images.Columns));
+    /// <summary>Wraps images and labels, whose sizes and labels <see cref="LabeledImages"/> checked, without copying; the pixels must be finite.</summary>
+    /// <exception cref="ArgumentException">A pixel is NaN or infinite.</exception>
+    internal static Dataset FromImages(LabeledImages images)
+    {
+        Guard.Finite(images.Pixels, images.Features, 0, "images");
+        return new(images.Pixels, images.Features, images.Labels, images.ClassCount, null, 0, new TensorShape(1, images.Rows, images.Columns));
+    }
 
     /// <summary>
     /// Why these samples do not fit <paramref name="network"/>, or null when they do: the input width must match, an

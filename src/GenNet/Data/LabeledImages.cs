@@ -65,6 +65,7 @@ public sealed class LabeledImages
     private Dataset? _dataset;
 
     /// <summary>The same images and labels as a <see cref="Dataset"/> of 1×Rows×Columns samples (no copy; made once).</summary>
+    /// <exception cref="ArgumentException">A pixel is NaN or infinite (checked once, on the first call).</exception>
     public Dataset AsDataset() => _dataset ??= Dataset.FromImages(this);
 
     /// <summary>The same images and labels as a <see cref="Dataset"/> (no copy), so image sets go wherever datasets do.</summary>

@@ -28,8 +28,12 @@ public sealed class RandomShift
                 $"A shift must be at least 1 pixel and smaller than the {sampleShape.Height}×{sampleShape.Width} image.");
         }
         Guard.PositiveCount(maxBatchSize);
+        if ((long)maxBatchSize * sampleShape.Size > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"{maxBatchSize} samples of {sampleShape} do not fit in one array.");
+        }
         (SampleShape, MaxShift, Seed) = (sampleShape, maxShift, seed);
-        _batch = new float[checked(maxBatchSize * sampleShape.Size)];
+        _batch = new float[maxBatchSize * sampleShape.Size];
     }
 
     /// <summary>The shape of one sample (CHW).</summary>

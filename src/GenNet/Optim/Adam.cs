@@ -15,6 +15,9 @@ namespace GenNet;
 /// </remarks>
 public sealed class Adam : Optimizer
 {
+    /// <inheritdoc/>
+    public override string Name => "adam";
+
     /// <summary>Default step size, 1e-3.</summary>
     public const float DefaultLearningRate = 1e-3f;
     /// <summary>Default β1, 0.9.</summary>

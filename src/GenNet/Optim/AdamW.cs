@@ -12,6 +12,9 @@ namespace GenNet;
 /// </remarks>
 public sealed class AdamW : Optimizer
 {
+    /// <inheritdoc/>
+    public override string Name => "adamw";
+
     /// <summary>Default step size, 1e-3.</summary>
     public const float DefaultLearningRate = 1e-3f;
     /// <summary>Default decoupled weight decay, 0.01 (PyTorch's AdamW).</summary>

@@ -37,6 +37,9 @@ public abstract unsafe class Optimizer
         _learningRate = learningRate;
     }
 
+    /// <summary>The optimizer's kind as <see cref="Optimizers.Create"/> names it (<c>adam</c>, <c>momentum</c>, …); checkpoints store it.</summary>
+    public abstract string Name { get; }
+
     /// <summary>Length of the parameter and gradient arenas this optimizer updates.</summary>
     public int ParameterCount { get; }
 

@@ -15,6 +15,9 @@ namespace GenNet;
 /// </remarks>
 public sealed class RmsProp : Optimizer
 {
+    /// <inheritdoc/>
+    public override string Name => "rmsprop";
+
     /// <summary>Default step size, 1e-3 (Keras).</summary>
     public const float DefaultLearningRate = 1e-3f;
     /// <summary>Default ρ, 0.9 (Keras).</summary>

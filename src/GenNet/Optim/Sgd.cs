@@ -18,6 +18,9 @@ namespace GenNet;
 /// </remarks>
 public sealed class Sgd : Optimizer
 {
+    /// <inheritdoc/>
+    public override string Name => Nesterov ? "nesterov" : Momentum != 0f ? "momentum" : "sgd";
+
     /// <summary>Default step size, 0.01 (as Keras's SGD).</summary>
     public const float DefaultLearningRate = 0.01f;
 

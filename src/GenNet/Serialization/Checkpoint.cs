@@ -76,21 +76,18 @@ public sealed class Checkpoint
     /// <summary>Free-form text for the application (empty when none).</summary>
     public string Metadata { get; init; } = "";
 
-    /// <summary>Takes a checkpoint of a run stopped between steps.</summary>
-    public static Checkpoint Capture(INetwork network, Optimizer optimizer, string optimizerName, BatchSampler sampler, Trainer trainer, string metadata = "")
+    /// <summary>Takes a checkpoint of <paramref name="trainer"/>'s run (its network, optimizer, sampler and position), stopped between steps.</summary>
+    public static Checkpoint Capture(Trainer trainer, string metadata = "")
     {
-        ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(optimizer);
-        ArgumentException.ThrowIfNullOrEmpty(optimizerName);
-        ArgumentNullException.ThrowIfNull(sampler);
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(metadata);
+        (INetwork network, Optimizer optimizer, BatchSampler sampler) = (trainer.Network, trainer.Optimizer, trainer.Sampler);
         return new Checkpoint
         {
             Architecture = network.Architecture,
             ArchitectureHash = network.ArchitectureHash,
             Parameters = network.Parameters.ToArray(),
-            OptimizerName = optimizerName,
+            OptimizerName = optimizer.Name,
             LearningRate = optimizer.LearningRate,
             OptimizerSteps = optimizer.Steps,
             OptimizerState = optimizer.State.ToArray(),
@@ -102,16 +99,19 @@ public sealed class Checkpoint
     }
 
     /// <summary>
-    /// Puts the checkpoint back into a freshly built network, optimizer (made with <see cref="OptimizerName"/>),
-    /// sampler (same data and batch size) and trainer. Everything is checked before anything is changed.
+    /// Puts the checkpoint back into a freshly built trainer: its network, its optimizer (of the kind
+    /// <see cref="OptimizerName"/> names), its sampler (same data and batch size) and its position. Everything is
+    /// checked before anything is changed.
     /// </summary>
-    /// <exception cref="InvalidDataException">The checkpoint does not fit the objects given.</exception>
-    public void RestoreInto(INetwork network, Optimizer optimizer, BatchSampler sampler, Trainer trainer)
+    /// <exception cref="InvalidDataException">The checkpoint does not fit the trainer's network, optimizer or sampler.</exception>
+    public void RestoreInto(Trainer trainer)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(optimizer);
-        ArgumentNullException.ThrowIfNull(sampler);
         ArgumentNullException.ThrowIfNull(trainer);
+        (INetwork network, Optimizer optimizer, BatchSampler sampler) = (trainer.Network, trainer.Optimizer, trainer.Sampler);
+        if (OptimizerName != optimizer.Name)
+        {
+            throw new InvalidDataException($"The checkpoint was taken with the {OptimizerName} optimizer but the trainer's is {optimizer.Name}.");
+        }
         if (ArchitectureHash != network.ArchitectureHash || Architecture != network.Architecture)
         {
             throw new InvalidDataException($"The checkpoint was taken from \"{Architecture}\" but the network is \"{network.Architecture}\".");
@@ -187,28 +187,23 @@ public sealed class Checkpoint
 
     /// <summary>
     /// Writes a checkpoint of <paramref name="trainer"/>'s run (its network, optimizer, sampler and position) to
-    /// <paramref name="path"/>, atomically; call it between runs or from <see cref="Trainer.EpochCompleted"/>.
-    /// <paramref name="optimizerName"/> is the optimizer's name for <see cref="Optimizers.Create"/>, so that a later
-    /// process can build the same kind.
+    /// <paramref name="path"/>, atomically; call it between runs or from the trainer's callbacks.
     /// </summary>
+    /// <exception cref="ArgumentException">The parameters or the optimizer state hold a NaN or an infinity.</exception>
     /// <exception cref="IOException">Writing failed; a previous file at the path is untouched.</exception>
-    public static void Save(Trainer trainer, string optimizerName, string path, string metadata = "")
-    {
-        ArgumentNullException.ThrowIfNull(trainer);
-        Save(Capture(trainer.Network, trainer.Optimizer, optimizerName, trainer.Sampler, trainer, metadata), path);
-    }
+    public static void Save(Trainer trainer, string path, string metadata = "") => Save(Capture(trainer, metadata), path);
 
     /// <summary>
     /// Loads the checkpoint at <paramref name="path"/> into a freshly built <paramref name="trainer"/> (its network,
     /// optimizer, sampler and position), so that <see cref="Trainer.Run"/> continues the run bit-exactly; returns it
     /// for its metadata.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is not a valid checkpoint, or it was taken from another network or data set.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid checkpoint, or it does not fit the trainer (another network or optimizer, or a sampler position its data cannot have).</exception>
     public static Checkpoint LoadInto(string path, Trainer trainer)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         Checkpoint checkpoint = Load(path);
-        checkpoint.RestoreInto(trainer.Network, trainer.Optimizer, trainer.Sampler, trainer);
+        checkpoint.RestoreInto(trainer);
         return checkpoint;
     }
 

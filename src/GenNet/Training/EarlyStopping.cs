@@ -21,6 +21,9 @@ public sealed class EarlyStopping
         (Patience, MinDelta) = (patience, minDelta);
     }
 
+    /// <summary>Length of the parameter arena it keeps the best copy of.</summary>
+    public int ParameterCount => _best.Length;
+
     /// <summary>Epochs without improvement after which training stops.</summary>
     public int Patience { get; }
     /// <summary>Smallest decrease that counts as an improvement.</summary>

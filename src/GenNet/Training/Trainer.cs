@@ -23,7 +23,7 @@ namespace GenNet.Training;
 /// <para>Cancellation is looked at before each step, so a cancelled run always stops between whole steps. The
 /// parameters, the optimizer (<see cref="Optimizer.State"/>, <see cref="Optimizer.Steps"/>), the sampler
 /// (<see cref="BatchSampler.GetState"/>) and <see cref="State"/> then describe the run exactly: restoring all four
-/// (<see cref="Serialization.Checkpoint.Save(Trainer, string, string, string)"/> and
+/// (<see cref="Serialization.Checkpoint.Save(Trainer, string, string)"/> and
 /// <see cref="Serialization.Checkpoint.LoadInto"/> do it) and calling <see cref="Run"/> again ends
 /// with the same bits as a run that was never stopped, because nothing else (the evaluations included) draws random
 /// numbers or changes the parameters, and the schedule is a function of the optimizer's step count.</para>
@@ -171,6 +171,10 @@ public sealed class Trainer
         {
             throw new InvalidOperationException("Early stopping watches the validation loss: set ValidationSet too.");
         }
+        if (EarlyStopping is { } early && early.ParameterCount != _network.ParameterCount)
+        {
+            throw new InvalidOperationException($"EarlyStopping was made for {early.ParameterCount} parameters but the network has {_network.ParameterCount}.");
+        }
         if (AccuracySamples < 1)
         {
             throw new InvalidOperationException($"AccuracySamples must be at least 1 (got {AccuracySamples}).");
@@ -229,6 +233,7 @@ public sealed class Trainer
                     : _regressor!.TrainStep(inputs, targets, count, _optimizer);
                 s = new TrainerState(s.EpochsCompleted, s.StepInEpoch + 1, s.SamplesInEpoch + count,
                     s.LossSum + (double)loss * count, s.EpochSeconds, s.TotalSteps + 1);
+                _state = s; // current after every step, so a callback can take a checkpoint mid-epoch
                 if (!float.IsFinite(loss))
                 {
                     _state = s;
@@ -277,6 +282,10 @@ public sealed class Trainer
             }
             if (EarlyStopping is { } stopping && stopping.Observe(epoch, validationLoss, _network.Parameters))
             {
+                if (stopping.BestEpoch == 0)
+                {
+                    return NonFinite(epoch, 0, $"the validation loss has not been finite in {stopping.Patience} epoch(s): {validationLoss}");
+                }
                 stopping.RestoreBest(_network.Parameters);
                 return new TrainingResult(TrainingStatus.EarlyStopped, epoch, 0,
                     $"the validation loss has not improved for {stopping.Patience} epoch(s); kept epoch {stopping.BestEpoch} (validation loss {stopping.BestLoss:G4})");

@@ -51,7 +51,7 @@ public class CliErrorTests
     [InlineData("train", "--lr-decay", "0.9x", "--lr-decay takes a number like 0.001 or 1e-3 (got '0.9x')")]
     [InlineData("train", "--seed", "-1", "--seed takes a whole number from 0 to 18446744073709551615 (got '-1')")]
     [InlineData("train", "--optimizer", "lbfgs", "--optimizer takes one of adam, adamw, momentum, nesterov, rmsprop, sgd (got 'lbfgs')")]
-    [InlineData("train", "--arch", "resnet", "--arch takes one of convnet, mlp1024, mlp1024x2, mlp512 (got 'resnet')")]
+    [InlineData("train", "--arch", "resnet", "--arch takes one of convnet, convnet-deep, mlp1024, mlp1024x2, mlp512 (got 'resnet')")]
     [InlineData("predict", "--index", "first", "--index takes an integer (got 'first')")]
     public void Parse_errors_say_what_the_option_takes_in_words(string command, string option, string value, string message)
     {

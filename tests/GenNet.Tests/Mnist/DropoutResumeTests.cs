@@ -43,11 +43,11 @@ public class DropoutResumeTests
             Assert.Equal(TrainingStatus.Cancelled, first.Trainer.Run(2, cts.Token).Status);
         }
         string path = tmp.File("dropout.gnck");
-        Checkpoint.Save(Checkpoint.Capture(first.Net, first.Optimizer, "adam", first.Sampler, first.Trainer), path);
+        Checkpoint.Save(Checkpoint.Capture(first.Trainer), path);
         Assert.NotNull(Checkpoint.Load(path).TrainingRng);
 
         var second = Make(42);
-        Checkpoint.Load(path).RestoreInto(second.Net, second.Optimizer, second.Sampler, second.Trainer);
+        Checkpoint.Load(path).RestoreInto(second.Trainer);
         Assert.Equal(TrainingStatus.Completed, second.Trainer.Run(2).Status);
         Assert.True(straight.Net.Parameters.SequenceEqual(second.Net.Parameters), "parameters differ");
     }

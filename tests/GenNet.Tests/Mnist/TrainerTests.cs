@@ -87,7 +87,7 @@ public class TrainerTests
             TrainingResult stopped = first.Trainer.Run(Epochs, cts.Token);
             Assert.Equal(TrainingStatus.Cancelled, stopped.Status);
             Assert.Equal(interruptAfter, first.Trainer.State.TotalSteps);
-            Checkpoint.Save(Checkpoint.Capture(first.Network, first.Optimizer, optimizer, first.Sampler, first.Trainer, "meta"), path);
+            Checkpoint.Save(Checkpoint.Capture(first.Trainer, "meta"), path);
         }
 
         // Second half: fresh objects (another seed, another thread count: the checkpoint must override both).
@@ -95,7 +95,7 @@ public class TrainerTests
         Checkpoint loaded = Checkpoint.Load(path);
         Assert.Equal("meta", loaded.Metadata);
         second.Sampler.Restore(default(SamplerState) with { Rng = new Rng(1).Save() }); // disturb it first
-        loaded.RestoreInto(second.Network, second.Optimizer, second.Sampler, second.Trainer);
+        loaded.RestoreInto(second.Trainer);
         second.Trainer.EpochCompleted = second.Epochs.Add;
         Assert.Equal(TrainingStatus.Completed, second.Trainer.Run(Epochs).Status);
 
@@ -159,7 +159,7 @@ public class TrainerTests
         using var run = new Run(train, test, "adam");
         run.Trainer.Run(1);
         string path = tmp.File("good.gnck");
-        Checkpoint.Save(Checkpoint.Capture(run.Network, run.Optimizer, "adam", run.Sampler, run.Trainer), path);
+        Checkpoint.Save(Checkpoint.Capture(run.Trainer), path);
         byte[] good = File.ReadAllBytes(path);
         Assert.DoesNotContain(tmp.Names(), n => n.Contains(".tmp-", StringComparison.Ordinal));
 
@@ -182,7 +182,7 @@ public class TrainerTests
         // A checkpoint of another optimizer's state size does not fit, and nothing is changed.
         using var other = new Run(train, test, "rmsprop");
         float before = other.Network.Parameters[0];
-        Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path).RestoreInto(other.Network, other.Optimizer, other.Sampler, other.Trainer));
+        Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path).RestoreInto(other.Trainer));
         Assert.Equal(before, other.Network.Parameters[0]);
     }
 

@@ -97,7 +97,8 @@ public class InferenceOnlyTests
     private static int TrainingFloatsPerSample()
     {
         var type = typeof(MnistConvNet);
-        int Constant(string name) => (int?)type.GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)?.GetValue(null) ?? 0;
+        int Constant(string name) => (int?)type.GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)?.GetValue(null)
+            ?? throw new MissingFieldException(type.Name, name);
         return Constant("ActivationGradientsPerRow") + Constant("MasksPerRow");
     }
 }

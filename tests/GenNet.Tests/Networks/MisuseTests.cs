@@ -9,6 +9,8 @@ public class MisuseTests
     /// <summary>Holds TrainStep inside the network (its step runs while the network's guard is held) until released.</summary>
     private sealed class BlockingOptimizer(int parameterCount) : Optimizer(parameterCount, 0.1f)
     {
+        public override string Name => "test";
+
         public readonly ManualResetEventSlim Entered = new();
         public readonly ManualResetEventSlim Release = new();
 

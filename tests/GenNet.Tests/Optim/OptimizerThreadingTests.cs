@@ -183,6 +183,8 @@ public class OptimizerThreadingTests
     /// <summary>Records the ranges <see cref="Update"/> is given and the thread each ran on.</summary>
     private sealed class RecordingOptimizer(int n) : Optimizer(n, 0.1f)
     {
+        public override string Name => "test";
+
         private readonly Lock _lock = new();
 
         public List<(int Start, int Length, int Thread)> Ranges { get; } = [];

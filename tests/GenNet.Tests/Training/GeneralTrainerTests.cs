@@ -154,7 +154,7 @@ public class GeneralTrainerTests
 
         (SmoothSurfaceNet first, Trainer firstTrainer) = Make();
         firstTrainer.Run(epochs: 2);
-        Checkpoint.Save(firstTrainer, "adam", path);
+        Checkpoint.Save(firstTrainer, path);
         (SmoothSurfaceNet resumed, Trainer resumedTrainer) = Make();
         Checkpoint.LoadInto(path, resumedTrainer);
         Assert.Equal(2, resumedTrainer.State.EpochsCompleted);
@@ -187,6 +187,51 @@ public class GeneralTrainerTests
             ValidationSet = Dataset.Regression(clusters.Inputs, new float[30 * 3], 4, 3),
         };
         Assert.Contains("ValidationSet", Assert.Throws<ArgumentException>(() => trainer.Run(1)).Message);
+    }
+
+    [Fact]
+    public void A_checkpoint_refuses_a_trainer_with_another_kind_of_optimizer()
+    {
+        Dataset data = Surface(60, seed: 16);
+        using var net = new SmoothSurfaceNet(maxBatchSize: 20, seed: 17);
+        var trainer = new Trainer(net, new Adam(SmoothSurfaceNet.ParameterCount), new BatchSampler(data, 20, new Rng(18)));
+        trainer.Run(epochs: 1);
+        using var folder = new Data.TempDirectory();
+        string path = folder.File("adam.gnck");
+        Checkpoint.Save(trainer, path);
+        Assert.Equal("adam", Checkpoint.Load(path).OptimizerName);
+
+        // AdamW keeps as many floats of state as Adam: only the name tells them apart.
+        using var other = new SmoothSurfaceNet(maxBatchSize: 20, seed: 17);
+        var adamW = new Trainer(other, new AdamW(SmoothSurfaceNet.ParameterCount), new BatchSampler(data, 20, new Rng(18)));
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadInto(path, adamW));
+        Assert.Contains("taken with the adam optimizer but the trainer's is adamw", error.Message);
+        Assert.Equal(0, adamW.State.EpochsCompleted);
+    }
+
+    [Fact]
+    public void Early_stopping_for_another_network_or_a_never_finite_validation_loss_ends_cleanly()
+    {
+        Dataset data = Surface(60, seed: 19);
+        using var net = new SmoothSurfaceNet(maxBatchSize: 20, seed: 20);
+        var wrongSize = new Trainer(net, new Adam(SmoothSurfaceNet.ParameterCount), new BatchSampler(data, 20, new Rng(21)))
+        {
+            ValidationSet = data,
+            EarlyStopping = new EarlyStopping(SmoothSurfaceNet.ParameterCount + 1, patience: 1),
+        };
+        Assert.Contains("made for", Assert.Throws<InvalidOperationException>(() => wrongSize.Run(1)).Message);
+
+        // Targets of 1e30 make every validation loss +∞ (the squares overflow float) while training on finite data.
+        float[] huge = Enumerable.Repeat(1e30f, data.Count).ToArray();
+        var unreachable = Dataset.Regression(data.Inputs, huge, features: 2);
+        var never = new Trainer(net, new Adam(SmoothSurfaceNet.ParameterCount), new BatchSampler(data, 20, new Rng(21)))
+        {
+            ValidationSet = unreachable,
+            EarlyStopping = new EarlyStopping(SmoothSurfaceNet.ParameterCount, patience: 2),
+        };
+        TrainingResult result = never.Run(epochs: 10);
+        Assert.Equal(TrainingStatus.NonFinite, result.Status);
+        Assert.Contains("validation loss has not been finite", result.Message);
     }
 
     [Fact]

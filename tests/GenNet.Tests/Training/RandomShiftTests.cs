@@ -132,7 +132,7 @@ public class RandomShiftTests
         string path = folder.File("shift.gnck");
         (TinyImageNet first, Trainer firstTrainer) = Make(data);
         firstTrainer.Run(epochs: 3);
-        Checkpoint.Save(firstTrainer, "adam", path);
+        Checkpoint.Save(firstTrainer, path);
         (TinyImageNet resumed, Trainer resumedTrainer) = Make(data);
         Checkpoint.LoadInto(path, resumedTrainer);
         resumedTrainer.Run(epochs: 6);
@@ -142,6 +142,37 @@ public class RandomShiftTests
         using var plain = new TinyImageNet(maxBatchSize: 16, seed: 3);
         new Trainer(plain, new Adam(TinyImageNet.ParameterCount, 0.01f), new BatchSampler(data, 16, new Rng(4))).Run(epochs: 6);
         Assert.NotEqual(straight.Parameters.ToArray(), plain.Parameters.ToArray());
+        foreach (TinyImageNet net in new[] { straight, first, resumed })
+        {
+            net.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_taken_mid_epoch_from_a_step_callback_resumes_the_shifted_run_bit_exactly()
+    {
+        Dataset data = Bars(100, seed: 3); // 7 batches an epoch, the last one short
+        (TinyImageNet straight, Trainer straightTrainer) = Make(data);
+        straightTrainer.Run(epochs: 4);
+
+        using var folder = new Data.TempDirectory();
+        string path = folder.File("mid.gnck");
+        (TinyImageNet first, Trainer firstTrainer) = Make(data);
+        firstTrainer.StepCompleted = p =>
+        {
+            if (p.Epoch == 2 && p.Step == 3)
+            {
+                Checkpoint.Save(firstTrainer, path);
+            }
+        };
+        firstTrainer.Run(epochs: 4);
+        (TinyImageNet resumed, Trainer resumedTrainer) = Make(data);
+        Checkpoint.LoadInto(path, resumedTrainer);
+        Assert.Equal((1, 3), (resumedTrainer.State.EpochsCompleted, resumedTrainer.State.StepInEpoch));
+        resumedTrainer.Run(epochs: 4);
+
+        Assert.Equal(straight.Parameters.ToArray(), resumed.Parameters.ToArray());
+        Assert.Equal(straight.Parameters.ToArray(), first.Parameters.ToArray());
         foreach (TinyImageNet net in new[] { straight, first, resumed })
         {
             net.Dispose();
