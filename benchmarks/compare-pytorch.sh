@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Side-by-side: GenNet vs PyTorch 1.13 + OpenBLAS (OpenMP build) on the reference MNIST model, at 1 and 2 threads;
-# with --network convnet on MnistConvNet (PyTorch runs its convolutions through oneDNN).
+# with --network convnet on MnistConvNet (PyTorch runs its convolutions through oneDNN), with --network narrow on
+# issue #15's 784-100-100-10 net (momentum SGD, batch 800). --avx2 holds both sides to AVX2 + FMA on a CPU with
+# AVX-512: DOTNET_EnableAVX512=0 for GenNet; OPENBLAS_CORETYPE=Haswell, ATEN_CPU_CAPABILITY=avx2 and
+# ONEDNN_MAX_CPU_ISA=AVX2 for PyTorch.
 #
 # A manual tool, never run in CI (it installs Debian packages, switches the system BLAS and needs a quiet machine):
-#   sudo bash benchmarks/compare-pytorch.sh [--epochs E] [--data DIR] [--network mlp512|convnet]
+#   sudo bash benchmarks/compare-pytorch.sh [--epochs E] [--data DIR] [--network mlp512|convnet|narrow] [--avx2]
 # Prints one JSON line per run, then a table of ratios (PyTorch time / GenNet time: above 1 means GenNet is faster).
 # Each side runs alone, one after the other: the machine has 2 cores, and a concurrent run would steal one.
 # Check `uptime` first; a load average above ~0.5 makes every figure noisy (see benchmarks/README.md).
@@ -16,16 +19,18 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 epochs=3
 network=mlp512
+avx2=0
 data="${GENNET_MNIST:-$(cd "$root/.." && pwd)/shared/data/mnist}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) epochs="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
     --network) network="$2"; shift 2 ;;
-    *) echo "usage: $0 [--epochs E] [--data DIR] [--network mlp512|convnet]" >&2; exit 2 ;;
+    --avx2) avx2=1; shift ;;
+    *) echo "usage: $0 [--epochs E] [--data DIR] [--network mlp512|convnet|narrow] [--avx2]" >&2; exit 2 ;;
   esac
 done
-case "$network" in mlp512|convnet) ;; *) echo "--network takes mlp512 or convnet (got '$network')" >&2; exit 2 ;; esac
+case "$network" in mlp512|convnet|narrow) ;; *) echo "--network takes mlp512, convnet or narrow (got '$network')" >&2; exit 2 ;; esac
 [ -d "$data" ] || { echo "MNIST not found at $data (give --data DIR or set GENNET_MNIST)" >&2; exit 1; }
 
 # 1. Debian's PyTorch and the OpenMP build of OpenBLAS (idempotent).
@@ -44,6 +49,11 @@ echo "BLAS: $(readlink -f "/usr/lib/$multiarch/libblas.so.3")"
 # OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE may be preset on this workplace for old OpenBLAS builds; they would pin a
 # slower kernel. Unset for the PyTorch runs only.
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+if [ "$avx2" = 1 ]; then
+  # An AVX2-only CPU's code on this one: OpenBLAS's Haswell kernels, ATen's AVX2 kernels, GenNet's Vector256 path.
+  export OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 DOTNET_EnableAVX512=0
+  echo "AVX2 only: OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 DOTNET_EnableAVX512=0"
+fi
 
 # 2. GenNet, built once in Release.
 dotnet build "$root/benchmarks/GenNet.Benchmarks" -c Release -nologo -v q >/dev/null

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """PyTorch side of compare-pytorch.sh: the reference MNIST model (784-512 ReLU-10, softmax cross-entropy), or with
 --network convnet GenNet's MnistConvNet (Keras' example: conv 32@3x3 ReLU, max pool 2, conv 64@3x3 ReLU, max pool 2,
-dropout 0.5, dense 10), timed the way `GenNet.Benchmarks --compare` times GenNet, printed as one JSON line.
+dropout 0.5, dense 10), or with --network narrow issue #15's 784-100-100-10 ReLU net without biases, timed the way `GenNet.Benchmarks --compare` times GenNet, printed as one JSON line.
 
-  * epoch: RMSprop (lr 1e-3, rho 0.9, eps 1e-7) for the MLP, Adam (lr 1e-3) for the convnet, batch 128, 60,000
+  * epoch: RMSprop (lr 1e-3, rho 0.9, eps 1e-7) for the MLP, Adam (lr 1e-3) for the convnet, batch 128 (the narrow
+    net: SGD lr 0.01 momentum 0.9, batch 800), 60,000
     training images held in memory, reshuffled each epoch, the batch gather included; one warm-up epoch, then the
     median (and minimum) of --epochs epochs;
   * forward: one test image at a time under inference_mode (softmax included), microseconds per image;
   * predict: the 10,000 test images as one batch (softmax included), images per second.
 
-Usage: pytorch_epoch.py --threads N [--epochs E] [--data DIR] [--network mlp512|convnet]
+Usage: pytorch_epoch.py --threads N [--epochs E] [--data DIR] [--network mlp512|convnet|narrow]
 """
 import argparse
 import gzip
@@ -51,7 +52,7 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist"))
-    parser.add_argument("--network", choices=["mlp512", "convnet"], default="mlp512")
+    parser.add_argument("--network", choices=["mlp512", "convnet", "narrow"], default="mlp512")
     args = parser.parse_args()
     convnet = args.network == "convnet"
 
@@ -64,10 +65,15 @@ def main():
             torch.nn.Conv2d(32, 64, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
             torch.nn.Dropout(0.5), torch.nn.Flatten(), torch.nn.Linear(1600, 10))
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    elif args.network == "narrow":
+        model = torch.nn.Sequential(
+            torch.nn.Linear(784, 100, bias=False), torch.nn.ReLU(),
+            torch.nn.Linear(100, 100, bias=False), torch.nn.ReLU(), torch.nn.Linear(100, 10, bias=False))
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     else:
         model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
         optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
-    n, batch = x_train.shape[0], 128
+    n, batch = x_train.shape[0], 800 if args.network == "narrow" else 128
 
     def epoch():
         order = torch.randperm(n)
@@ -109,6 +115,9 @@ def main():
         # as GenNet.Benchmarks' ConvFlops: forward, every weight gradient, the input gradients of conv2 and the dense layer
         conv1, conv2, dense = 2.0 * 26 * 26 * 32 * 9, 2.0 * 11 * 11 * 64 * 32 * 9, 2.0 * 1600 * 10
         train_flops = 2 * (conv1 + conv2 + dense) + conv2 + dense
+    elif args.network == "narrow":
+        # as BenchData.Flops.NarrowTrain: forward and weight gradients, the input gradients of layers 2 and 3
+        train_flops = 4.0 * (784 * 100 + 100 * 100 + 100 * 10) + 2.0 * (100 * 100 + 100 * 10)
     else:
         train_flops = 2 * (2.0 * (784 * 512 + 512 * 10)) + 2.0 * 512 * 10
     epoch_median = statistics.median(epoch_seconds)

@@ -20,6 +20,9 @@ internal static class BenchData
     public const int TestCount = 10_000;
     public const int BatchSize = 128;
 
+    /// <summary>Batch size of the narrow network's benchmark (<see cref="NarrowMlp"/>, issue #15).</summary>
+    public const int NarrowBatchSize = 800;
+
     private static readonly Lazy<(LabeledImages Train, LabeledImages Test, string Source)> s_data = new(Load);
 
     public static LabeledImages Train => s_data.Value.Train;
@@ -85,5 +88,12 @@ internal static class BenchData
         /// (2·10·512); layer 1's input gradient is never formed.
         /// </summary>
         public const double Train = 2 * Forward + 2.0 * 512 * 10;
+
+        /// <summary>
+        /// One training image of <see cref="NarrowMlp"/> (784-100-100-10, no biases): forward 2·(78,400 + 10,000 + 1,000),
+        /// the same again for the weight gradients, and the input gradients of layers 2 and 3, 2·(10,000 + 1,000):
+        /// 379,600 FLOP.
+        /// </summary>
+        public const double NarrowTrain = 4.0 * (784 * 100 + 100 * 100 + 100 * 10) + 2.0 * (100 * 100 + 100 * 10);
     }
 }

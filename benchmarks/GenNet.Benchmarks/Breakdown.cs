@@ -20,21 +20,7 @@ internal static class Breakdown
 
     public static int Run(string[] args)
     {
-        double peak = 117;
-        int threads = 1;
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--peak")
-            {
-                peak = double.Parse(args[++i], CultureInfo.InvariantCulture);
-            }
-            else if (args[i] == "--threads")
-            {
-                threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            }
-        }
-        s_wallClock = threads > 1;
-        peak *= threads;
+        var (threads, peak) = ParseArguments(args);
         const int B = BenchData.BatchSize, I = 784, H = 512, O = 10;
         float[] x = BenchData.Train.Pixels.AsSpan(0, B * I).ToArray();
         int[] labels = BenchData.Train.Labels.AsSpan(0, B).ToArray();
@@ -110,6 +96,34 @@ internal static class Breakdown
         double parts = rows.Where(r => !r.Name.StartsWith("TrainStep", StringComparison.Ordinal) && !r.Name.StartsWith("batch gather", StringComparison.Ordinal)
             && !r.Name.EndsWith("dense input", StringComparison.Ordinal) && !(pool is not null && r.Name == SerialStep)).Sum(r => r.Micros);
         rows.AddRange(forwardRows);
+        PrintTable(rows, threads, peak);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| sum of the TrainStep parts (MNIST batch) | {parts:F1} | | |"));
+        return 0;
+    }
+
+    /// <summary><c>[--threads N] [--peak G]</c>: the thread count (wall-clock timing above 1) and the peak of N cores.</summary>
+    internal static (int Threads, double Peak) ParseArguments(string[] args)
+    {
+        double peak = 117;
+        int threads = 1;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--peak")
+            {
+                peak = double.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+            else if (args[i] == "--threads")
+            {
+                threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+        }
+        s_wallClock = threads > 1;
+        return (threads, peak * threads);
+    }
+
+    /// <summary>The rows as a Markdown table, with GFLOP/s and % of <paramref name="peak"/> where a row counts FLOPs.</summary>
+    internal static void PrintTable(IEnumerable<(string Name, double Micros, double Flops)> rows, int threads, double peak)
+    {
         Console.WriteLine($"| call | µs per call ({(s_wallClock ? $"wall clock, {threads} threads" : "CPU")}) | GFLOP/s | % of {peak:F0} GFLOP/s peak |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
         foreach (var (name, micros, flops) in rows)
@@ -118,11 +132,9 @@ internal static class Breakdown
             string share = flops > 0 ? (flops / micros / 1e3 / peak * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {micros:F1} | {rate} | {share} |"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| sum of the TrainStep parts (MNIST batch) | {parts:F1} | | |"));
-        return 0;
     }
 
-    private static (string, double, double) Measure(string name, double flops, Action body)
+    internal static (string, double, double) Measure(string name, double flops, Action body)
     {
         for (int i = 0; i < 20; i++)
         {

@@ -30,14 +30,14 @@ internal static class Compare
                 case "--epochs": epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--predict-chunk": predictChunk = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dense-input": denseInput = true; break;
-                case "--network" when i + 1 < args.Length && args[i + 1] is "mlp512" or "convnet":
+                case "--network" when i + 1 < args.Length && args[i + 1] is "mlp512" or "convnet" or "narrow":
                     network = args[++i];
                     break;
                 case "--optimizer" when i + 1 < args.Length && Optimizers.Names.Contains(args[i + 1], StringComparer.OrdinalIgnoreCase):
                     optimizerName = args[++i];
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: --compare [--network mlp512|convnet] [--threads N] [--epochs E] [--predict-chunk C] [--optimizer {string.Join('|', Optimizers.Names)}] [--dense-input]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: --compare [--network mlp512|convnet|narrow] [--threads N] [--epochs E] [--predict-chunk C] [--optimizer {string.Join('|', Optimizers.Names)}] [--dense-input]");
                     return 2;
             }
         }
@@ -50,18 +50,26 @@ internal static class Compare
             (train, test) = (Densified(train), Densified(test));
         }
 
-        bool convnet = network == "convnet";
-        Func<int, IClassifier> create = convnet
-            ? batch => new MnistConvNet(batch, seed: 1, threads: threads)
-            : batch => new MnistMlp(batch, seed: 1, threads: threads);
-        double trainFlopsPerImage = convnet ? ConvFlops.TrainPerImage : BenchData.Flops.Train;
-        optimizerName ??= convnet ? "adam" : "rmsprop";
+        Func<int, IClassifier> create = network switch
+        {
+            "convnet" => batch => new MnistConvNet(batch, seed: 1, threads: threads),
+            "narrow" => batch => new NarrowMlp(batch, seed: 1, threads: threads),
+            _ => batch => new MnistMlp(batch, seed: 1, threads: threads),
+        };
+        double trainFlopsPerImage = network switch
+        {
+            "convnet" => ConvFlops.TrainPerImage,
+            "narrow" => BenchData.Flops.NarrowTrain,
+            _ => BenchData.Flops.Train,
+        };
+        optimizerName ??= network switch { "convnet" => "adam", "narrow" => "momentum", _ => "rmsprop" };
 
-        // Training: RMSprop for the MLP, Adam for the convnet (--optimizer picks another), batch 128, shuffled each
-        // epoch, the batch copy included.
-        using IClassifier net = create(BenchData.BatchSize);
+        // Training: RMSprop for the MLP, Adam for the convnet, momentum SGD for the narrow net (--optimizer picks
+        // another); batch 128, or 800 for the narrow net (issue #15's setting); shuffled each epoch, the batch copy included.
+        int trainBatch = network == "narrow" ? BenchData.NarrowBatchSize : BenchData.BatchSize;
+        using IClassifier net = create(trainBatch);
         Optimizer optimizer = Optimizers.Create(optimizerName, net.ParameterCount);
-        var sampler = new BatchSampler(train, BenchData.BatchSize, new Rng(7));
+        var sampler = new BatchSampler(train, trainBatch, new Rng(7));
         EpochBenchmarks.RunEpoch(net, sampler, optimizer);
         var epochSeconds = new double[epochs];
         // CPU time of the process next to wall time: on a shared machine the wall clock also counts time slices other

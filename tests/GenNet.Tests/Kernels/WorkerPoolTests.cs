@@ -103,6 +103,22 @@ public class WorkerPoolTests
         AssertDenseClose(expected, single, ForwardMagnitude(x, w, bias, 1, inputs, outputs), "one-row forward");
     }
 
+    /// <summary>A product splits by columns unless splitting by rows leaves the busiest part fewer tiles; the bits are
+    /// the same either way (the cases above cover both: SplitWideNet's layers 2 and 3 split by rows on 2 threads).</summary>
+    [Fact]
+    public void Split_goes_by_rows_when_column_blocks_divide_unevenly()
+    {
+        // NarrowMlp's 800×100 products with 6×16 tiles: 134 row blocks, 7 column blocks; columns would give 4 × 134 tiles.
+        Assert.False(GenNet.Kernels.SplitsColumns(rowBlocks: 134, colBlocks: 7, parts: 2));
+        Assert.False(GenNet.Kernels.SplitsColumns(rowBlocks: 17, colBlocks: 3, parts: 2));
+        // MnistMlp's 128×512 forward (22 × 32 blocks of 6×16, 16 × 16 of 8×32) and 784×512 weight gradient: a tie keeps columns.
+        Assert.True(GenNet.Kernels.SplitsColumns(rowBlocks: 22, colBlocks: 32, parts: 2));
+        Assert.True(GenNet.Kernels.SplitsColumns(rowBlocks: 16, colBlocks: 16, parts: 2));
+        Assert.True(GenNet.Kernels.SplitsColumns(rowBlocks: 131, colBlocks: 32, parts: 2));
+        // Fewer column blocks than parts always split rows.
+        Assert.False(GenNet.Kernels.SplitsColumns(rowBlocks: 100, colBlocks: 1, parts: 2));
+    }
+
     [Fact]
     public void Pool_rejects_fewer_than_one_thread_and_use_after_dispose()
     {

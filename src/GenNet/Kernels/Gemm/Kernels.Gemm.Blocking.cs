@@ -23,7 +23,7 @@ public static unsafe partial class Kernels
         int mr = TileRows;
         int rowBlocks = (g->M + mr - 1) / mr;
         int c0 = 0, c1 = colBlocks, r0 = 0, r1 = rowBlocks;
-        if (colBlocks >= parts)
+        if (SplitsColumns(rowBlocks, colBlocks, parts))
         {
             c0 = (int)((long)colBlocks * part / parts);
             c1 = (int)((long)colBlocks * (part + 1) / parts);
@@ -120,6 +120,20 @@ public static unsafe partial class Kernels
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="parts"/> parts take ranges of column blocks (each packs only its own panels) rather than
+    /// of row blocks (each packs every panel): columns unless rows give a part fewer tiles. Every tile costs about the
+    /// same, a short last block's included, so the busiest part's tiles are the time: 100 columns are 7 blocks of 16
+    /// with Vector256, split 3 + 4 by columns (4 × 134 tiles for 800 rows) but 67 + 67 row blocks by rows (67 × 7):
+    /// the narrow network's 100-wide products ran 1.3–1.5× faster on 2 threads than on 1 before this, 1.8–1.9× after.
+    /// </summary>
+    internal static bool SplitsColumns(int rowBlocks, int colBlocks, int parts)
+    {
+        long byColumns = (long)((colBlocks + parts - 1) / parts) * rowBlocks;
+        long byRows = (long)((rowBlocks + parts - 1) / parts) * colBlocks;
+        return colBlocks >= parts && byColumns <= byRows;
     }
 
     /// <summary>
