@@ -40,8 +40,8 @@ public class GeneratedTileTests
         (50, 0.0, 1, false, 0x5C144284F8C7DC8BUL, 0x5C144284F8C7DC8BUL),
         (50, 0.9, 3, false, 0x62131E9FF651FAE1UL, 0x62131E9FF651FAE1UL),
         (24, 0.5, 2, false, 0xDF37E2C63E64C77AUL, 0xDF37E2C63E64C77AUL),
-        (24, 0.5, 1, true, 0xC0C9883C02DE19D7UL, 0x4B6709E25064EA47UL),
-        (50, 0.5, 3, true, 0x7F0EC24407780902UL, 0xB863EA20A31B4D66UL),
+        (24, 0.5, 1, true, 0xC0C9883C02DE19D7UL, 0xC0C9883C02DE19D7UL),
+        (50, 0.5, 3, true, 0x7F0EC24407780902UL, 0x7F0EC24407780902UL),
     ];
 
     public static TheoryData<int> Cases() => [.. Enumerable.Range(0, s_cases.Length)];
@@ -67,7 +67,9 @@ public class GeneratedTileTests
             // A dead ReLU unit (a bias of −100 zeroes its output for every sample) feeding a −∞ weight of the one-vector
             // ReLU product of layer 7 (15 columns). Summing every term gives NaN and ReLU(NaN) = 0; skipping the zero
             // inputs would give ReLU of a finite sum, positive through a bias of +100: which one a tile gives is part of
-            // its bits (a one-vector product sums every k).
+            // its bits. Both widths sum every k here: with Vector512 a one-vector product, with Vector256 a product of one
+            // 16-column block over a hidden layer's output (their Vector256 hashes differed until 2026-12-06, when such
+            // products stopped listing their zeros: Gemm/Kernels.Gemm.Blocking.cs).
             parameters[WeightOffset(5) + 48 * 16 + 2] = -100f;
             parameters[WeightOffset(6) + 2 * 15 + 14] = float.NegativeInfinity;
             parameters[WeightOffset(6) + 16 * 15 + 14] = 100f;
