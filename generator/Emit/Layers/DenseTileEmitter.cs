@@ -12,7 +12,8 @@ namespace GenNet.Generator.Emit;
 /// tiles shaped by the product's width: two vectors wide (8×32 over 16 Vector512 accumulators, 6×16 over 12 Vector256
 /// ones) or, for a product no wider than one vector, one vector per row. Each product has a tile with its epilogue fused
 /// for full tiles and an accumulator tile (acc into the engine's scratch) for row and column tails, whose valid part the
-/// engine's epilogue stores; these are the only Vector512 and Vector256 tiles there are. The engine keeps the threads,
+/// engine's epilogue stores, and, where a product's last column block holds at most one vector, a one-vector tail tile
+/// for that block; these are the only Vector512 and Vector256 tiles there are. The engine keeps the threads,
 /// zero lists, packing, the one-row path and the Vector128 and scalar paths.
 /// </summary>
 internal static class DenseTileEmitter
@@ -45,6 +46,21 @@ internal static class DenseTileEmitter
     private static TileKind AccumulatorKindOf(TileShape shape, int columns) =>
         columns <= shape.Lanes ? TileKind.OneVector : TileKind.TwoVectors;
 
+    /// <summary>
+    /// The tile for the last column block of a product at least two vectors wide whose remainder fits one vector (100
+    /// columns with Vector256: 6 blocks of 16 and 4 left): one vector per row, so that block costs about two thirds of a
+    /// two-vector tile instead of a whole one. The engine uses it exactly when this returns a kind (Gemm/Kernels.Gemm.Blocking.cs).
+    /// </summary>
+    private static TileKind TailKindOf(TileShape shape, int columns)
+    {
+        int tail = columns % (2 * shape.Lanes);
+        return columns >= 2 * shape.Lanes && tail > 0 && tail <= shape.Lanes ? TileKind.OneVector : TileKind.None;
+    }
+
+    private static string TailComment(int columns) => string.Join("; ", Shapes
+        .Where(shape => TailKindOf(shape, columns) != TileKind.None)
+        .Select(shape => $"the last {columns % (2 * shape.Lanes)} columns with Vector{shape.Bits}"));
+
     /// <summary>The layer's struct, nested in the network class: its constants and its tiles.</summary>
     /// <remarks><paramref name="kind"/> names the product in the struct's summary: a Dense layer's own, or a convolution's
     /// product over patches (Conv2DEmitter passes a Dense spec of K = C·KH·KW inputs and F units).</remarks>
@@ -66,8 +82,8 @@ internal static class DenseTileEmitter
             ? "/// Input gradient: none (first layer)."
             : $"/// Input gradient, {inputGradient} = dZ{n}·W{n}ᵀ{(inputActivation == ActivationKind.None ? "" : $" ⊙ {inputActivation}′({input})")}: {Coverage(layer.Inputs)}.");
         w.Line("/// Rows come in blocks of 8 (Vector512) or 6 (Vector256). A short last block, and a short column block the engine");
-        w.Line("/// pads, run on the accumulator tiles and leave through the engine's epilogue, which gives the same bits; the");
-        w.Line("/// Vector128 and scalar paths are the engine's.");
+        w.Line("/// pads, run on the accumulator tiles (a last column block of at most one vector, on the one-vector tail tiles) and");
+        w.Line("/// leave through the engine's epilogue, which gives the same bits; the Vector128 and scalar paths are the engine's.");
         w.Line("/// </remarks>");
         using (w.Block($"internal readonly struct {TypeName(spec, layer)} : {TypeNames.IDenseLayerKernels}"))
         {
@@ -110,11 +126,28 @@ internal static class DenseTileEmitter
                         : new Epilogue(EpilogueKind.Derivative, inputActivation, layer.InputAlpha, HasBias: false));
             }
             w.Line($"/// <summary>tile = acc for any tile of a product with the layer's {Literals.Int(layer.Outputs)} outputs as columns (forward, weight gradient).</summary>");
-            EmitAccumulatorTile(w, spec, "OutputsAccumulatorTile", layer.Outputs);
+            EmitAccumulatorTile(w, spec, "OutputsAccumulatorTile", shape => AccumulatorKindOf(shape, layer.Outputs), layer.Outputs);
             if (layer.Flow.InputGradient is not null)
             {
                 w.Line($"/// <summary>tile = acc for any tile of a product with the layer's {Literals.Int(layer.Inputs)} inputs as columns (input gradient).</summary>");
-                EmitAccumulatorTile(w, spec, "InputsAccumulatorTile", layer.Inputs);
+                EmitAccumulatorTile(w, spec, "InputsAccumulatorTile", shape => AccumulatorKindOf(shape, layer.Inputs), layer.Inputs);
+            }
+            bool outputsTail = Shapes.Any(shape => TailKindOf(shape, layer.Outputs) != TileKind.None);
+            bool inputsTail = layer.Flow.InputGradient is not null && Shapes.Any(shape => TailKindOf(shape, layer.Inputs) != TileKind.None);
+            if (outputsTail || inputsTail)
+            {
+                w.Line("public static bool HasTailTiles => true;");
+                w.Line();
+            }
+            if (outputsTail)
+            {
+                w.Line($"/// <summary>tile = acc for the last column block of a product with the layer's {Literals.Int(layer.Outputs)} outputs as columns, one vector wide: {TailComment(layer.Outputs)}.</summary>");
+                EmitAccumulatorTile(w, spec, "OutputsTailTile", shape => TailKindOf(shape, layer.Outputs), layer.Outputs);
+            }
+            if (inputsTail)
+            {
+                w.Line($"/// <summary>tile = acc for the last column block of a product with the layer's {Literals.Int(layer.Inputs)} inputs as columns, one vector wide: {TailComment(layer.Inputs)}.</summary>");
+                EmitAccumulatorTile(w, spec, "InputsTailTile", shape => TailKindOf(shape, layer.Inputs), layer.Inputs);
             }
         }
     }
@@ -125,7 +158,7 @@ internal static class DenseTileEmitter
         IEnumerable<string> widths = Shapes.Select(s => KindOf(s, columns) switch
         {
             TileKind.OneVector => $"{s.Rows}×{columns} tiles of one Vector{s.Bits} per row",
-            TileKind.TwoVectors => $"{columns / (2 * s.Lanes)} tiles of {s.Rows}×{2 * s.Lanes}{(columns % (2 * s.Lanes) == 0 ? "" : $" + a {columns % (2 * s.Lanes)}-column tail on the accumulator tile")} with Vector{s.Bits}",
+            TileKind.TwoVectors => $"{columns / (2 * s.Lanes)} tile{(columns / (2 * s.Lanes) == 1 ? "" : "s")} of {s.Rows}×{2 * s.Lanes}{(columns % (2 * s.Lanes) == 0 ? "" : $" + a {columns % (2 * s.Lanes)}-column tail on the {(TailKindOf(s, columns) == TileKind.None ? "accumulator" : "one-vector tail")} tile")} with Vector{s.Bits}",
             _ => $"one padded accumulator tile with Vector{s.Bits}",
         });
         return $"{Literals.Int(columns)} columns, " + string.Join("; ", widths);
@@ -147,13 +180,15 @@ internal static class DenseTileEmitter
 
     /// <summary>A tile that stores its accumulators, whole vectors, into the engine's scratch (row stride = the tile's
     /// width, 2 vectors or 1); the engine's epilogue then stores the rows and columns that lie inside C.</summary>
-    private static void EmitAccumulatorTile(SourceWriter w, NetworkSpec spec, string name, int columns)
+    private static void EmitAccumulatorTile(SourceWriter w, NetworkSpec spec, string name, System.Func<TileShape, TileKind> kindOf, int columns)
     {
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         w.Line($"public static void {name}<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float tile)");
-        EmitWidths(w, shape => AccumulatorKindOf(shape, columns), "for any tile", (shape, kind) =>
+        bool tail = name.EndsWith("TailTile", System.StringComparison.Ordinal);
+        EmitWidths(w, kindOf, tail ? "only on a last column block one vector wide" : "for any tile", (shape, kind) =>
         {
-            EmitLoop(w, spec, shape, kind, columns);
+            // A tail tile computes the product's last columns: name those in the loop's comment.
+            EmitLoop(w, spec, shape, kind, tail ? columns % (2 * shape.Lanes) : columns);
             int vectors = kind == TileKind.TwoVectors ? 2 : 1;
             w.Line($"        // Store acc, whole vectors, {shape.Rows} rows of {vectors * shape.Lanes} floats.");
             for (int r = 0; r < shape.Rows; r++)

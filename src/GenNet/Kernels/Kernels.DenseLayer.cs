@@ -121,6 +121,22 @@ public static unsafe partial class Kernels
         static virtual void InputsAccumulatorTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float tile)
             where TSteps : struct, IReductionSteps
             => throw new UnreachableException();
+
+        /// <summary>Whether the layer has one-vector tiles for a product's last column block (see
+        /// <see cref="OutputsTailTile"/>); layers from before they existed have none, and the engine pads that block.</summary>
+        static virtual bool HasTailTiles => false;
+
+        /// <summary>tile = acc, one vector per row (row stride one vector), for the last column block of a product with
+        /// the layer's outputs as columns when that product is at least two vectors wide and its last block holds at most
+        /// one vector's worth of columns, at the current vector width. Called only then.</summary>
+        static virtual void OutputsTailTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float tile)
+            where TSteps : struct, IReductionSteps
+            => throw new UnreachableException();
+
+        /// <summary><see cref="OutputsTailTile"/> for a product with the layer's inputs as columns (the input gradient).</summary>
+        static virtual void InputsTailTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float tile)
+            where TSteps : struct, IReductionSteps
+            => throw new UnreachableException();
     }
 
     /// <summary>Whether <typeparamref name="TLayer"/> has a tile with the job's epilogue fused.</summary>
@@ -146,6 +162,23 @@ public static unsafe partial class Kernels
             default:
                 TLayer.InputGradientTile(ref *a, rs, cs, ref *b, ldb, steps, ref c, g->Ldc, ref Unsafe.AsRef<float>(g->Y == null ? null : g->Y + offset));
                 break;
+        }
+    }
+
+    /// <summary>tile = acc, one vector per row, for a last column block one vector wide, by <typeparamref name="TLayer"/>'s
+    /// tail tile for the job's product.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LayerTailTile<TLayer, TSteps>(GemmJob* g, float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* tile)
+        where TLayer : struct, IDenseLayerKernels
+        where TSteps : struct, IReductionSteps
+    {
+        if (g->Product == GemmProduct.InputGradient)
+        {
+            TLayer.InputsTailTile(ref *a, rs, cs, ref *b, ldb, steps, ref *tile);
+        }
+        else
+        {
+            TLayer.OutputsTailTile(ref *a, rs, cs, ref *b, ldb, steps, ref *tile);
         }
     }
 

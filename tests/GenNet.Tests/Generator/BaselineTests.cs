@@ -44,6 +44,20 @@ public class BaselineTests
         public partial class DropoutMlp { }
         """);
 
+    /// <summary>Widths whose last column block fits one vector get one-vector tail tiles: 100 (4 left with either width),
+    /// 40 (8 left), and 48 only with Vector512 (16 left; with Vector256 48 is three full blocks).</summary>
+    [Fact]
+    public void Tail_tiles_match_baseline() => VerifyBaseline("NarrowTailMlp", """
+        using GenNet;
+        namespace Sample;
+        [Input(784)]
+        [Dense(100, Activation.ReLU, bias: false)]
+        [Dense(48, Activation.ReLU)]
+        [Dense(40)]
+        [MeanSquaredError]
+        public partial class NarrowTailMlp;
+        """);
+
     [Fact]
     public void Convolutional_network_matches_baseline() => VerifyBaseline("MnistConvNet", """
         using GenNet;

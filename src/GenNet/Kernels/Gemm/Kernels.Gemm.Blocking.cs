@@ -95,12 +95,16 @@ public static unsafe partial class Kernels
             {
                 int j = cb * nr;
                 int cols = Math.Min(nr, g->N - j);
+                // A last block of at most one vector's columns in a wider product runs the layer's one-vector tail tile
+                // over a one-vector panel: padded to two vectors it cost a whole tile.
+                bool tail = !narrow && cols <= nr / 2 && TLayer.HasTailTiles && SimdHelpers.Width >= 256;
+                int panelCols = tail ? nr / 2 : nr;
                 // With Vector512 a full column block of an untransposed B is read where it lies (see the top of the file).
                 float* b = panel;
-                nint ldb = nr;
+                nint ldb = panelCols;
                 if (g->BTransposed)
                 {
-                    PackPanelTransposed(panel, g, j, cols, nr);
+                    PackPanelTransposed(panel, g, j, cols, panelCols);
                 }
                 else if (cols == nr && SimdHelpers.Width == 512)
                 {
@@ -109,18 +113,18 @@ public static unsafe partial class Kernels
                 }
                 else
                 {
-                    PackPanel(panel, g, j, cols, nr);
+                    PackPanel(panel, g, j, cols, panelCols);
                 }
                 for (int rb = rc; rb < rcEnd; rb++)
                 {
                     int* list = listed ? lists + (nint)(rb - rc) * (k + 2) : null;
                     if (list != null && rb * mr + mr <= g->M && list[0] < k)
                     {
-                        TileAt<TLayer, ListedSteps>(g, rb * mr, j, cols, b, ldb, aTail, tile, fused, narrow, nr, mr, new ListedSteps(list));
+                        TileAt<TLayer, ListedSteps>(g, rb * mr, j, cols, b, ldb, aTail, tile, fused, narrow, tail, nr, mr, new ListedSteps(list));
                     }
                     else
                     {
-                        TileAt<TLayer, EveryStep>(g, rb * mr, j, cols, b, ldb, aTail, tile, fused, narrow, nr, mr, new EveryStep(k));
+                        TileAt<TLayer, EveryStep>(g, rb * mr, j, cols, b, ldb, aTail, tile, fused, narrow, tail, nr, mr, new EveryStep(k));
                     }
                 }
             }
@@ -155,7 +159,7 @@ public static unsafe partial class Kernels
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TileAt<TLayer, TSteps>(GemmJob* g, int i, int j, int cols, float* b, nint ldb, float* aTail, float* tile,
-        bool fused, bool narrow, int nr, int mr, TSteps steps)
+        bool fused, bool narrow, bool tail, int nr, int mr, TSteps steps)
         where TLayer : struct, IDenseLayerKernels
         where TSteps : struct, IReductionSteps
     {
@@ -172,6 +176,10 @@ public static unsafe partial class Kernels
         {
             case >= 256 when fused && rows == mr && (narrow || cols == nr):
                 LayerTile<TLayer, TSteps>(g, i, j, a, rs, cs, b, ldb, steps);
+                return;
+            case >= 256 when tail:
+                LayerTailTile<TLayer, TSteps>(g, a, rs, cs, b, ldb, steps, tile);
+                Epilogue(g, g->C + i * g->Ldc + j, tile, nr / 2, rows, cols, g->Bias == null ? null : g->Bias + j);
                 return;
             case >= 256: LayerAccumulatorTile<TLayer, TSteps>(g, a, rs, cs, b, ldb, steps, tile); break;
             case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, g->K, tile); break;

@@ -18,7 +18,9 @@ namespace GenNet;
 // tile spends per k; packed, the AVX2 path's 784×512 products went from 70% and 59% of peak to 84% and 82% (the SSE
 // path's from 3.8 and 4.0 ms to 3.0 and 3.3 ms). wᵀ (for dz·wᵀ, packed transposed so it runs on the same micro-kernel)
 // and a short last column block (zero-padded, so column tails need no masking: padding lanes compute zeros the epilogue
-// never stores) are packed at every width, into the per-thread, 64-byte aligned scratch. A is read in place through a
+// never stores) are packed at every width, into the per-thread, 64-byte aligned scratch. A last block of at most one
+// vector's columns in a wider product is packed one vector wide and runs the layer's one-vector tail tile (100 columns
+// with Vector256: 6 blocks of 16 and 4 left), which costs about two thirds of the padded two-vector tile. A is read in place through a
 // row and a column stride, which is how one micro-kernel serves x·w (A = x), xᵀ·dz (A = x read transposed) and dz·wᵀ; a
 // short last row block is copied into a zero-padded MR-row scratch first. A result with fewer rows than one tile
 // (single-sample Forward) skips tiles altogether: see RowsPart.
