@@ -165,31 +165,24 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>tile = acc, one vector per row, for a last column block one vector wide, by <typeparamref name="TLayer"/>'s
-    /// tail tile for the job's product.</summary>
+    /// <summary>tile = acc for the tile at <paramref name="a"/>, <paramref name="b"/> by <typeparamref name="TLayer"/>'s
+    /// accumulator tile for the job's product, or with <paramref name="tail"/> its one-vector tail tile (row stride one
+    /// vector) for a last column block one vector wide.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LayerTailTile<TLayer, TSteps>(GemmJob* g, float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* tile)
+    private static void LayerAccumulatorTile<TLayer, TSteps>(GemmJob* g, bool tail, float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* tile)
         where TLayer : struct, IDenseLayerKernels
         where TSteps : struct, IReductionSteps
     {
-        if (g->Product == GemmProduct.InputGradient)
+        bool inputs = g->Product == GemmProduct.InputGradient;
+        if (tail && inputs)
         {
             TLayer.InputsTailTile(ref *a, rs, cs, ref *b, ldb, steps, ref *tile);
         }
-        else
+        else if (tail)
         {
             TLayer.OutputsTailTile(ref *a, rs, cs, ref *b, ldb, steps, ref *tile);
         }
-    }
-
-    /// <summary>tile = acc for the tile at <paramref name="a"/>, <paramref name="b"/> by <typeparamref name="TLayer"/>'s
-    /// accumulator tile for the job's product.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LayerAccumulatorTile<TLayer, TSteps>(GemmJob* g, float* a, nint rs, nint cs, float* b, nint ldb, TSteps steps, float* tile)
-        where TLayer : struct, IDenseLayerKernels
-        where TSteps : struct, IReductionSteps
-    {
-        if (g->Product == GemmProduct.InputGradient)
+        else if (inputs)
         {
             TLayer.InputsAccumulatorTile(ref *a, rs, cs, ref *b, ldb, steps, ref *tile);
         }

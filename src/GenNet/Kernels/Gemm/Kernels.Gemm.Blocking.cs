@@ -177,14 +177,11 @@ public static unsafe partial class Kernels
             case >= 256 when fused && rows == mr && (narrow || cols == nr):
                 LayerTile<TLayer, TSteps>(g, i, j, a, rs, cs, b, ldb, steps);
                 return;
-            case >= 256 when tail:
-                LayerTailTile<TLayer, TSteps>(g, a, rs, cs, b, ldb, steps, tile);
-                Epilogue(g, g->C + i * g->Ldc + j, tile, nr / 2, rows, cols, g->Bias == null ? null : g->Bias + j);
-                return;
-            case >= 256: LayerAccumulatorTile<TLayer, TSteps>(g, a, rs, cs, b, ldb, steps, tile); break;
+            case >= 256: LayerAccumulatorTile<TLayer, TSteps>(g, tail, a, rs, cs, b, ldb, steps, tile); break;
             case 128 when narrow: Tile128Narrow(a, rs, cs, b, ldb, g->K, tile); break;
             default: Tile128(a, rs, cs, b, ldb, g->K, tile); break;
         }
-        Epilogue(g, g->C + i * g->Ldc + j, tile, nr, rows, cols, g->Bias == null ? null : g->Bias + j);
+        // A tail tile's rows are one vector apart.
+        Epilogue(g, g->C + i * g->Ldc + j, tile, tail ? nr / 2 : nr, rows, cols, g->Bias == null ? null : g->Bias + j);
     }
 }
