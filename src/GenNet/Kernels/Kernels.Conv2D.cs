@@ -480,16 +480,19 @@ public static unsafe partial class Kernels
         ConvJob* job = (ConvJob*)state;
         Conv2DGeometry g = job->G;
         (int start, int end, int hp, int wp, int taps, int positions) = SamplesPart(job, part, parts);
-        nint wFloats = Lines((long)taps * g.Filters), dxpadFloats = Lines((long)g.Channels * hp * wp);
-        nint dcolFloats = Lines((long)positions * taps), dztFloats = Lines((long)positions * g.Filters);
-        float* wt = ConvScratch.Get(wFloats + dxpadFloats + dcolFloats + dztFloats);
-        float* dxpad = wt + wFloats, dcol = dxpad + dxpadFloats, dzt = dcol + dcolFloats;
-        TransposeInto(wt, job->W, g.Filters, taps);
+        nint dxpadFloats = Lines((long)g.Channels * hp * wp), dcolFloats = Lines((long)positions * taps);
+        nint dztFloats = Lines((long)positions * g.Filters);
+        float* dxpad = ConvScratch.Get(dxpadFloats + dcolFloats + dztFloats);
+        float* dcol = dxpad + dxpadFloats, dzt = dcol + dcolFloats;
+        // dcol = dzᵀ·W: W, [F × taps] row-major, is already B = [K = F rows × N = taps columns], read untransposed (with
+        // Vector512 its full column blocks in place). Transposing W into [taps × F] and reading that transposed, as
+        // before, gave the same B(k, n) and bits for a repack of all of W per sample (conv2 dX, 1 thread, Zen 5:
+        // see benchmarks/README.md).
         GemmJob gemm = new()
         {
             C = dcol, Ldc = taps,
             A = dzt, ARowStride = g.Filters, AColStride = 1,
-            B = wt, Ldb = g.Filters, BTransposed = true,
+            B = job->W, Ldb = taps,
             M = positions, N = taps, K = g.Filters,
             Product = GemmProduct.InputGradient, Store = GemmStore.Overwrite, Activation = Activation.None,
         };
