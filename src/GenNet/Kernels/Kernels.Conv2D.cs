@@ -71,7 +71,7 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
 // ONNX want it):
 //   forward            z[P × F]  = act(col·w′ + b),   y[F × P] = zᵀ                     (per sample)
 //   weight gradient    dw′[K × F] = Σ_samples colᵀ·dzᵀ,  dw = dw′ᵀ; db[f] = Σ dz[·, f, ·]  (overwrite)
-//   input gradient     dcol[P × K] = dzᵀ·w′ᵀ,  dx = col2im(dcol)                        (per sample, overwrite)
+//   input gradient     dcol[P × K] = dzᵀ·w′ᵀ (w′ᵀ = w, read as it is),  dx = col2im(dcol)  (per sample, overwrite)
 // A sample's col (139 KB for MNIST's second convolution) is built just before its product reads it, so it stays in L2;
 // nothing of it is kept between the passes (the weight gradient builds it again). Conv2D's FLOPs are these three
 // products, so the layer runs at the engine's speed less the cost of the copies around them.
