@@ -59,7 +59,7 @@ internal static class DenseTileEmitter
 
     private static string TailComment(int columns) => string.Join("; ", Shapes
         .Where(shape => TailKindOf(shape, columns) != TileKind.None)
-        .Select(shape => $"the last {columns % (2 * shape.Lanes)} columns with Vector{shape.Bits}"));
+        .Select(shape => $"the last {columns % (2 * shape.Lanes)} column{(columns % (2 * shape.Lanes) == 1 ? "" : "s")} with Vector{shape.Bits}"));
 
     /// <summary>The layer's struct, nested in the network class: its constants and its tiles.</summary>
     /// <remarks><paramref name="kind"/> names the product in the struct's summary: a Dense layer's own, or a convolution's

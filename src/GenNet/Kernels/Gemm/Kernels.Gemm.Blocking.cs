@@ -133,8 +133,9 @@ public static unsafe partial class Kernels
 
     /// <summary>
     /// Whether <paramref name="parts"/> parts take ranges of column blocks (each packs only its own panels) rather than
-    /// of row blocks (each packs every panel): columns unless rows give a part fewer tiles. Every tile costs about the
-    /// same, a short last block's included, so the busiest part's tiles are the time: 100 columns are 7 blocks of 16
+    /// of row blocks (each packs every panel): columns unless rows give a part fewer tiles. Tiles are counted as equal
+    /// (a short last block on a one-vector tail tile costs about two thirds of one; counting it so still prefers the
+    /// same split for the shapes below), so the busiest part's tiles are the time: 100 columns are 7 blocks of 16
     /// with Vector256, split 3 + 4 by columns (4 × 134 tiles for 800 rows) but 67 + 67 row blocks by rows (67 × 7):
     /// the narrow network's 100-wide products ran 1.3–1.5× faster on 2 threads than on 1 before this, 1.8–1.9× after.
     /// </summary>
