@@ -20,7 +20,10 @@ internal static class Breakdown
 
     public static int Run(string[] args)
     {
-        var (threads, peak) = ParseArguments(args);
+        if (ParseArguments(args) is not var (threads, peak))
+        {
+            return 2;
+        }
         const int B = BenchData.BatchSize, I = 784, H = 512, O = 10;
         float[] x = BenchData.Train.Pixels.AsSpan(0, B * I).ToArray();
         int[] labels = BenchData.Train.Labels.AsSpan(0, B).ToArray();
@@ -101,20 +104,24 @@ internal static class Breakdown
         return 0;
     }
 
-    /// <summary><c>[--threads N] [--peak G]</c>: the thread count (wall-clock timing above 1) and the peak of N cores.</summary>
-    internal static (int Threads, double Peak) ParseArguments(string[] args)
+    /// <summary><c>[--threads N] [--peak G]</c>: the thread count (wall-clock timing above 1) and the peak of N cores, or
+    /// null after printing what is wrong with the arguments.</summary>
+    internal static (int Threads, double Peak)? ParseArguments(string[] args)
     {
         double peak = 117;
         int threads = 1;
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--peak")
+            bool ok = args[i] switch
             {
-                peak = double.Parse(args[++i], CultureInfo.InvariantCulture);
-            }
-            else if (args[i] == "--threads")
+                "--peak" => i + 1 < args.Length && double.TryParse(args[++i], NumberStyles.Float, CultureInfo.InvariantCulture, out peak) && peak > 0,
+                "--threads" => i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out threads) && threads >= 1,
+                _ => false,
+            };
+            if (!ok)
             {
-                threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                Console.Error.WriteLine($"bad argument near '{args[i]}'; usage: [--threads N (at least 1)] [--peak GFLOPS per core (above 0)]");
+                return null;
             }
         }
         s_wallClock = threads > 1;

@@ -11,7 +11,10 @@ internal static class NarrowBreakdown
 {
     public static int Run(string[] args)
     {
-        var (threads, peak) = Breakdown.ParseArguments(args);
+        if (Breakdown.ParseArguments(args) is not var (threads, peak))
+        {
+            return 2;
+        }
         const int B = BenchData.NarrowBatchSize, I = 784, H = 100, O = 10;
         float[] x = BenchData.Train.Pixels.AsSpan(0, B * I).ToArray();
         int[] labels = BenchData.Train.Labels.AsSpan(0, B).ToArray();
