@@ -7,13 +7,13 @@ using static KernelTestData;
 [CollectionDefinition(nameof(AllocationCollection), DisableParallelization = true)]
 public sealed class AllocationCollection;
 
-/// <summary>After one warm-up call, no kernel allocates: not on the caller, and not when dispatching to a pool.</summary>
+/// <summary>Once warmed up, no kernel allocates: not on the caller, and not when dispatching to a pool.</summary>
 /// <remarks>
 /// Runs alone (its collection disables parallelization) to keep timings quiet. Worker threads are measured from the
-/// inside: the pool itself runs a part on every thread that reads that thread's own allocation counter.
+/// inside (<see cref="Allocations.MeasureEverywhere"/>).
 /// </remarks>
 [Collection(nameof(AllocationCollection))]
-public unsafe class KernelAllocationTests
+public class KernelAllocationTests
 {
     private const int Calls = 2000;
 
@@ -38,19 +38,12 @@ public unsafe class KernelAllocationTests
             GenNet.Kernels.CountCorrect(y, labels, b, o);
         }
 
-        Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int k = 0; k < Calls; k++)
-        {
-            Step();
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.Measure(Step, Calls));
     }
 
     [Fact]
     public void Dispatching_to_a_two_thread_pool_allocates_nothing_after_warm_up()
     {
-        // 64·128·128 = 2²⁰ multiply-adds: four times the 2¹⁸ from which the work splits over the pool.
         // 64·301·333 multiply-adds (SplitWideNet's second layer): far above the 2¹⁸ from which the work splits over the pool.
         DenseLayer layer = DenseLayer.Of<SplitWideNet.Layer2>();
         const int b = 64, i = 301, o = 333;
@@ -65,27 +58,6 @@ public unsafe class KernelAllocationTests
             layer.BackwardInput(dx, dz, w, x, b, pool);
         }
 
-        Step();
-        long before = AllocatedOnEveryThread(pool);
-        for (int k = 0; k < Calls; k++)
-        {
-            Step();
-        }
-        Assert.Equal(0, AllocatedOnEveryThread(pool) - before);
+        Assert.Equal(0, Allocations.MeasureEverywhere(pool, Step, Calls));
     }
-
-    /// <summary>Σ over the caller and every worker of <see cref="GC.GetAllocatedBytesForCurrentThread"/>.</summary>
-    internal static long AllocatedOnEveryThread(WorkerPool pool)
-    {
-        long* counts = stackalloc long[pool.ThreadCount];
-        pool.Run(&ReadAllocatedBytes, counts, pool.ThreadCount);
-        long total = 0;
-        for (int p = 0; p < pool.ThreadCount; p++)
-        {
-            total += counts[p];
-        }
-        return total;
-    }
-
-    private static void ReadAllocatedBytes(void* state, int part, int parts) => ((long*)state)[part] = GC.GetAllocatedBytesForCurrentThread();
 }

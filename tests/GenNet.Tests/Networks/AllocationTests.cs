@@ -67,19 +67,7 @@ public class AllocationTests
             }
             net.TrainStep(x, y, count, optimizer);
         }
-        WorkerPool pool = net.Workers!;
-        // Warm up past tiered compilation and the per-thread GEMM scratch of the first step.
-        var warm = System.Diagnostics.Stopwatch.StartNew();
-        while (warm.ElapsedMilliseconds < 1500)
-        {
-            Step();
-        }
-        long before = Kernels.KernelAllocationTests.AllocatedOnEveryThread(pool);
-        for (int k = 0; k < 40; k++)
-        {
-            Step();
-        }
-        Assert.Equal(0, Kernels.KernelAllocationTests.AllocatedOnEveryThread(pool) - before);
+        Assert.Equal(0, Allocations.MeasureEverywhere(net.Workers!, Step, repeat: 40));
     }
 
     /// <summary>Convolution, pooling and dropout layers, on one and two threads: nothing allocates, on any thread, and the
@@ -109,12 +97,7 @@ public class AllocationTests
             two.Evaluate(x, y, 6, out _);
         }
         Assert.Equal(0, Allocations.Measure(Work, repeat: 1000));
-        long before = Kernels.KernelAllocationTests.AllocatedOnEveryThread(two.Workers!);
-        for (int k = 0; k < 200; k++)
-        {
-            Work();
-        }
-        Assert.Equal(0, Kernels.KernelAllocationTests.AllocatedOnEveryThread(two.Workers!) - before);
+        Assert.Equal(0, Allocations.MeasureEverywhere(two.Workers!, Work, repeat: 200));
     }
 
     /// <summary>

@@ -220,15 +220,6 @@ public class OptimizerThreadingAllocationTests
         Optimizer opt = OptimizerCases.Create(name, n, 1e-3f);
         float[] p = OptimizerCases.Random(rng, n);
         float[] g = OptimizerCases.Random(rng, n, 1e-3f);
-        long onCaller = Allocations.Measure(() => opt.Step(p, g, pool), repeat: 200);
-        long workersBefore = GenNet.Tests.Kernels.KernelAllocationTests.AllocatedOnEveryThread(pool);
-        for (int i = 0; i < 200; i++)
-        {
-            opt.Step(p, g, pool);
-        }
-        long everywhere = GenNet.Tests.Kernels.KernelAllocationTests.AllocatedOnEveryThread(pool) - workersBefore;
-
-        Assert.Equal(0, onCaller);
-        Assert.Equal(0, everywhere);
+        Assert.Equal(0, Allocations.MeasureEverywhere(pool, () => opt.Step(p, g, pool), repeat: 200));
     }
 }
