@@ -72,8 +72,10 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
 //   forward            z[P × F]  = act(col·w′ + b),   y[F × P] = zᵀ                     (per sample)
 //   weight gradient    dw′[K × F] = Σ_samples colᵀ·dzᵀ,  dw = dw′ᵀ; db[f] = Σ dz[·, f, ·]  (overwrite)
 //   input gradient     dcol[P × K] = dzᵀ·w′ᵀ (w′ᵀ = w, read as it is),  dx = col2im(dcol)  (per sample, overwrite)
-// A sample's col (139 KB for MNIST's second convolution) is built just before its product reads it, so it stays in L2;
-// nothing of it is kept between the passes (the weight gradient builds it again). Conv2D's FLOPs are these three
+// The forward pass and the weight gradient build col transposed, colT[K × P] (each tap's positions in a row, copied in
+// runs along the image's rows), and read it as col through the engine's strides. A sample's patches (139 KB for MNIST's
+// second convolution) are built just before the product reads them, so they stay in L2; nothing of them is kept
+// between the passes (the weight gradient builds them again). Conv2D's FLOPs are these three
 // products, so the layer runs at the engine's speed less the cost of the copies around them.
 //
 // Threads and bits: the forward pass and the input gradient split the batch (each sample is computed by the same
@@ -273,67 +275,84 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>
-    /// The runs of taps in [t0, t1) that lie in one kernel row (c, u): for each, its column in a patch row, its offset in
-    /// the padded plane from the patch's corner, and its length; returns their number. Built once per call, so the patch
-    /// loop does no division (two per run cost more than the product they fed).
-    /// </summary>
-    private static int TapRuns(int* runs, in Conv2DGeometry g, int hp, int wp, int t0, int t1)
+    /// <summary>offsets[t − t0] = where tap t = (c, u, v) of a patch lies in the padded plane from the patch's corner,
+    /// (c·Hp + u)·Wp + v, for the taps in [t0, t1). Built once per call, so the patch loop does no division.</summary>
+    private static void TapOffsets(int* offsets, in Conv2DGeometry g, int hp, int wp, int t0, int t1)
     {
-        int count = 0, kw = g.KernelWidth;
-        for (int t = t0; t < t1; count++)
+        int kw = g.KernelWidth;
+        for (int t = t0; t < t1; t++)
         {
             int cu = t / kw, v = t - cu * kw;
-            int run = Math.Min(kw - v, t1 - t);
             int c = cu / g.KernelHeight, u = cu - c * g.KernelHeight;
-            runs[3 * count] = t - t0;
-            runs[3 * count + 1] = (c * hp + u) * wp + v;
-            runs[3 * count + 2] = run;
-            t += run;
+            offsets[t - t0] = (c * hp + u) * wp + v;
         }
-        return count;
     }
 
-    /// <summary>Room for <see cref="TapRuns"/>' table, in floats.</summary>
-    private static nint RunTableFloats(in Conv2DGeometry g) => Lines(3L * (g.Channels * (long)g.KernelHeight + 2));
+    /// <summary>Room for <see cref="TapOffsets"/>' table, in floats.</summary>
+    private static nint TapTableFloats(in Conv2DGeometry g) => Lines((long)g.Channels * g.KernelHeight * g.KernelWidth);
 
     /// <summary>
-    /// col[p, t − t0] = xpad[c, i·S + u, j·S + v] for every position p = (i, j) and the taps t = (c, u, v) of the
-    /// <paramref name="count"/> runs, row stride <paramref name="width"/>. Each run is copied with 4-float vectors; a run
-    /// shorter than a vector writes past its end into the next run or row, which is written afterwards (the last row's
-    /// spill lands in the buffer's slack).
+    /// The patches transposed: colT[t, p] = xpad[c, i·S + u, j·S + v] at colT + t·<paramref name="ld"/> + p, for the
+    /// <paramref name="count"/> taps t = (c, u, v) of <paramref name="offsets"/> and every position p = i·OW + j. A tap's
+    /// positions in one output row read one run of the padded plane (contiguous at stride 1), so a sample is C·KH·KW·OH
+    /// runs of OW floats; the patch rows col[p, ·] it replaced were P·C·KH runs of KW floats (3 for a 3×3 kernel), and
+    /// building them cost conv2 of MnistConvNet almost as much as its product (perf, 1 thread).
     /// </summary>
-    private static void Im2Col(float* col, float* xpad, in Conv2DGeometry g, int wp, int* runs, int count, int width)
+    private static void Im2ColTransposed(float* colT, nint ld, float* xpad, in Conv2DGeometry g, int wp, int* offsets, int count)
     {
-        float* row = col;
-        for (int i = 0; i < g.OutHeight; i++)
+        int ow = g.OutWidth, stride = g.Stride;
+        nint rowStep = (nint)stride * wp;
+        for (int t = 0; t < count; t++)
         {
-            for (int j = 0; j < g.OutWidth; j++, row += width)
+            float* target = colT + t * ld;
+            float* source = xpad + offsets[t];
+            for (int i = 0; i < g.OutHeight; i++, source += rowStep, target += ow)
             {
-                float* origin = xpad + (nint)i * g.Stride * wp + j * g.Stride;
-                for (int r = 0; r < count; r++)
+                if (stride == 1)
                 {
-                    CopyRun(row + runs[3 * r], origin + runs[3 * r + 1], runs[3 * r + 2]);
+                    CopyFloats(target, source, ow);
+                }
+                else
+                {
+                    for (int j = 0; j < ow; j++)
+                    {
+                        target[j] = source[(nint)j * stride];
+                    }
                 }
             }
         }
     }
 
-    /// <summary>target[0..n) = source[0..n) by 4-float vectors; n below 4 writes (and reads) up to 4 floats.</summary>
+    /// <summary>target[0..n) = source[0..n), by the widest vectors that fit (the last one overlapping), reading and
+    /// writing nothing outside the two ranges.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRun(float* target, float* source, int n)
+    private static void CopyFloats(float* target, float* source, int n)
     {
-        if (n <= 4)
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
         {
-            Vector128.Store(Vector128.Load(source), target);
-            return;
+            int k = 0;
+            for (; k < n - Vector256<float>.Count; k += Vector256<float>.Count)
+            {
+                Vector256.Store(Vector256.Load(source + k), target + k);
+            }
+            Vector256.Store(Vector256.Load(source + n - Vector256<float>.Count), target + n - Vector256<float>.Count);
         }
-        int k = 0;
-        for (; k < n - 4; k += 4)
+        else if (n >= Vector128<float>.Count)
         {
-            Vector128.Store(Vector128.Load(source + k), target + k);
+            int k = 0;
+            for (; k < n - Vector128<float>.Count; k += Vector128<float>.Count)
+            {
+                Vector128.Store(Vector128.Load(source + k), target + k);
+            }
+            Vector128.Store(Vector128.Load(source + n - Vector128<float>.Count), target + n - Vector128<float>.Count);
         }
-        Vector128.Store(Vector128.Load(source + n - 4), target + n - 4);
+        else
+        {
+            for (int k = 0; k < n; k++)
+            {
+                target[k] = source[k];
+            }
+        }
     }
 
     private static void ForwardPart<TLayer>(void* state, int part, int parts)
@@ -344,15 +363,16 @@ public static unsafe partial class Kernels
         (int start, int end, int hp, int wp, int taps, int positions) = SamplesPart(job, part, parts);
         nint wFloats = Lines((long)taps * g.Filters), xpadFloats = Lines((long)g.Channels * hp * wp), colFloats = Lines((long)positions * taps);
         nint zFloats = Lines((long)positions * g.Filters);
-        float* wt = ConvScratch.Get(wFloats + xpadFloats + colFloats + zFloats + RunTableFloats(g));
-        float* xpad = wt + wFloats, col = xpad + xpadFloats, z = col + colFloats;
-        int* runs = (int*)(z + zFloats);
-        int runCount = TapRuns(runs, g, hp, wp, 0, taps);
+        float* wt = ConvScratch.Get(wFloats + xpadFloats + colFloats + zFloats + TapTableFloats(g));
+        float* xpad = wt + wFloats, colT = xpad + xpadFloats, z = colT + colFloats;
+        int* offsets = (int*)(z + zFloats);
+        TapOffsets(offsets, g, hp, wp, 0, taps);
         TransposeInto(wt, job->W, g.Filters, taps);
+        // A = col[P × K], read from its transpose colT[K × P] (see Im2ColTransposed): the same values, sums and bits.
         GemmJob gemm = new()
         {
             C = z, Ldc = g.Filters,
-            A = col, ARowStride = taps, AColStride = 1,
+            A = colT, ARowStride = 1, AColStride = positions,
             B = wt, Ldb = g.Filters,
             M = positions, N = g.Filters, K = taps,
             Bias = job->Bias,
@@ -362,7 +382,7 @@ public static unsafe partial class Kernels
         for (int b = start; b < end; b++)
         {
             FillPadded(xpad, job->X + (long)b * g.InputSize, g, hp, wp);
-            Im2Col(col, xpad, g, wp, runs, runCount, taps);
+            Im2ColTransposed(colT, positions, xpad, g, wp, offsets, taps);
             GemmPart<TLayer>(&gemm, 0, 1);
             TransposeInto(job->Y + (long)b * g.OutputSize, z, positions, g.Filters);
         }
@@ -391,23 +411,26 @@ public static unsafe partial class Kernels
         int chunk = SamplesPerChunk(g);
         nint xpadFloats = Lines((long)g.Channels * hp * wp), colFloats = Lines((long)chunk * positions * width);
         nint dztFloats = Lines((long)chunk * positions * g.Filters), accFloats = Lines((long)width * g.Filters);
-        float* xpad = ConvScratch.Get(xpadFloats + colFloats + dztFloats + 2 * accFloats + RunTableFloats(g));
-        float* col = xpad + xpadFloats, dzt = col + colFloats, acc = dzt + dztFloats, partial = acc + accFloats;
-        int* runs = (int*)(partial + accFloats);
-        int runCount = TapRuns(runs, g, hp, wp, t0, t1);
+        float* xpad = ConvScratch.Get(xpadFloats + colFloats + dztFloats + 2 * accFloats + TapTableFloats(g));
+        float* colT = xpad + xpadFloats, dzt = colT + colFloats, acc = dzt + dztFloats, partial = acc + accFloats;
+        int* offsets = (int*)(partial + accFloats);
+        TapOffsets(offsets, g, hp, wp, t0, t1);
         for (int b0 = 0; b0 < job->Batch; b0 += chunk)
         {
+            // The chunk's patches transposed, [width taps × samples·P]: row t holds tap t of every sample's positions in
+            // turn, so A(t, k) = colT[t·samples·P + k] with k = (sample, position), as the rows of col were.
             int samples = Math.Min(chunk, job->Batch - b0);
+            nint ld = (nint)samples * positions;
             for (int s = 0; s < samples; s++)
             {
                 FillPadded(xpad, job->X + (long)(b0 + s) * g.InputSize, g, hp, wp);
-                Im2Col(col + (nint)s * positions * width, xpad, g, wp, runs, runCount, width);
+                Im2ColTransposed(colT + (nint)s * positions, ld, xpad, g, wp, offsets, width);
                 TransposeInto(dzt + (nint)s * positions * g.Filters, job->Y + (long)(b0 + s) * g.OutputSize, g.Filters, positions);
             }
             GemmJob gemm = new()
             {
                 C = b0 == 0 ? acc : partial, Ldc = g.Filters,
-                A = col, ARowStride = 1, AColStride = width,
+                A = colT, ARowStride = ld, AColStride = 1,
                 B = dzt, Ldb = g.Filters,
                 M = width, N = g.Filters, K = samples * positions,
                 Product = GemmProduct.WeightGradient, Store = GemmStore.Overwrite, Activation = Activation.None,
