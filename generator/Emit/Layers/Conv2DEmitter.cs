@@ -31,7 +31,7 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
         Shape i = layer.Input, o = layer.Output;
         w.Line($"private static readonly {Geometry} Geometry{layer.Number} = new({Ints(i.Channels, i.Height, i.Width, layer.Filters, layer.KernelHeight, layer.KernelWidth, layer.Stride, layer.PadTop, layer.PadLeft, o.Height, o.Width)});");
         w.Line();
-        DenseTileEmitter.EmitLayer(w, network, Patches(layer), "Conv2D over patches,");
+        DenseTileEmitter.EmitLayer(w, network, Patches(layer), "Conv2D over patches,", (o.Height * o.Width, "output positions"));
     }
 
     /// <summary>The tile helpers, once per network: here only when no Dense layer writes them.</summary>

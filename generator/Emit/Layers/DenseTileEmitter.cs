@@ -63,10 +63,13 @@ internal static class DenseTileEmitter
 
     /// <summary>The layer's struct, nested in the network class: its constants and its tiles.</summary>
     /// <remarks><paramref name="kind"/> names the product in the struct's summary: a Dense layer's own, or a convolution's
-    /// product over patches (Conv2DEmitter passes a Dense spec of K = C·KH·KW inputs and F units).</remarks>
-    public static void EmitLayer(SourceWriter w, NetworkSpec spec, DenseSpec layer, string kind = "Dense")
+    /// product over patches (Conv2DEmitter passes a Dense spec of K = C·KH·KW inputs and F units). The input gradient's
+    /// columns are the layer's inputs unless <paramref name="inputGradientColumns"/> names others (a convolution computes
+    /// its patches' gradient transposed, Wᵀ·dZ, with the P output positions as columns).</remarks>
+    public static void EmitLayer(SourceWriter w, NetworkSpec spec, DenseSpec layer, string kind = "Dense", (int Count, string Name)? inputGradientColumns = null)
     {
         int n = layer.Number;
+        (int gradientColumns, string gradientColumnName) = inputGradientColumns ?? (layer.Inputs, "inputs");
         ActivationKind inputActivation = layer.InputActivation;
         string input = layer.Flow.Input.ToLowerInvariant();
         string inputGradient = layer.Flow.InputGradient is { } g ? g.ToLowerInvariant() : "";
@@ -80,7 +83,9 @@ internal static class DenseTileEmitter
         w.Line($"/// Weight gradient, dW{n} = {input}ᵀ·dZ{n}: {Coverage(layer.Outputs)}.");
         w.Line(layer.Flow.InputGradient is null
             ? "/// Input gradient: none (first layer)."
-            : $"/// Input gradient, {inputGradient} = dZ{n}·W{n}ᵀ{(inputActivation == ActivationKind.None ? "" : $" ⊙ {inputActivation}′({input})")}: {Coverage(layer.Inputs)}.");
+            : inputGradientColumns is null
+                ? $"/// Input gradient, {inputGradient} = dZ{n}·W{n}ᵀ{(inputActivation == ActivationKind.None ? "" : $" ⊙ {inputActivation}′({input})")}: {Coverage(gradientColumns)}."
+                : $"/// Input gradient of the patches, transposed, W{n}ᵀ·dZ{n} over the {Literals.Int(gradientColumns)} {gradientColumnName}: {Coverage(gradientColumns)}.");
         w.Line("/// Rows come in blocks of 8 (Vector512) or 6 (Vector256). A short last block, and a short column block the engine");
         w.Line("/// pads, run on the accumulator tiles (a last column block of at most one vector, on the one-vector tail tiles) and");
         w.Line("/// leave through the engine's epilogue, which gives the same bits; the Vector128 and scalar paths are the engine's.");
@@ -120,7 +125,7 @@ internal static class DenseTileEmitter
                 w.Line(inputActivation == ActivationKind.None
                     ? "/// <summary>C = acc for one full tile of dZ·Wᵀ.</summary>"
                     : $"/// <summary>C = acc ⊙ {DerivativeMath(inputActivation, layer.InputAlpha)} for one full tile of dZ·Wᵀ, y = the previous layer's output.</summary>");
-                EmitTile(w, spec, "InputGradientTile", ", ref float y", layer.Inputs,
+                EmitTile(w, spec, "InputGradientTile", ", ref float y", gradientColumns,
                     inputActivation == ActivationKind.None
                         ? new Epilogue(EpilogueKind.Plain, ActivationKind.None, 0f, HasBias: false)
                         : new Epilogue(EpilogueKind.Derivative, inputActivation, layer.InputAlpha, HasBias: false));
@@ -129,11 +134,11 @@ internal static class DenseTileEmitter
             EmitAccumulatorTile(w, spec, "OutputsAccumulatorTile", shape => AccumulatorKindOf(shape, layer.Outputs), layer.Outputs);
             if (layer.Flow.InputGradient is not null)
             {
-                w.Line($"/// <summary>tile = acc for any tile of a product with the layer's {Literals.Int(layer.Inputs)} inputs as columns (input gradient).</summary>");
-                EmitAccumulatorTile(w, spec, "InputsAccumulatorTile", shape => AccumulatorKindOf(shape, layer.Inputs), layer.Inputs);
+                w.Line($"/// <summary>tile = acc for any tile of a product with the layer's {Literals.Int(gradientColumns)} {gradientColumnName} as columns (input gradient).</summary>");
+                EmitAccumulatorTile(w, spec, "InputsAccumulatorTile", shape => AccumulatorKindOf(shape, gradientColumns), gradientColumns);
             }
             bool outputsTail = Shapes.Any(shape => TailKindOf(shape, layer.Outputs) != TileKind.None);
-            bool inputsTail = layer.Flow.InputGradient is not null && Shapes.Any(shape => TailKindOf(shape, layer.Inputs) != TileKind.None);
+            bool inputsTail = layer.Flow.InputGradient is not null && Shapes.Any(shape => TailKindOf(shape, gradientColumns) != TileKind.None);
             if (outputsTail || inputsTail)
             {
                 w.Line("public static bool HasTailTiles => true;");
@@ -146,8 +151,8 @@ internal static class DenseTileEmitter
             }
             if (inputsTail)
             {
-                w.Line($"/// <summary>tile = acc for the last column block of a product with the layer's {Literals.Int(layer.Inputs)} inputs as columns, one vector wide: {TailComment(layer.Inputs)}.</summary>");
-                EmitAccumulatorTile(w, spec, "InputsTailTile", shape => TailKindOf(shape, layer.Inputs), layer.Inputs);
+                w.Line($"/// <summary>tile = acc for the last column block of a product with the layer's {Literals.Int(gradientColumns)} {gradientColumnName} as columns, one vector wide: {TailComment(gradientColumns)}.</summary>");
+                EmitAccumulatorTile(w, spec, "InputsTailTile", shape => TailKindOf(shape, gradientColumns), gradientColumns);
             }
         }
     }

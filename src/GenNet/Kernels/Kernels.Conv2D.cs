@@ -71,7 +71,7 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
 // ONNX want it):
 //   forward            z[P × F]  = act(col·w′ + b),   y[F × P] = zᵀ                     (per sample)
 //   weight gradient    dw′[K × F] = Σ_samples colᵀ·dzᵀ,  dw = dw′ᵀ; db[f] = Σ dz[·, f, ·]  (overwrite)
-//   input gradient     dcol[P × K] = dzᵀ·w′ᵀ (w′ᵀ = w, read as it is),  dx = col2im(dcol)  (per sample, overwrite)
+//   input gradient     dcolᵀ[K × P] = wᵀ·dz (w and dz read as they are),  dx = col2im(dcol)  (per sample, overwrite)
 // The forward pass and the weight gradient build col transposed, colT[K × P] (each tap's positions in a row, copied in
 // runs along the image's rows), and read it as col through the engine's strides. A sample's patches (139 KB for MNIST's
 // second convolution) are built just before the product reads them, so they stay in L2; nothing of them is kept
@@ -504,27 +504,25 @@ public static unsafe partial class Kernels
         Conv2DGeometry g = job->G;
         (int start, int end, int hp, int wp, int taps, int positions) = SamplesPart(job, part, parts);
         nint dxpadFloats = Lines((long)g.Channels * hp * wp), dcolFloats = Lines((long)positions * taps);
-        nint dztFloats = Lines((long)positions * g.Filters);
-        float* dxpad = ConvScratch.Get(dxpadFloats + dcolFloats + dztFloats);
-        float* dcol = dxpad + dxpadFloats, dzt = dcol + dcolFloats;
-        // dcol = dzᵀ·W: W, [F × taps] row-major, is already B = [K = F rows × N = taps columns], read untransposed (with
-        // Vector512 its full column blocks in place). Transposing W into [taps × F] and reading that transposed, as
-        // before, gave the same B(k, n) and bits for a repack of all of W per sample (conv2 dX, 1 thread, Zen 5:
-        // see benchmarks/README.md).
+        float* dxpad = ConvScratch.Get(dxpadFloats + dcolFloats);
+        float* dcolT = dxpad + dxpadFloats;
+        // dcolT = Wᵀ·dz, the patches' gradient transposed [taps × P]: A(t, f) = W[f, t] read through its strides, B = the
+        // sample's dz [F × P] where it lies. Each element sums f in order, as dzᵀ·W did with dz transposed per sample
+        // (same bits), and Col2ImTransposed adds whole image rows instead of KW floats at a time.
         GemmJob gemm = new()
         {
-            C = dcol, Ldc = taps,
-            A = dzt, ARowStride = g.Filters, AColStride = 1,
-            B = job->W, Ldb = taps,
-            M = positions, N = taps, K = g.Filters,
+            C = dcolT, Ldc = positions,
+            A = job->W, ARowStride = 1, AColStride = taps,
+            Ldb = positions,
+            M = taps, N = positions, K = g.Filters,
             Product = GemmProduct.InputGradient, Store = GemmStore.Overwrite, Activation = Activation.None,
         };
         int rows = Math.Min(g.Height, hp - g.PadTop), cols = Math.Min(g.Width, wp - g.PadLeft);
         for (int b = start; b < end; b++)
         {
-            TransposeInto(dzt, job->Y + (long)b * g.OutputSize, g.Filters, positions);
+            gemm.B = job->Y + (long)b * g.OutputSize;
             GemmPart<TLayer>(&gemm, 0, 1);
-            Col2Im(dxpad, dcol, g, hp, wp);
+            Col2ImTransposed(dxpad, dcolT, g, hp, wp);
             float* dx = job->Dx + (long)b * g.InputSize;
             if (rows < g.Height || cols < g.Width)
             {
@@ -541,29 +539,63 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>dxpad = 0, then dxpad[c, i·S + u, j·S + v] += dcol[p, (c, u, v)] for every position p = (i, j) in order and its
-    /// taps in order.</summary>
-    private static void Col2Im(float* dxpad, float* dcol, in Conv2DGeometry g, int hp, int wp)
+    /// <summary>
+    /// dxpad = 0, then dxpad[c, i·S + u, j·S + v] += dcolT[(c, u, v), p] for every position p = (i, j) and tap: taps by
+    /// decreasing u, then decreasing v, each over its image rows. A pixel's patches have i = (y − u)/S and j = (x − v)/S,
+    /// so each pixel receives its terms in increasing (i, j), the order of the patch-by-patch loop this replaced (same
+    /// bits), while every add runs along an output row of OW floats.
+    /// </summary>
+    private static void Col2ImTransposed(float* dxpad, float* dcolT, in Conv2DGeometry g, int hp, int wp)
     {
         new Span<float>(dxpad, g.Channels * hp * wp).Clear();
-        float* row = dcol;
-        for (int i = 0; i < g.OutHeight; i++)
+        int ow = g.OutWidth, stride = g.Stride, positions = g.OutHeight * ow;
+        nint rowStep = (nint)stride * wp;
+        for (int u = g.KernelHeight - 1; u >= 0; u--)
         {
-            for (int j = 0; j < g.OutWidth; j++)
+            for (int v = g.KernelWidth - 1; v >= 0; v--)
             {
-                float* origin = dxpad + (nint)i * g.Stride * wp + j * g.Stride;
                 for (int c = 0; c < g.Channels; c++)
                 {
-                    for (int u = 0; u < g.KernelHeight; u++)
+                    float* source = dcolT + (nint)((c * g.KernelHeight + u) * g.KernelWidth + v) * positions;
+                    float* target = dxpad + ((nint)c * hp + u) * wp + v;
+                    for (int i = 0; i < g.OutHeight; i++, source += ow, target += rowStep)
                     {
-                        float* target = origin + ((nint)c * hp + u) * wp;
-                        for (int v = 0; v < g.KernelWidth; v++)
+                        if (stride == 1)
                         {
-                            target[v] += *row++;
+                            AddFloats(target, source, ow);
+                        }
+                        else
+                        {
+                            for (int j = 0; j < ow; j++)
+                            {
+                                target[(nint)j * stride] += source[j];
+                            }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>target[k] += source[k] for k &lt; n, each element once (a vector add is the scalar add per lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddFloats(float* target, float* source, int n)
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k <= n - Vector256<float>.Count; k += Vector256<float>.Count)
+            {
+                Vector256.Store(Vector256.Load(target + k) + Vector256.Load(source + k), target + k);
+            }
+        }
+        for (; k <= n - Vector128<float>.Count; k += Vector128<float>.Count)
+        {
+            Vector128.Store(Vector128.Load(target + k) + Vector128.Load(source + k), target + k);
+        }
+        for (; k < n; k++)
+        {
+            target[k] += source[k];
         }
     }
 

@@ -96,7 +96,7 @@ public class GeneratedTileTests
         int width = global::GenNet.Kernels.VectorWidth;
         if (width >= 256)
         {
-            ulong actual = Hash([loss], net.Gradients.ToArray(), probabilities);
+            ulong actual = BitHash.Of([loss], net.Gradients.ToArray(), probabilities);
             ulong recorded = width == 512 ? hash512 : hash256;
             Assert.True(recorded == actual, $"case {index} on Vector{width}: results hash to 0x{actual:X16}UL, recorded 0x{recorded:X16}UL.");
         }
@@ -168,16 +168,4 @@ public class GeneratedTileTests
     }
 
     // FNV-1a over the bits of every float, −0 as +0.
-    private static ulong Hash(params float[][] arrays)
-    {
-        ulong hash = 14695981039346656037UL;
-        foreach (float[] values in arrays)
-        {
-            foreach (float v in values)
-            {
-                hash = (hash ^ (uint)BitConverter.SingleToInt32Bits(v == 0f ? 0f : v)) * 1099511628211UL;
-            }
-        }
-        return hash;
-    }
 }
