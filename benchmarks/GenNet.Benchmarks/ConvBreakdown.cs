@@ -57,12 +57,10 @@ internal static class ConvBreakdown
             ("pool1 forward", Time(() => Kernels.MaxPool2DForward(a2, a1, batch, pool1, pool)), 0),
             ("conv2 forward (32→64, 13×13)", Time(() => Kernels.Conv2DForward<MnistConvNet.Layer3>(a3, a2, w3, b3, batch, g3, pool)), conv3),
             ("pool2 forward", Time(() => Kernels.MaxPool2DForward(a4, a3, batch, pool2, pool)), 0),
-            ("pool2 backward", Time(() => Kernels.MaxPool2DBackward(da3, da4, a3, batch, pool2, pool)), 0),
-            ("conv2 ReLU′ (in place)", Time(() => Kernels.ActivationBackward(da3, a3, Activation.ReLU, 0f)), 0),
+            ("pool2 backward with conv2 ReLU′", Time(() => Kernels.MaxPool2DBackward(da3, da4, a3, batch, pool2, pool, Activation.ReLU)), 0),
             ("conv2 dW, db", Time(() => Kernels.Conv2DBackwardParameters<MnistConvNet.Layer3>(dw3, db3, a2, da3, batch, g3, pool)), conv3),
             ("conv2 dX", Time(() => Kernels.Conv2DBackwardInput<MnistConvNet.Layer3>(da2, da3, w3, batch, g3, pool)), conv3),
-            ("pool1 backward", Time(() => Kernels.MaxPool2DBackward(da1, da2, a1, batch, pool1, pool)), 0),
-            ("conv1 ReLU′ (in place)", Time(() => Kernels.ActivationBackward(da1, a1, Activation.ReLU, 0f)), 0),
+            ("pool1 backward with conv1 ReLU′", Time(() => Kernels.MaxPool2DBackward(da1, da2, a1, batch, pool1, pool, Activation.ReLU)), 0),
             ("conv1 dW, db", Time(() => Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(dw1, db1, images, da1, batch, g1, pool)), conv1),
         };
         double step = Time(() => net.TrainStep(images, labels, batch, optimizer));

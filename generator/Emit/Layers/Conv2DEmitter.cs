@@ -68,7 +68,11 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
         int n = layer.Number;
         string dz = Rows(layer.Flow.OutputGradient);
         w.Line($"// Layer {n}: {layer.Describe()}.");
-        if (layer.Activation != ActivationKind.None)
+        if (layer.DerivativeFusedIntoNext)
+        {
+            w.Line($"// dZ{n} = dA{n}: the max pooling after this layer applied {DenseEmitter.DerivativeMath(layer.Activation, layer.Alpha, Math(layer.Flow.Output))} as it wrote dA{n}");
+        }
+        else if (layer.Activation != ActivationKind.None)
         {
             w.Line($"// dZ{n} = dA{n} ⊙ {DenseEmitter.DerivativeMath(layer.Activation, layer.Alpha, Math(layer.Flow.Output))} (in place)");
             w.Line($"{TypeNames.Kernels}.ActivationBackward({dz}, {Rows(layer.Flow.Output)}, {TypeNames.Activation}.{layer.Activation}, {Literals.Float(layer.Alpha)});");

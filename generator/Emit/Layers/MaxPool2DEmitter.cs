@@ -21,8 +21,17 @@ internal sealed class MaxPool2DEmitter : LayerEmitter<MaxPool2DSpec>
     {
         if (layer.Flow.InputGradient is { } inputGradient)
         {
-            w.Line($"// Layer {layer.Number}: {layer.Describe()}: each window's gradient to its first largest input");
-            w.Line($"{TypeNames.Kernels}.MaxPool2DBackward({Rows(inputGradient)}, {Rows(layer.Flow.OutputGradient)}, {Rows(layer.Flow.Input)}, rows, Geometry{layer.Number}, _workers);");
+            string call = $"{TypeNames.Kernels}.MaxPool2DBackward({Rows(inputGradient)}, {Rows(layer.Flow.OutputGradient)}, {Rows(layer.Flow.Input)}, rows, Geometry{layer.Number}, _workers";
+            if (layer.InputActivation == ActivationKind.None)
+            {
+                w.Line($"// Layer {layer.Number}: {layer.Describe()}: each window's gradient to its first largest input");
+                w.Line(call + ");");
+            }
+            else
+            {
+                w.Line($"// Layer {layer.Number}: {layer.Describe()}: each window's gradient to its first largest input, then ⊙ {DenseEmitter.DerivativeMath(layer.InputActivation, layer.InputAlpha, Math(layer.Flow.Input))}: the previous layer's derivative fused, plane by plane");
+                w.Line($"{call}, {TypeNames.Activation}.{layer.InputActivation}, {Literals.Float(layer.InputAlpha)});");
+            }
         }
     }
 

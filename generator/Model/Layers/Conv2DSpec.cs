@@ -16,6 +16,13 @@ internal sealed record Conv2DSpec(int Filters, int KernelHeight, int KernelWidth
 {
     public override string Kind => "Conv2D";
 
+    /// <summary>The next layer, a max pooling, applies this layer's act′ to each plane of its input gradient as it writes
+    /// it, so this layer's backward pass does not.</summary>
+    public bool DerivativeFusedIntoNext { get; init; }
+
+    public override LayerSpec Connect(LayerSpec? previous, LayerSpec? next) =>
+        this with { DerivativeFusedIntoNext = next is MaxPool2DSpec && Activation != ActivationKind.None };
+
     public override bool NeedsImage => true;
 
     /// <summary>Zero rows above the input (the smaller half of "same" padding).</summary>

@@ -9,6 +9,18 @@ internal sealed record MaxPool2DSpec(int Window, int Stride) : Pool2DSpec(Window
 {
     public override string Kind => "MaxPool2D";
 
+    /// <summary>The activation whose derivative this layer's backward pass applies to its input gradient: the previous
+    /// layer's when that is a convolution (its act′ is fused here, per plane while the plane is in cache), else None.</summary>
+    public ActivationKind InputActivation { get; init; }
+
+    /// <summary>LeakyReLU's slope for <see cref="InputActivation"/>.</summary>
+    public float InputAlpha { get; init; }
+
+    public override LayerSpec Connect(LayerSpec? previous, LayerSpec? next) =>
+        previous is Conv2DSpec { Activation: not ActivationKind.None } before
+            ? this with { InputActivation = before.Activation, InputAlpha = before.Alpha }
+            : this;
+
     private sealed class Reader : LayerReader
     {
         public override string AttributeName => "MaxPool2D";

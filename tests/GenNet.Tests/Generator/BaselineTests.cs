@@ -58,6 +58,8 @@ public class BaselineTests
         public partial class NarrowTailMlp;
         """);
 
+    /// <summary>The first convolution's act′ is fused into the max pooling after it; the second's, before an average
+    /// pooling, runs as its own pass.</summary>
     [Fact]
     public void Convolutional_network_matches_baseline() => VerifyBaseline("MnistConvNet", """
         using GenNet;

@@ -167,4 +167,40 @@ public class ConvParityTests
             }
         }
     }
+
+    /// <summary>A convolution's act′ fused into the max pooling after it (Conv2DSpec.DerivativeFusedIntoNext): the
+    /// pooling's gradient, then ActivationBackward over it, bit for bit, with overlapping windows and left-out columns.</summary>
+    [Fact]
+    public void Max_pooling_with_a_fused_derivative_is_the_pooling_then_the_derivative_bit_for_bit()
+    {
+        Pool2DGeometry[] geometries =
+        [
+            new(3, 26, 26, 2, 2, 13, 13), new(2, 7, 9, 3, 2, 3, 4), new(5, 11, 11, 2, 1, 10, 10), new(4, 11, 11, 2, 2, 5, 5),
+        ];
+        foreach (Pool2DGeometry g in geometries)
+        {
+            foreach ((Activation activation, float alpha) in new[] { (Activation.ReLU, 0f), (Activation.LeakyReLU, 0.1f), (Activation.Sigmoid, 0f), (Activation.Tanh, 0f) })
+            {
+                const int batch = 5;
+                // Outputs of the activation, zeros and ties among them: ReLU's clamp, the others' ranges.
+                float[] x = Uniform(batch * g.InputSize, g.Height + (int)activation).Select(v => activation switch
+                {
+                    Activation.ReLU => MathF.Max(0f, MathF.Round(v * 4) / 4),
+                    Activation.Sigmoid => (v + 1) / 2,
+                    _ => MathF.Round(v * 8) / 8,
+                }).ToArray();
+                float[] dy = Uniform(batch * g.OutputSize, g.Width);
+                var expected = new float[batch * g.InputSize];
+                global::GenNet.Kernels.Reference.MaxPool2DBackward(expected, dy, x, batch, g);
+                global::GenNet.Kernels.ActivationBackward(expected, x, activation, alpha);
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+                    var dx = Filled(expected.Length, 7f);
+                    global::GenNet.Kernels.MaxPool2DBackward(dx, dy, x, batch, g, pool, activation, alpha);
+                    Assert.True(BitIdentical(expected, dx), $"{activation} after {g}, {threads} thread(s)");
+                }
+            }
+        }
+    }
 }
