@@ -24,7 +24,8 @@ public class ConvParityTests
         foreach (int batch in Batches)
         {
             int seed = 100 * index + 10 * batch;
-            // Inputs with zeros in them, as after a ReLU: the forward product and the weight gradient skip those terms.
+            // Inputs with zeros in them, as after a ReLU: the weight gradient skips those terms, and so does the forward
+            // product of a network's first layer.
             float[] x = Uniform(batch * g.InputSize, seed + 1).Select(v => v < -0.3f ? 0f : v).ToArray();
             float[] weights = Uniform(g.WeightCount, seed + 2), bias = layer.HasBias ? Uniform(f, seed + 3) : [];
             float[] dz = Uniform(batch * g.OutputSize, seed + 4);
