@@ -47,6 +47,11 @@ internal static class ConvBreakdown
         {
             da4[i] = rng.NextFloat() - 0.5f;
         }
+        float[] w6 = net.Parameters.Slice(w1.Length + 32 + w3.Length + 64, 1600 * 10).ToArray(), b6 = new float[10];
+        float[] d5 = new float[a4.Length], m5 = new float[a4.Length], a6 = new float[batch * 10], da6 = new float[batch * 10];
+        float[] dw6 = new float[w6.Length], db6 = new float[10];
+        var dropoutRng = new Rng(5);
+        Kernels.SoftmaxCrossEntropy(da6, a6, labels, batch, 10, 1f / batch);
         double conv1 = 2.0 * g1.OutHeight * g1.OutWidth * g1.Filters * g1.Channels * 9 * batch;
         double conv3 = 2.0 * g3.OutHeight * g3.OutWidth * g3.Filters * g3.Channels * 9 * batch;
 
@@ -62,6 +67,14 @@ internal static class ConvBreakdown
             ("conv2 dX", Time(() => Kernels.Conv2DBackwardInput<MnistConvNet.Layer3>(da2, da3, w3, batch, g3, pool)), conv3),
             ("pool1 backward with conv1 ReLU′", Time(() => Kernels.MaxPool2DBackward(da1, da2, a1, batch, pool1, pool, Activation.ReLU)), 0),
             ("conv1 dW, db", Time(() => Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(dw1, db1, images, da1, batch, g1, pool)), conv1),
+            ("dropout forward (one draw a value)", Time(() => Kernels.DropoutForward(d5, m5, a4, 0.5f, dropoutRng)), 0),
+            ("Dense 1600→10: forward, dW, dX", Time(() =>
+            {
+                Kernels.DenseForward<MnistConvNet.Layer6>(a6, d5, w6, b6, batch, pool);
+                Kernels.DenseBackwardParameters<MnistConvNet.Layer6>(dw6, db6, d5, da6, batch, pool);
+                Kernels.DenseBackwardInput<MnistConvNet.Layer6>(da4, da6, w6, default, batch, pool);
+            }), 0),
+            ("Adam step (34,826 parameters)", Time(() => optimizer.Step(net.Parameters, net.Gradients, pool)), 0),
         };
         double step = Time(() => net.TrainStep(images, labels, batch, optimizer));
         double sum = rows.Sum(r => r.Us);

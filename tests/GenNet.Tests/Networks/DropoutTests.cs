@@ -41,6 +41,33 @@ public class DropoutTests
         Assert.Equal(1.0, dropped.Average(), 0.02); // inverted scaling keeps the mean
     }
 
+    /// <summary>The kernel's masks are one <see cref="Rng.NextFloat"/> per value, in order, compared to the rate: the
+    /// scalar loop it replaced, bit for bit, over lengths around its chunk of draws and rates that are not powers of two.</summary>
+    [Fact]
+    public void Masks_are_each_values_draw_compared_to_the_rate_in_order()
+    {
+        foreach (int length in new[] { 0, 1, 7, 255, 256, 257, 1000 })
+        {
+            foreach (float rate in new[] { 0.5f, 0.3f, 0.999f, 1e-3f })
+            {
+                float[] x = GradientCheckTests.RandomArray(new Rng(8), length, 2f);
+                float[] y = new float[length], mask = new float[length];
+                var rng = new Rng(9);
+                global::GenNet.Kernels.DropoutForward(y, mask, x, rate, rng);
+
+                var twin = new Rng(9);
+                float keep = 1f / (1f - rate);
+                for (int k = 0; k < length; k++)
+                {
+                    float m = twin.NextFloat() < rate ? 0f : keep;
+                    Assert.True(BitConverter.SingleToInt32Bits(m) == BitConverter.SingleToInt32Bits(mask[k]), $"mask[{k}] of {length} at rate {rate}");
+                    Assert.True(BitConverter.SingleToInt32Bits(x[k] * m) == BitConverter.SingleToInt32Bits(y[k]), $"y[{k}] of {length} at rate {rate}");
+                }
+                Assert.Equal(twin.NextUInt64(), rng.NextUInt64());
+            }
+        }
+    }
+
     [Fact]
     public void Same_seed_gives_the_same_masks_and_different_steps_different_ones()
     {
