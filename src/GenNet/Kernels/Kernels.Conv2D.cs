@@ -133,11 +133,30 @@ public static unsafe partial class Kernels
         }
         fixed (float* pdw = dw, pdb = db, px = x, pdz = dz)
         {
-            var job = new ConvJob(g, pdz, px, pdw, null, null, batch);
-            Split(&WeightGradientPart<TLayer>, &job, (g.Channels * g.KernelHeight * g.KernelWidth + TileRows - 1) / TileRows, workers);
+            int taps = g.Channels * g.KernelHeight * g.KernelWidth, chunk = SamplesPerChunk(g), chunks = (batch + chunk - 1) / chunk;
+            if (SplitsChunks(taps, chunks, workers?.ThreadCount ?? 1))
+            {
+                // Every chunk's product in its own slot, then added in chunk order: the one-thread sum, bit for bit.
+                int slot = taps * g.Filters;
+                float* products = ConvProducts.Get((nint)chunks * slot);
+                var chunkJob = new ConvJob(g, pdz, px, pdw, null, products, batch);
+                Split(&WeightGradientChunksPart<TLayer>, &chunkJob, chunks, workers);
+                for (int c = 1; c < chunks; c++)
+                {
+                    Add(products, products + (nint)c * slot, slot);
+                }
+                StoreTransposed(pdw, products, taps, 0, taps, g.Filters);
+            }
+            else
+            {
+                var job = new ConvJob(g, pdz, px, pdw, null, null, batch);
+                Split(&WeightGradientPart<TLayer>, &job, (taps + TileRows - 1) / TileRows, workers);
+            }
             if (!db.IsEmpty)
             {
-                BiasGradient(pdb, pdz, batch, g);
+                // Filters split over the pool: each db[f] is one thread's sum either way.
+                var biasJob = new ConvJob(g, pdz, null, null, pdb, null, batch);
+                Split(&BiasGradientPart, &biasJob, g.Filters, workers);
             }
         }
     }
@@ -397,12 +416,19 @@ public static unsafe partial class Kernels
     private static int SamplesPerChunk(in Conv2DGeometry g) =>
         (int)Math.Max(1, (1L << 17) / ((long)g.OutHeight * g.OutWidth * g.Channels * g.KernelHeight * g.KernelWidth));
 
+    /// <summary>The weight gradient's parts take whole row blocks of taps, unless the taps make too few blocks to keep
+    /// every thread busy (MnistConvNet's first convolution: 9 taps, a block of 8 and one of 1, which made 2 threads
+    /// slower than 1): then the parts take whole chunks of samples, and the chunks' products are added in order after.
+    /// Either way each chunk's product and the order of the additions are those of one thread, so the bits are too.</summary>
+    internal static bool SplitsChunks(int taps, int chunks, int threads) =>
+        threads > 1 && chunks > 1 && (taps + TileRows - 1) / TileRows < 2 * threads;
+
     private static void WeightGradientPart<TLayer>(void* state, int part, int parts)
         where TLayer : struct, IDenseLayerKernels
     {
         ConvJob* job = (ConvJob*)state;
         Conv2DGeometry g = job->G;
-        int taps = g.Channels * g.KernelHeight * g.KernelWidth, positions = g.OutHeight * g.OutWidth;
+        int taps = g.Channels * g.KernelHeight * g.KernelWidth;
         // Whole row blocks of dw′ per part: every block holds the same taps whatever the split.
         (int firstBlock, int endBlock) = PartRange((taps + TileRows - 1) / TileRows, part, parts);
         int t0 = firstBlock * TileRows, t1 = Math.Min(taps, endBlock * TileRows), width = t1 - t0;
@@ -410,36 +436,13 @@ public static unsafe partial class Kernels
         {
             return;
         }
-        (int hp, int wp) = PaddedSizes(g);
         int chunk = SamplesPerChunk(g);
-        nint xpadFloats = Lines((long)g.Channels * hp * wp), colFloats = Lines((long)chunk * positions * width);
-        nint dztFloats = Lines((long)chunk * positions * g.Filters), accFloats = Lines((long)width * g.Filters);
-        float* xpad = ConvScratch.Get(xpadFloats + colFloats + dztFloats + 2 * accFloats + TapTableFloats(g));
-        float* colT = xpad + xpadFloats, dzt = colT + colFloats, acc = dzt + dztFloats, partial = acc + accFloats;
-        int* offsets = (int*)(partial + accFloats);
-        TapOffsets(offsets, g, hp, wp, t0, t1);
+        nint accFloats = Lines((long)width * g.Filters);
+        ChunkScratch scratch = new(g, t0, t1, chunk, 2 * accFloats);
+        float* acc = scratch.Extra, partial = acc + accFloats;
         for (int b0 = 0; b0 < job->Batch; b0 += chunk)
         {
-            // The chunk's patches transposed, [width taps × samples·P]: row t holds tap t of every sample's positions in
-            // turn, so A(t, k) = colT[t·samples·P + k] with k = (sample, position), as the rows of col were.
-            int samples = Math.Min(chunk, job->Batch - b0);
-            nint ld = (nint)samples * positions;
-            for (int s = 0; s < samples; s++)
-            {
-                FillPadded(xpad, job->X + (long)(b0 + s) * g.InputSize, g, hp, wp);
-                Im2ColTransposed(colT + (nint)s * positions, ld, xpad, g, wp, offsets, width);
-                TransposeInto(dzt + (nint)s * positions * g.Filters, job->Y + (long)(b0 + s) * g.OutputSize, g.Filters, positions);
-            }
-            GemmJob gemm = new()
-            {
-                C = b0 == 0 ? acc : partial, Ldc = g.Filters,
-                A = colT, ARowStride = ld, AColStride = 1,
-                B = dzt, Ldb = g.Filters,
-                M = width, N = g.Filters, K = samples * positions,
-                Product = GemmProduct.WeightGradient, Store = GemmStore.Overwrite, Activation = Activation.None,
-                SkipZeroInputs = true,
-            };
-            GemmPart<TLayer>(&gemm, 0, 1);
+            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, b0 == 0 ? acc : partial);
             if (b0 != 0)
             {
                 Add(acc, partial, width * g.Filters);
@@ -449,12 +452,87 @@ public static unsafe partial class Kernels
         {
             new Span<float>(acc, width * g.Filters).Clear();
         }
-        // dw[f, t] = dw′[t, f] for this part's taps.
+        StoreTransposed(job->W, acc, taps, t0, width, g.Filters);
+    }
+
+    /// <summary>A part of the chunk split (<see cref="SplitsChunks"/>): the products of its chunks of samples over every
+    /// tap, each into its own slot of the caller's buffer (job.Dx), [taps × F] apart.</summary>
+    private static void WeightGradientChunksPart<TLayer>(void* state, int part, int parts)
+        where TLayer : struct, IDenseLayerKernels
+    {
+        ConvJob* job = (ConvJob*)state;
+        Conv2DGeometry g = job->G;
+        int taps = g.Channels * g.KernelHeight * g.KernelWidth, chunk = SamplesPerChunk(g);
+        (int first, int end) = PartRange((job->Batch + chunk - 1) / chunk, part, parts);
+        ChunkScratch scratch = new(g, 0, taps, chunk, 0);
+        for (int c = first; c < end; c++)
+        {
+            int b0 = c * chunk;
+            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, job->Dx + (nint)c * taps * g.Filters);
+        }
+    }
+
+    /// <summary>One thread's buffers for <see cref="ChunkProduct"/> over the taps [t0, t1), and <c>extra</c>
+    /// floats after them for the caller.</summary>
+    private readonly struct ChunkScratch
+    {
+        public readonly float* Xpad, ColT, Dzt, Extra;
+        public readonly int* Offsets;
+        public readonly int Hp, Wp, T0, Width;
+
+        public ChunkScratch(in Conv2DGeometry g, int t0, int t1, int chunk, nint extra)
+        {
+            (Hp, Wp) = PaddedSizes(g);
+            T0 = t0;
+            Width = t1 - t0;
+            int positions = g.OutHeight * g.OutWidth;
+            nint xpadFloats = Lines((long)g.Channels * Hp * Wp), colFloats = Lines((long)chunk * positions * Width);
+            nint dztFloats = Lines((long)chunk * positions * g.Filters);
+            Xpad = ConvScratch.Get(xpadFloats + colFloats + dztFloats + extra + TapTableFloats(g));
+            ColT = Xpad + xpadFloats;
+            Dzt = ColT + colFloats;
+            Extra = Dzt + dztFloats;
+            Offsets = (int*)(Extra + extra);
+            TapOffsets(Offsets, g, Hp, Wp, t0, t1);
+        }
+    }
+
+    /// <summary>c[width × F] = Σ over the samples [b0, b0 + samples) of their patches' taps [t0, t0 + width) times dz,
+    /// one engine call (overwrites).</summary>
+    private static void ChunkProduct<TLayer>(ConvJob* job, int b0, int samples, in ChunkScratch scratch, float* c)
+        where TLayer : struct, IDenseLayerKernels
+    {
+        Conv2DGeometry g = job->G;
+        int positions = g.OutHeight * g.OutWidth;
+        // The chunk's patches transposed, [width taps × samples·P]: row t holds tap t of every sample's positions in
+        // turn, so A(t, k) = colT[t·samples·P + k] with k = (sample, position), as the rows of col were.
+        nint ld = (nint)samples * positions;
+        for (int s = 0; s < samples; s++)
+        {
+            FillPadded(scratch.Xpad, job->X + (long)(b0 + s) * g.InputSize, g, scratch.Hp, scratch.Wp);
+            Im2ColTransposed(scratch.ColT + (nint)s * positions, ld, scratch.Xpad, g, scratch.Wp, scratch.Offsets, scratch.Width);
+            TransposeInto(scratch.Dzt + (nint)s * positions * g.Filters, job->Y + (long)(b0 + s) * g.OutputSize, g.Filters, positions);
+        }
+        GemmJob gemm = new()
+        {
+            C = c, Ldc = g.Filters,
+            A = scratch.ColT, ARowStride = ld, AColStride = 1,
+            B = scratch.Dzt, Ldb = g.Filters,
+            M = scratch.Width, N = g.Filters, K = samples * positions,
+            Product = GemmProduct.WeightGradient, Store = GemmStore.Overwrite, Activation = Activation.None,
+            SkipZeroInputs = true,
+        };
+        GemmPart<TLayer>(&gemm, 0, 1);
+    }
+
+    /// <summary>dw[f, t0 + t] = acc[t, f] for t &lt; <paramref name="width"/>: dw′ back to the stored layout.</summary>
+    private static void StoreTransposed(float* dw, float* acc, int taps, int t0, int width, int filters)
+    {
         for (int t = 0; t < width; t++)
         {
-            for (int f = 0; f < g.Filters; f++)
+            for (int f = 0; f < filters; f++)
             {
-                job->W[(nint)f * taps + t0 + t] = acc[(nint)t * g.Filters + f];
+                dw[(nint)f * taps + t0 + t] = acc[(nint)t * filters + f];
             }
         }
     }
@@ -473,11 +551,17 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>db[f] = Σ_b (Σ_p dz[b, f, p]): each plane summed in float vectors, the planes in double, samples in order.</summary>
-    private static void BiasGradient(float* db, float* dz, int batch, in Conv2DGeometry g)
+    /// <summary>db[f] = Σ_b (Σ_p dz[b, f, p]) for a part's filters (job.Bias = db, job.Y = dz): each plane summed in
+    /// float vectors, the planes in double, samples in order. A plane's sum is one chain of dependent adds, so the
+    /// filters are split over the pool (serial, it was 0.6 ms of MnistConvNet's first convolution's weight gradient).</summary>
+    private static void BiasGradientPart(void* state, int part, int parts)
     {
-        int positions = g.OutHeight * g.OutWidth;
-        for (int f = 0; f < g.Filters; f++)
+        ConvJob* job = (ConvJob*)state;
+        Conv2DGeometry g = job->G;
+        float* db = job->Bias, dz = job->Y;
+        int batch = job->Batch, positions = g.OutHeight * g.OutWidth;
+        (int first, int end) = PartRange(g.Filters, part, parts);
+        for (int f = first; f < end; f++)
         {
             double sum = 0;
             for (int b = 0; b < batch; b++)
@@ -610,6 +694,15 @@ public static unsafe partial class Kernels
     }
 
     private struct ConvScratchOwner;
+
+    /// <summary>The caller's buffer of per-chunk weight-gradient products (<see cref="SplitsChunks"/>), which the workers
+    /// write while each also uses its own <see cref="ConvScratch"/>.</summary>
+    private static class ConvProducts
+    {
+        public static float* Get(nint floats) => ThreadScratch<ConvProductsOwner>.Get(floats);
+    }
+
+    private struct ConvProductsOwner;
 
     public static partial class Reference
     {

@@ -204,4 +204,34 @@ public class ConvParityTests
             }
         }
     }
+
+    /// <summary>MnistConvNet's first convolution (9 taps: too few row blocks for two threads) splits its weight gradient
+    /// by chunks of 21 samples instead: the same bits as one thread over three chunks, the last one short.</summary>
+    [Fact]
+    public void Weight_gradient_split_by_chunks_of_samples_is_the_same_bits_as_one_thread()
+    {
+        Conv2DGeometry g = new(1, 28, 28, 32, 3, 3, 1, 0, 0, 26, 26);
+        const int batch = 50;
+        Assert.True(global::GenNet.Kernels.SplitsChunks(9, 3, 2));
+        Assert.False(global::GenNet.Kernels.SplitsChunks(9, 3, 1));
+        Assert.False(global::GenNet.Kernels.SplitsChunks(288, 3, 2));
+        float[] x = Uniform(batch * g.InputSize, 71).Select(v => v < -0.3f ? 0f : v).ToArray();
+        float[] dz = Uniform(batch * g.OutputSize, 72);
+        var expectedDw = new float[g.WeightCount];
+        var expectedDb = new float[g.Filters];
+        global::GenNet.Kernels.Reference.Conv2DBackwardParameters(expectedDw, expectedDb, x, dz, batch, g);
+        var magnitudeW = new float[g.WeightCount];
+        global::GenNet.Kernels.Reference.Conv2DBackwardParameters(magnitudeW, new float[g.Filters], x.Select(Math.Abs).ToArray(), dz.Select(Math.Abs).ToArray(), batch, g);
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+            var dw = Filled(g.WeightCount, float.NaN);
+            var db = Filled(g.Filters, float.NaN);
+            global::GenNet.Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(dw, db, x, dz, batch, g, pool);
+            AssertDenseClose(expectedDw, dw, Wide(magnitudeW), $"{threads} thread(s) on {PathDescription}");
+            first ??= dw;
+            Assert.True(BitIdentical(first, dw), $"{threads} thread(s) against 1");
+        }
+    }
 }
