@@ -30,17 +30,36 @@ public sealed class Rng
         return z ^ (z >> 31);
     }
 
-    /// <summary>Next 64 random bits.</summary>
-    public ulong NextUInt64()
+    /// <summary>
+    /// draws[k] = the top 24 bits of the next <paramref name="draws"/>.Length values of <see cref="NextUInt64"/>, in
+    /// order, as floats (exact): <see cref="NextFloat"/> of each is draws[k]·2⁻²⁴. The state stays in registers for the
+    /// whole span (one <see cref="NextUInt64"/> call per value reloads and stores it), for dropout's one draw a value.
+    /// </summary>
+    internal void FillTop24(Span<float> draws)
     {
-        ulong result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = BitOperations.RotateLeft(_s3, 45);
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int k = 0; k < draws.Length; k++)
+        {
+            draws[k] = Step(ref s0, ref s1, ref s2, ref s3) >> 40;
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
+    /// <summary>Next 64 random bits.</summary>
+    public ulong NextUInt64() => Step(ref _s0, ref _s1, ref _s2, ref _s3);
+
+    /// <summary>One xoshiro256** step: the output of the state (s0…s3), which it advances.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static ulong Step(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
+    {
+        ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = BitOperations.RotateLeft(s3, 45);
         return result;
     }
 

@@ -33,10 +33,7 @@ public static partial class Kernels
         for (int start = 0; start < x.Length; start += Chunk)
         {
             int n = Math.Min(Chunk, x.Length - start);
-            for (int k = 0; k < n; k++)
-            {
-                draws[k] = rng.NextUInt64() >> 40;
-            }
+            rng.FillTop24(draws[..n]);
             ReadOnlySpan<float> xs = x.Slice(start, n);
             Span<float> ys = y.Slice(start, n), masks = mask.Slice(start, n);
             int i = 0;
