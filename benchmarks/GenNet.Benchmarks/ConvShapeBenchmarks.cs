@@ -70,14 +70,16 @@ public class ConvShapeBenchmarks
     /// <summary>conv2 with its sizes in mutable static fields, which the JIT cannot fold, and the generated tile code.</summary>
     private readonly struct RuntimeSizes : Kernels.IDenseLayerKernels
     {
-        private static int s_inputs, s_outputs;
+        private static int s_inputs, s_outputs, s_positions;
         private static bool s_hasBias;
         private static Activation s_activation;
 
         public static void Set(int inputs, int outputs) =>
-            (s_inputs, s_outputs, s_hasBias, s_activation) = (inputs, outputs, MnistConvNet.Layer3.HasBias, MnistConvNet.Layer3.Activation);
+            (s_inputs, s_outputs, s_positions, s_hasBias, s_activation) =
+                (inputs, outputs, MnistConvNet.Layer3.InputGradientColumns, MnistConvNet.Layer3.HasBias, MnistConvNet.Layer3.Activation);
 
         public static int Inputs => s_inputs;
+        public static int InputGradientColumns => s_positions;
         public static int Outputs => s_outputs;
         public static bool HasBias => s_hasBias;
         public static Activation Activation => s_activation;

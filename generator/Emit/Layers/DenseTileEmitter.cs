@@ -121,6 +121,10 @@ internal static class DenseTileEmitter
             if (layer.Flow.InputGradient is not null)
             {
                 w.Line("public static bool HasInputGradientTile => true;");
+                if (inputGradientColumns is not null)
+                {
+                    w.Line($"public static int InputGradientColumns => {Literals.Int(gradientColumns)};");
+                }
                 w.Line();
                 w.Line(inputActivation == ActivationKind.None
                     ? "/// <summary>C = acc for one full tile of dZ·Wᵀ.</summary>"

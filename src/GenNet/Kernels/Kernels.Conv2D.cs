@@ -173,6 +173,11 @@ public static unsafe partial class Kernels
         {
             throw new InvalidOperationException("A network's first layer has no input gradient.");
         }
+        if (TLayer.InputGradientColumns != (long)g.OutHeight * g.OutWidth)
+        {
+            // The tiles of this product are shaped by its width, the output positions, which the layer was generated for.
+            throw new ArgumentException($"The layer's input-gradient tiles are for {TLayer.InputGradientColumns} output positions, not the {(long)g.OutHeight * g.OutWidth} of {g}.", nameof(g));
+        }
         g.Check(batch, dx.Length, dz.Length, w.Length, 0, nameof(dx), nameof(dz));
         if (SimdHelpers.Width == 0)
         {
@@ -440,9 +445,13 @@ public static unsafe partial class Kernels
         nint accFloats = Lines((long)width * g.Filters);
         ChunkScratch scratch = new(g, t0, t1, chunk, 2 * accFloats);
         float* acc = scratch.Extra, partial = acc + accFloats;
+        // A part holding only the short last row block of the taps (3 threads over 20 taps, say) is a product of fewer
+        // rows than a tile, which the engine runs row by row; one thread runs that block as a padded tile, which sums
+        // every k. Summing every k here too keeps the bits the same for any thread count, non-finite dz included.
+        bool skipZeros = width >= TileRows || width == taps;
         for (int b0 = 0; b0 < job->Batch; b0 += chunk)
         {
-            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, b0 == 0 ? acc : partial);
+            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, b0 == 0 ? acc : partial, skipZeros);
             if (b0 != 0)
             {
                 Add(acc, partial, width * g.Filters);
@@ -468,7 +477,7 @@ public static unsafe partial class Kernels
         for (int c = first; c < end; c++)
         {
             int b0 = c * chunk;
-            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, job->Dx + (nint)c * taps * g.Filters);
+            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, job->Dx + (nint)c * taps * g.Filters, skipZeros: true);
         }
     }
 
@@ -498,8 +507,8 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>c[width × F] = Σ over the samples [b0, b0 + samples) of their patches' taps [t0, t0 + width) times dz,
-    /// one engine call (overwrites).</summary>
-    private static void ChunkProduct<TLayer>(ConvJob* job, int b0, int samples, in ChunkScratch scratch, float* c)
+    /// one engine call (overwrites); <paramref name="skipZeros"/> lets the engine leave out zero inputs.</summary>
+    private static void ChunkProduct<TLayer>(ConvJob* job, int b0, int samples, in ChunkScratch scratch, float* c, bool skipZeros)
         where TLayer : struct, IDenseLayerKernels
     {
         Conv2DGeometry g = job->G;
@@ -520,7 +529,7 @@ public static unsafe partial class Kernels
             B = scratch.Dzt, Ldb = g.Filters,
             M = scratch.Width, N = g.Filters, K = samples * positions,
             Product = GemmProduct.WeightGradient, Store = GemmStore.Overwrite, Activation = Activation.None,
-            SkipZeroInputs = true,
+            SkipZeroInputs = skipZeros,
         };
         GemmPart<TLayer>(&gemm, 0, 1);
     }

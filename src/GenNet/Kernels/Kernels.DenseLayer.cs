@@ -112,6 +112,11 @@ public static unsafe partial class Kernels
         /// <summary>Whether the layer has an input gradient: false for a network's first layer.</summary>
         static virtual bool HasInputGradientTile => false;
 
+        /// <summary>The width of the input-gradient product when it is not the layer's inputs, which shapes its tiles: a
+        /// convolution's output positions OH·OW (its patches' gradient is computed transposed, wᵀ·dz); 0 for a Dense
+        /// layer, whose input gradient is <see cref="Inputs"/> wide.</summary>
+        static virtual int InputGradientColumns => 0;
+
         /// <summary>C = (A·B) ⊙ act′(Y) for one full tile of the input gradient dz·wᵀ, act = <see cref="InputActivation"/>.</summary>
         static virtual void InputGradientTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc, ref float y)
             where TSteps : struct, IReductionSteps

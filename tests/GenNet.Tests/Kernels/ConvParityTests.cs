@@ -132,6 +132,12 @@ public class ConvParityTests
         Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer3>(new float[288], new float[25], new float[288], new float[64], 1, g));
         // The first layer has no input gradient.
         Assert.Throws<InvalidOperationException>(() => GenNet.Kernels.Conv2DBackwardInput<MnistConvNet.Layer1>(new float[25], new float[288], new float[288], 1, g));
+        // The input-gradient tiles are shaped by the output positions the layer was generated for (11×11 for
+        // MnistConvNet's second convolution): the same K and F over 13×13 positions are refused, not run on tiles of
+        // another width. Its own geometry runs.
+        Conv2DGeometry conv2 = ConvLayer.GeometryOf(32, 13, 13, 64, 3, 3, 1, false), wider = ConvLayer.GeometryOf(32, 15, 15, 64, 3, 3, 1, false);
+        GenNet.Kernels.Conv2DBackwardInput<MnistConvNet.Layer3>(new float[conv2.InputSize], new float[conv2.OutputSize], new float[conv2.WeightCount], 1, conv2);
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DBackwardInput<MnistConvNet.Layer3>(new float[wider.InputSize], new float[wider.OutputSize], new float[wider.WeightCount], 1, wider));
         // Sizes that do not fit each other (an input of 64 rows giving one output row of a 3-row kernel; padding past the
         // kernel; sizes past int) are refused, not run over a scratch sized for the output.
         Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[64], new float[256], new float[288], bias, 1,
@@ -232,6 +238,37 @@ public class ConvParityTests
             AssertDenseClose(expectedDw, dw, Wide(magnitudeW), $"{threads} thread(s) on {PathDescription}");
             first ??= dw;
             Assert.True(BitIdentical(first, dw), $"{threads} thread(s) against 1");
+        }
+    }
+
+    /// <summary>An infinite dz over a patch of zero pixels: 0·∞ is NaN when that term is summed and absent when zero inputs
+    /// are skipped. Whichever the kernel does, it must do it for every thread count: two threads used to give conv1's
+    /// ninth tap (a part of one row, run row by row with zero skipping) a finite value where one thread (a padded tile,
+    /// summing every k) gave NaN. Batches of one chunk (split by taps) and of two (split by chunks).</summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(22)]
+    public void Weight_gradient_with_an_infinite_dz_over_zero_pixels_is_the_same_bits_for_any_thread_count(int batch)
+    {
+        Conv2DGeometry g = ConvLayer.GeometryOf(1, 28, 28, 32, 3, 3, 1, false);
+        float[] x = Uniform(batch * g.InputSize, 3).Select(v => v < -0.3f ? 0f : v).ToArray();
+        for (int r = 0; r < 3; r++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                x[r * 28 + c] = 0f;
+            }
+        }
+        float[] dz = Uniform(batch * g.OutputSize, 4);
+        dz[0] = float.PositiveInfinity; // sample 0, filter 0, position (0, 0): reads only the zeroed pixels
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+            var dw = new float[g.WeightCount];
+            global::GenNet.Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(dw, new float[g.Filters], x, dz, batch, g, pool);
+            first ??= dw;
+            Assert.True(BitIdentical(first, dw), $"batch {batch}, {threads} thread(s) against 1 on {PathDescription}: dw[0, ·] = {string.Join(" ", dw.Take(9))} against {string.Join(" ", first.Take(9))}");
         }
     }
 }
