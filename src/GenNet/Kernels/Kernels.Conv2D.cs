@@ -81,11 +81,13 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
 // Threads and bits: the forward pass and the input gradient split the batch (each sample is computed by the same
 // instructions on whichever thread); the weight gradient splits the taps, the rows of dw′, at multiples of the engine's
 // row block, so every row block groups the same taps for any thread count, and each thread sums the whole batch in the
-// same fixed chunks of samples (SamplesPerChunk), adding the chunks' products in order. So every value is the same bits
-// for any thread count. The sums run as the engine's: fused multiply-adds in increasing k from 0, then the bias and the
-// activation; the weight gradient, and the forward product of a network's first layer, leave out terms whose input is
-// zero ("Zero skipping" in Gemm/Kernels.Gemm.cs), which changes at most the sign of a zero result. The scalar twins (Reference, below) sum the
-// definition in another order, so they agree within rounding; with no hardware intrinsics the kernels are the twins.
+// same fixed chunks of samples (SamplesPerChunk), adding the chunks' products in order; with too few taps for the
+// threads it splits the chunks instead and adds their products in the same order after (SplitsChunks). So every value
+// is the same bits for any thread count. The sums run as the engine's: fused multiply-adds in increasing k from 0, then
+// the bias and the activation; the weight gradient, and the forward product of a network's first layer, leave out
+// terms whose input is zero ("Zero skipping" in Gemm/Kernels.Gemm.cs), which changes at most the sign of a zero result
+// (and 0·∞ terms). The scalar twins (Reference, below) sum the definition in another order, so they agree within
+// rounding; with no hardware intrinsics the kernels are the twins.
 public static unsafe partial class Kernels
 {
     /// <summary>
