@@ -12,8 +12,10 @@ internal static class ConvBreakdown
 {
     public static int Run(string[] args)
     {
-        int threads = Option(args, "--threads", 1);
-        double peak = Option(args, "--peak", 117.0) * threads;
+        if (Breakdown.ParseArguments(args) is not var (threads, peak))
+        {
+            return 2;
+        }
         const int batch = BenchData.BatchSize;
         using var net = new MnistConvNet(batch, seed: 0, threads: threads);
         WorkerPool? pool = net.Workers;
@@ -106,12 +108,6 @@ internal static class ConvBreakdown
             best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMicroseconds / 20);
         }
         return best;
-    }
-
-    private static T Option<T>(string[] args, string name, T fallback) where T : IParsable<T>
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? T.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
 }
 
