@@ -173,9 +173,14 @@ internal static class DenseTileEmitter
         return $"{Literals.Int(columns)} columns, " + string.Join("; ", widths);
     }
 
+    /// <summary>Tiles are compiled optimized on their first call: at tier 0 every FMA of the loop is a call to the
+    /// math helpers, and the pool's workers run such a tile until tiering catches up.</summary>
+    private const string CompiledOptimized = $"[{TypeNames.MethodImpl}({TypeNames.MethodImplOptions}.AggressiveOptimization)]";
+
     private static void EmitTile(SourceWriter w, NetworkSpec spec, string name, string extraParameter, int columns, Epilogue epilogue)
     {
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        w.Line(CompiledOptimized);
         w.Line($"public static void {name}<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc{extraParameter})");
         EmitWidths(w, shape => KindOf(shape, columns), "only where one is full", (shape, kind) =>
         {
@@ -192,6 +197,7 @@ internal static class DenseTileEmitter
     private static void EmitAccumulatorTile(SourceWriter w, NetworkSpec spec, string name, System.Func<TileShape, TileKind> kindOf, int columns)
     {
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        w.Line(CompiledOptimized);
         w.Line($"public static void {name}<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float tile)");
         bool tail = name.EndsWith("TailTile", System.StringComparison.Ordinal);
         EmitWidths(w, kindOf, tail ? "only on a last column block one vector wide" : "for any tile", (shape, kind) =>
