@@ -52,3 +52,11 @@ public partial class OddKernelConvNet;
 [Dense(2)]
 [MeanSquaredError]
 public partial class WideRowConvNet;
+
+// A product large enough that one sample's forward pass splits into bands of output rows over the threads (see
+// Kernels.ForwardBands), with same padding and stride 2: 3×29×31 → Conv 16@5×5 s2 same ReLU → 16×15×16 → Dense 2.
+[Input(3, 29, 31)]
+[Conv2D(16, 5, Activation.ReLU, stride: 2, padding: Padding.Same)]
+[Dense(2)]
+[MeanSquaredError]
+public partial class BandConvNet;
