@@ -720,6 +720,11 @@ public static unsafe partial class Kernels
     /// </summary>
     private static void Col2ImTransposed(float* dxpad, float* dcolT, in Conv2DGeometry g, int hp, int wp)
     {
+        if (g.Stride == 1 && wp <= 2 * Vector256<float>.Count && Vector256.IsHardwareAccelerated)
+        {
+            Col2ImRows(dxpad, dcolT, g, hp, wp);
+            return;
+        }
         new Span<float>(dxpad, g.Channels * hp * wp).Clear();
         int ow = g.OutWidth, stride = g.Stride, positions = g.OutHeight * ow;
         nint rowStep = (nint)stride * wp;
@@ -746,6 +751,58 @@ public static unsafe partial class Kernels
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Col2ImTransposed"/> for stride 1 and padded rows of at most 16 floats (MnistConvNet's conv2: 13): each
+    /// image row is summed in two Vector256 registers from zero and stored once, taking its terms in the same order
+    /// (decreasing u, then decreasing v), so the same bits. A tap's run of OW floats lands at lane v: it is loaded from
+    /// v floats before it, masked to lanes [v, v + OW), and added (masked-off lanes add +0, which changes no sum: one
+    /// that starts at +0 is never −0). The row-by-row adds into memory took ≈ 1 ms of conv2's 7 ms input gradient for
+    /// a batch of 128 (Zen 4); the loads reach at most KW − 1 floats before a row of dcolT and 15 after it, inside the
+    /// scratch (see <see cref="Lines"/>).
+    /// </summary>
+    private static void Col2ImRows(float* dxpad, float* dcolT, in Conv2DGeometry g, int hp, int wp)
+    {
+        int ow = g.OutWidth, oh = g.OutHeight, kh = g.KernelHeight, kw = g.KernelWidth, positions = oh * ow;
+        const int Lanes = 8;
+        Vector256<float>* masks = stackalloc Vector256<float>[2 * kw];
+        Vector256<int> lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        for (int v = 0; v < kw; v++)
+        {
+            Vector256<int> low = Vector256.Create(v), high = Vector256.Create(v + ow);
+            for (int half = 0; half < 2; half++)
+            {
+                Vector256<int> l = lane + Vector256.Create(half * Lanes);
+                masks[2 * v + half] = (Vector256.GreaterThanOrEqual(l, low) & Vector256.LessThan(l, high)).AsSingle();
+            }
+        }
+        float* row = stackalloc float[2 * Lanes];
+        for (int c = 0; c < g.Channels; c++)
+        {
+            for (int y = 0; y < hp; y++)
+            {
+                Vector256<float> left = Vector256<float>.Zero, right = Vector256<float>.Zero;
+                for (int u = kh - 1; u >= 0; u--)
+                {
+                    int i = y - u;
+                    if ((uint)i >= (uint)oh)
+                    {
+                        continue;
+                    }
+                    float* tapRow = dcolT + (nint)((c * kh + u) * kw) * positions + (nint)i * ow;
+                    for (int v = kw - 1; v >= 0; v--)
+                    {
+                        float* source = tapRow + (nint)v * positions - v;
+                        left += Vector256.Load(source) & masks[2 * v];
+                        right += Vector256.Load(source + Lanes) & masks[2 * v + 1];
+                    }
+                }
+                left.Store(row);
+                right.Store(row + Lanes);
+                CopyFloats(dxpad + ((nint)c * hp + y) * wp, row, wp);
             }
         }
     }
