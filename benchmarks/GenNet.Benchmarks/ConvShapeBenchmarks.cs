@@ -83,12 +83,12 @@ public class ConvShapeBenchmarks
         public static int Outputs => s_outputs;
         public static bool HasBias => s_hasBias;
         public static Activation Activation => s_activation;
-        public static bool HasForwardTile => true;
+        public static bool HasPositionsForwardTile => true;
         public static bool HasInputGradientTile => true;
 
-        public static void ForwardTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc, ref float bias)
+        public static void PositionsForwardTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc, ref float bias)
             where TSteps : struct, Kernels.IReductionSteps
-            => MnistConvNet.Layer3.ForwardTile(ref a, rs, cs, ref b, ldb, steps, ref c, ldc, ref bias);
+            => MnistConvNet.Layer3.PositionsForwardTile(ref a, rs, cs, ref b, ldb, steps, ref c, ldc, ref bias);
 
         public static void WeightGradientTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc)
             where TSteps : struct, Kernels.IReductionSteps

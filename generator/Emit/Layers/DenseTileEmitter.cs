@@ -79,7 +79,11 @@ internal static class DenseTileEmitter
         w.Line("/// register tiles of its products, which the GEMM engine (GenNet's Kernels/Gemm) runs on every tile of them.");
         w.Line("/// </summary>");
         w.Line("/// <remarks>");
-        w.Line($"/// Forward, a{n} = {(layer.Activation == ActivationKind.None ? affine : $"{layer.Activation}({affine})")}: {(HasForwardTile(layer) ? Coverage(layer.Outputs) : $"accumulator tiles only ({layer.Activation} is computed in the engine's epilogue)")}.");
+        bool convolution = inputGradientColumns is not null;
+        string forwardCoverage = HasForwardTile(layer) ? Coverage(convolution ? gradientColumns : layer.Outputs) : $"accumulator tiles only ({layer.Activation} is computed in the engine's epilogue)";
+        w.Line(convolution
+            ? $"/// Forward, with the filters as rows, W{n}·patchesᵀ{(layer.HasBias ? $" + b{n} per row" : "")}{(layer.Activation == ActivationKind.None ? "" : $", then {layer.Activation}")}, over the {Literals.Int(gradientColumns)} {gradientColumnName}: {forwardCoverage}."
+            : $"/// Forward, a{n} = {(layer.Activation == ActivationKind.None ? affine : $"{layer.Activation}({affine})")}: {forwardCoverage}.");
         w.Line($"/// Weight gradient, dW{n} = {input}ᵀ·dZ{n}: {Coverage(layer.Outputs)}.");
         w.Line(layer.Flow.InputGradient is null
             ? "/// Input gradient: none (first layer)."
@@ -108,7 +112,18 @@ internal static class DenseTileEmitter
                     w.Line($"public static float InputAlpha => {Literals.Float(layer.InputAlpha)};");
                 }
             }
-            if (HasForwardTile(layer))
+            if (convolution)
+            {
+                w.Line($"public static int InputGradientColumns => {Literals.Int(gradientColumns)};");
+            }
+            if (HasForwardTile(layer) && convolution)
+            {
+                w.Line("public static bool HasPositionsForwardTile => true;");
+                w.Line();
+                w.Line($"/// <summary>C = {ForwardMath(layer).Replace("bias", "bias[row]")} for one full tile of the forward product over the {Literals.Int(gradientColumns)} {gradientColumnName}.</summary>");
+                EmitTile(w, spec, "PositionsForwardTile", ", ref float bias", gradientColumns, new Epilogue(EpilogueKind.RowBias, layer.Activation, layer.Alpha, layer.HasBias));
+            }
+            else if (HasForwardTile(layer))
             {
                 w.Line("public static bool HasForwardTile => true;");
                 w.Line();
@@ -121,10 +136,6 @@ internal static class DenseTileEmitter
             if (layer.Flow.InputGradient is not null)
             {
                 w.Line("public static bool HasInputGradientTile => true;");
-                if (inputGradientColumns is not null)
-                {
-                    w.Line($"public static int InputGradientColumns => {Literals.Int(gradientColumns)};");
-                }
                 w.Line();
                 w.Line(inputActivation == ActivationKind.None
                     ? "/// <summary>C = acc for one full tile of dZ·Wᵀ.</summary>"
@@ -136,13 +147,13 @@ internal static class DenseTileEmitter
             }
             w.Line($"/// <summary>tile = acc for any tile of a product with the layer's {Literals.Int(layer.Outputs)} outputs as columns (forward, weight gradient).</summary>");
             EmitAccumulatorTile(w, spec, "OutputsAccumulatorTile", shape => AccumulatorKindOf(shape, layer.Outputs), layer.Outputs);
-            if (layer.Flow.InputGradient is not null)
+            if (layer.Flow.InputGradient is not null || convolution)
             {
-                w.Line($"/// <summary>tile = acc for any tile of a product with the layer's {Literals.Int(gradientColumns)} {gradientColumnName} as columns (input gradient).</summary>");
+                w.Line($"/// <summary>tile = acc for any tile of a product with the layer's {Literals.Int(gradientColumns)} {gradientColumnName} as columns ({(convolution ? "forward" + (layer.Flow.InputGradient is null ? "" : ", input gradient") : "input gradient")}).</summary>");
                 EmitAccumulatorTile(w, spec, "InputsAccumulatorTile", shape => AccumulatorKindOf(shape, gradientColumns), gradientColumns);
             }
             bool outputsTail = Shapes.Any(shape => TailKindOf(shape, layer.Outputs) != TileKind.None);
-            bool inputsTail = layer.Flow.InputGradient is not null && Shapes.Any(shape => TailKindOf(shape, gradientColumns) != TileKind.None);
+            bool inputsTail = (layer.Flow.InputGradient is not null || convolution) && Shapes.Any(shape => TailKindOf(shape, gradientColumns) != TileKind.None);
             if (outputsTail || inputsTail)
             {
                 w.Line("public static bool HasTailTiles => true;");
@@ -348,18 +359,24 @@ internal static class DenseTileEmitter
                     w.Line($"{indent}y = ref {TypeNames.Unsafe}.Add(ref y, ldc);");
                 }
             }
+            if (epilogue.Kind == EpilogueKind.RowBias && epilogue.HasBias)
+            {
+                w.Line($"{indent}float rowBias{r} = {m}.Read(ref bias, {Literals.Int(r)});");
+            }
             w.Line(indent + string.Join(" ", pieces.Select((piece, p) =>
-                $"{m}.Store(ref c, {Literals.Int(piece.Offset)}, {Value(m, epilogue, piece, p, string.Format(CultureInfo.InvariantCulture, piece.Accumulator, r, m))});")));
+                $"{m}.Store(ref c, {Literals.Int(piece.Offset)}, {Value(m, epilogue, piece, p, r, string.Format(CultureInfo.InvariantCulture, piece.Accumulator, r, m))});")));
         }
     }
 
     // One stored piece: the same lane-wise ops, in the same order, as the engine's ITileStore and Epilogue.
-    private static string Value(string m, Epilogue epilogue, Piece piece, int index, string acc)
+    private static string Value(string m, Epilogue epilogue, Piece piece, int index, int row, string acc)
     {
         switch (epilogue.Kind)
         {
-            case EpilogueKind.Forward:
-                string z = epilogue.HasBias ? $"{acc} + bias{index}" : piece.Bits == 32 ? $"{acc} + 0f" : acc;
+            case EpilogueKind.Forward or EpilogueKind.RowBias:
+                string bias = epilogue.Kind == EpilogueKind.Forward ? $"bias{index}"
+                    : piece.Bits == 32 ? $"rowBias{row}" : $"{TypeNames.Intrinsics}.Vector{piece.Bits}.Create(rowBias{row})";
+                string z = epilogue.HasBias ? $"{acc} + {bias}" : piece.Bits == 32 ? $"{acc} + 0f" : acc;
                 return epilogue.Activation switch
                 {
                     ActivationKind.ReLU => $"{m}.Relu({z})",
@@ -394,12 +411,12 @@ internal static class DenseTileEmitter
 
     private static string EpilogueComment(Epilogue epilogue) => epilogue.Kind switch
     {
-        EpilogueKind.Forward => "Store " + (epilogue.Activation switch
+        EpilogueKind.Forward or EpilogueKind.RowBias => "Store " + (epilogue.Activation switch
         {
             ActivationKind.ReLU => "max(0, z)",
             ActivationKind.LeakyReLU => $"z > 0 ? z : {Literals.Float(epilogue.Alpha)}·z",
             _ => "z",
-        }) + (epilogue.HasBias ? ", z = acc + bias" : ", z = acc"),
+        }) + (epilogue.HasBias ? (epilogue.Kind == EpilogueKind.RowBias ? ", z = acc + the row's bias" : ", z = acc + bias") : ", z = acc"),
         EpilogueKind.Derivative => $"Store acc ⊙ {DerivativeMath(epilogue.Activation, epilogue.Alpha)}",
         _ => "Store acc",
     };
@@ -485,6 +502,8 @@ internal static class DenseTileEmitter
     private enum EpilogueKind
     {
         Forward,
+        /// <summary>A convolution's forward product with the filters as rows: act(acc + the row's bias).</summary>
+        RowBias,
         Plain,
         Derivative,
     }

@@ -65,28 +65,33 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
 }
 
 // Convolution as the three products of a Dense layer over patches (im2col), run by the GEMM engine (Gemm/) on the
-// register tiles the generator emits for the layer (TLayer: Inputs = K = C·KH·KW taps, Outputs = F filters). One
-// sample's patches are the rows of col[P × K] (P = OH·OW positions; col[p, (c, u, v)] = x[c, i·S + u − top, j·S + v − left],
-// zero outside the image), and with the weights transposed to w′[K × F] (w is stored [F × C × KH × KW], as model files and
-// ONNX want it):
-//   forward            z[P × F]  = act(col·w′ + b),   y[F × P] = zᵀ                     (per sample)
+// register tiles the generator emits for the layer (TLayer: Inputs = K = C·KH·KW taps, Outputs = F filters, and
+// InputGradientColumns = P = OH·OW output positions). One sample's patches are the rows of col[P × K]
+// (col[p, (c, u, v)] = x[c, i·S + u − top, j·S + v − left], zero outside the image); w is stored [F × K] (F × C × KH × KW,
+// as model files and ONNX want it):
+//   forward            y[F × P] = act(w·colᵀ + b[f])  (w read as it is; y comes out CHW)   (per sample)
 //   weight gradient    dw′[K × F] = Σ_samples colᵀ·dzᵀ,  dw = dw′ᵀ; db[f] = Σ dz[·, f, ·]  (overwrite)
 //   input gradient     dcolᵀ[K × P] = wᵀ·dz (w and dz read as they are),  dx = col2im(dcol)  (per sample, overwrite)
-// The forward pass and the weight gradient build col transposed, colT[K × P] (each tap's positions in a row, copied in
-// runs along the image's rows), and read it as col through the engine's strides. A sample's patches (139 KB for MNIST's
-// second convolution) are built just before the product reads them, so they stay in L2; nothing of them is kept
-// between the passes (the weight gradient builds them again). Conv2D's FLOPs are these three
-// products, so the layer runs at the engine's speed less the cost of the copies around them.
+// The forward pass and the weight gradient build the patches transposed, colT[K × P] (each tap's positions in a row,
+// copied in runs along the image's rows): the forward product reads it as its B, the weight gradient as col through
+// the engine's strides. The forward product has the filters as rows and the positions as columns, so its tiles are the
+// P-wide ones the input gradient uses (with a bias per row fused), and neither w nor y is transposed; its patches' rows
+// start on cache lines. A sample's patches (139 KB for MNIST's second convolution) are built just before the product
+// reads them, so they stay in L2; nothing of them is kept between the passes (the weight gradient builds them again).
+// Conv2D's FLOPs are these three products, so the layer runs at the engine's speed less the cost of the copies around
+// them.
 //
 // Threads and bits: the forward pass and the input gradient split the batch (each sample is computed by the same
-// instructions on whichever thread); the weight gradient splits the taps, the rows of dw′, at multiples of the engine's
+// instructions on whichever thread; a batch smaller than the pool, as a single-image Forward, splits each sample's
+// forward pass into bands of output rows instead, see ForwardBands); the weight gradient splits the taps, the rows of dw′, at multiples of the engine's
 // row block, so every row block groups the same taps for any thread count, and each thread sums the whole batch in the
 // same fixed chunks of samples (SamplesPerChunk), adding the chunks' products in order; with too few taps for the
 // threads it splits the chunks instead and adds their products in the same order after (SplitsChunks). So every value
 // is the same bits for any thread count. The sums run as the engine's: fused multiply-adds in increasing k from 0, then
-// the bias and the activation; the weight gradient, and the forward product of a network's first layer, leave out
-// terms whose input is zero ("Zero skipping" in Gemm/Kernels.Gemm.cs), which changes at most the sign of a zero result
-// (and 0·∞ terms). The scalar twins (Reference, below) sum the definition in another order, so they agree within
+// the bias and the activation; the weight gradient leaves out terms whose input is zero ("Zero skipping" in
+// Gemm/Kernels.Gemm.cs), which changes at most the sign of a zero result (and 0·∞ terms). The forward product sums
+// every term: its zeros (a first layer's pixels) lie in B, which the engine does not list, and with the filters as rows
+// MnistConvNet's first convolution ran faster without its lists than with them (0.73–0.78 against 0.91–1.41 ms). The scalar twins (Reference, below) sum the definition in another order, so they agree within
 // rounding; with no hardware intrinsics the kernels are the twins.
 public static unsafe partial class Kernels
 {
@@ -101,6 +106,7 @@ public static unsafe partial class Kernels
         where TLayer : struct, IDenseLayerKernels
     {
         CheckLayer<TLayer>(g);
+        CheckPositions<TLayer>(g);
         if (bias.IsEmpty == TLayer.HasBias)
         {
             throw new ArgumentException(TLayer.HasBias ? "The layer has a bias; pass it." : "The layer has no bias; pass an empty span.", nameof(bias));
@@ -189,11 +195,7 @@ public static unsafe partial class Kernels
         {
             throw new InvalidOperationException("A network's first layer has no input gradient.");
         }
-        if (TLayer.InputGradientColumns != (long)g.OutHeight * g.OutWidth)
-        {
-            // The tiles of this product are shaped by its width, the output positions, which the layer was generated for.
-            throw new ArgumentException($"The layer's input-gradient tiles are for {TLayer.InputGradientColumns} output positions, not the {(long)g.OutHeight * g.OutWidth} of {g}.", nameof(g));
-        }
+        CheckPositions<TLayer>(g);
         g.Check(batch, dx.Length, dz.Length, w.Length, 0, nameof(dx), nameof(dz));
         if (SimdHelpers.Width == 0)
         {
@@ -213,6 +215,17 @@ public static unsafe partial class Kernels
         if (TLayer.Inputs != (long)g.Channels * g.KernelHeight * g.KernelWidth || TLayer.Outputs != g.Filters || TLayer.InputActivation != Activation.None)
         {
             throw new ArgumentException($"The layer's tiles ({TLayer.Inputs} → {TLayer.Outputs}) are not those of {g}.", nameof(g));
+        }
+    }
+
+    /// <summary>The forward product and the input gradient have the output positions as columns, and their tiles are
+    /// shaped by that width, which the layer was generated for.</summary>
+    private static void CheckPositions<TLayer>(in Conv2DGeometry g)
+        where TLayer : struct, IDenseLayerKernels
+    {
+        if (TLayer.InputGradientColumns != (long)g.OutHeight * g.OutWidth)
+        {
+            throw new ArgumentException($"The layer's tiles are for {TLayer.InputGradientColumns} output positions, not the {(long)g.OutHeight * g.OutWidth} of {g}.", nameof(g));
         }
     }
 
@@ -457,33 +470,32 @@ public static unsafe partial class Kernels
         Conv2DGeometry band = g with { OutHeight = i1 - i0 };
         nint bandStart = (nint)i0 * g.Stride * wp;
         int taps = g.Channels * g.KernelHeight * g.KernelWidth, positions = band.OutHeight * g.OutWidth;
-        nint wFloats = Lines((long)taps * g.Filters), xpadFloats = Lines((long)g.Channels * hp * wp), colFloats = Lines((long)positions * taps);
-        nint zFloats = Lines((long)positions * g.Filters);
-        float* wt = ConvScratch.Get(wFloats + xpadFloats + colFloats + zFloats + TapTableFloats(g));
-        float* xpad = wt + wFloats, colT = xpad + xpadFloats, z = colT + colFloats;
-        int* offsets = (int*)(z + zFloats);
+        // colT's rows start on cache lines (a row of 121 floats would make most of the tiles' B loads split lines).
+        int ld = (positions + 15) & ~15;
+        nint xpadFloats = Lines((long)g.Channels * hp * wp), colFloats = Lines((long)ld * taps);
+        float* xpad = ConvScratch.Get(xpadFloats + colFloats + TapTableFloats(g));
+        float* colT = xpad + xpadFloats;
+        int* offsets = (int*)(colT + colFloats);
         TapOffsets(offsets, g, hp, wp, 0, taps);
-        TransposeInto(wt, job->W, g.Filters, taps);
-        // A = col[P × K], read from its transpose colT[K × P] (see Im2ColTransposed): the same values, sums and bits.
+        // y[F × P] = act(w·colT + b[row]), the filters as rows: w [F × K] and colT [K × P] read where they lie, and y
+        // comes out in CHW order (the band's columns of every filter's plane). Each element sums k in order from 0, then
+        // the bias and the activation, as col·w′ did with the filters as columns (same bits), without transposing w per
+        // call and z per sample.
         GemmJob gemm = new()
         {
-            C = z, Ldc = g.Filters,
-            A = colT, ARowStride = 1, AColStride = positions,
-            B = wt, Ldb = g.Filters,
-            M = positions, N = g.Filters, K = taps,
+            Ldc = g.OutHeight * g.OutWidth,
+            A = job->W, ARowStride = taps, AColStride = 1,
+            B = colT, Ldb = ld,
+            M = g.Filters, N = positions, K = taps,
             Bias = job->Bias,
-            Product = GemmProduct.Forward, Store = GemmStore.Overwrite, Activation = TLayer.Activation, Alpha = TLayer.Alpha,
-            // Zero lists only over the network's input (pixels: borders and background). Over a hidden layer's output a
-            // tap is seldom zero at all 8 positions of a row block, and listing cost more than it skipped: MnistConvNet's
-            // conv2 forward, 1 thread, Zen 5, 5.0–5.2 → 3.8–4.3 ms (benchmarks/README.md).
-            SkipZeroInputs = !TLayer.HasInputGradientTile,
+            Product = GemmProduct.PositionsForward, Store = GemmStore.Overwrite, Activation = TLayer.Activation, Alpha = TLayer.Alpha,
         };
         for (int b = start; b < end; b++)
         {
             float* plane = PlaneOf(job->X + (long)b * g.InputSize, xpad, g, hp, wp);
-            Im2ColTransposed(colT, positions, plane + bandStart, band, wp, offsets, taps);
+            Im2ColTransposed(colT, ld, plane + bandStart, band, wp, offsets, taps);
+            gemm.C = job->Y + (long)b * g.OutputSize + (nint)i0 * g.OutWidth;
             GemmPart<TLayer>(&gemm, 0, 1);
-            TransposeInto(job->Y + (long)b * g.OutputSize + (nint)i0 * g.OutWidth, g.OutHeight * g.OutWidth, z, positions, g.Filters);
         }
     }
 
@@ -676,7 +688,8 @@ public static unsafe partial class Kernels
         float* dcolT = dxpad + dxpadFloats;
         // dcolT = Wᵀ·dz, the patches' gradient transposed [taps × P]: A(t, f) = W[f, t] read through its strides, B = the
         // sample's dz [F × P] where it lies. Each element sums f in order, as dzᵀ·W did with dz transposed per sample
-        // (same bits), and Col2ImTransposed adds whole image rows instead of KW floats at a time.
+        // (same bits), and Col2ImTransposed adds whole image rows instead of KW floats at a time. (Copying dz to rows that
+        // start on cache lines, as the forward pass's patches do, measured no gain here.)
         GemmJob gemm = new()
         {
             C = dcolT, Ldc = positions,
@@ -693,10 +706,10 @@ public static unsafe partial class Kernels
             float* dx = job->Dx + (long)b * g.InputSize;
             if (PlaneIsInput(g, hp, wp))
             {
-                Col2ImTransposed(dx, dcolT, g, hp, wp);
+                Col2ImTransposed(dx, dcolT, positions, g, hp, wp);
                 continue;
             }
-            Col2ImTransposed(dxpad, dcolT, g, hp, wp);
+            Col2ImTransposed(dxpad, dcolT, positions, g, hp, wp);
             if (rows < g.Height || cols < g.Width)
             {
                 new Span<float>(dx, g.InputSize).Clear();
@@ -718,15 +731,15 @@ public static unsafe partial class Kernels
     /// so each pixel receives its terms in increasing (i, j), the order of the patch-by-patch loop this replaced (same
     /// bits), while every add runs along an output row of OW floats.
     /// </summary>
-    private static void Col2ImTransposed(float* dxpad, float* dcolT, in Conv2DGeometry g, int hp, int wp)
+    private static void Col2ImTransposed(float* dxpad, float* dcolT, nint ld, in Conv2DGeometry g, int hp, int wp)
     {
         if (g.Stride == 1 && wp <= 2 * Vector256<float>.Count && Vector256.IsHardwareAccelerated)
         {
-            Col2ImRows(dxpad, dcolT, g, hp, wp);
+            Col2ImRows(dxpad, dcolT, ld, g, hp, wp);
             return;
         }
         new Span<float>(dxpad, g.Channels * hp * wp).Clear();
-        int ow = g.OutWidth, stride = g.Stride, positions = g.OutHeight * ow;
+        int ow = g.OutWidth, stride = g.Stride;
         nint rowStep = (nint)stride * wp;
         for (int u = g.KernelHeight - 1; u >= 0; u--)
         {
@@ -734,7 +747,7 @@ public static unsafe partial class Kernels
             {
                 for (int c = 0; c < g.Channels; c++)
                 {
-                    float* source = dcolT + (nint)((c * g.KernelHeight + u) * g.KernelWidth + v) * positions;
+                    float* source = dcolT + ((c * g.KernelHeight + u) * g.KernelWidth + v) * ld;
                     float* target = dxpad + ((nint)c * hp + u) * wp + v;
                     for (int i = 0; i < g.OutHeight; i++, source += ow, target += rowStep)
                     {
@@ -764,9 +777,9 @@ public static unsafe partial class Kernels
     /// a batch of 128 (Zen 4); the loads reach at most KW − 1 floats before a row of dcolT and 15 after it, inside the
     /// scratch (see <see cref="Lines"/>).
     /// </summary>
-    private static void Col2ImRows(float* dxpad, float* dcolT, in Conv2DGeometry g, int hp, int wp)
+    private static void Col2ImRows(float* dxpad, float* dcolT, nint ld, in Conv2DGeometry g, int hp, int wp)
     {
-        int ow = g.OutWidth, oh = g.OutHeight, kh = g.KernelHeight, kw = g.KernelWidth, positions = oh * ow;
+        int ow = g.OutWidth, oh = g.OutHeight, kh = g.KernelHeight, kw = g.KernelWidth;
         const int Lanes = 8;
         Vector256<float>* masks = stackalloc Vector256<float>[2 * kw];
         Vector256<int> lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
@@ -792,10 +805,10 @@ public static unsafe partial class Kernels
                     {
                         continue;
                     }
-                    float* tapRow = dcolT + (nint)((c * kh + u) * kw) * positions + (nint)i * ow;
+                    float* tapRow = dcolT + (c * kh + u) * kw * ld + (nint)i * ow;
                     for (int v = kw - 1; v >= 0; v--)
                     {
-                        float* source = tapRow + (nint)v * positions - v;
+                        float* source = tapRow + v * ld - v;
                         left += Vector256.Load(source) & masks[2 * v];
                         right += Vector256.Load(source + Lanes) & masks[2 * v + 1];
                     }

@@ -100,6 +100,16 @@ public static unsafe partial class Kernels
             where TSteps : struct, IReductionSteps
             => throw new UnreachableException();
 
+        /// <summary>Whether <see cref="PositionsForwardTile"/> exists: a convolution's, unless its activation is Sigmoid or
+        /// Tanh (then its full tiles also go through <see cref="InputsAccumulatorTile"/> and the engine's epilogue).</summary>
+        static virtual bool HasPositionsForwardTile => false;
+
+        /// <summary>C = act(A·B + bias[row]) for one full tile of a convolution's forward product w·colᵀ (filters as rows,
+        /// <see cref="InputGradientColumns"/> output positions as columns), bias[R] the tile's rows of the layer's bias.</summary>
+        static virtual void PositionsForwardTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc, ref float bias)
+            where TSteps : struct, IReductionSteps
+            => throw new UnreachableException();
+
         /// <summary>C = A·B for one full tile of the weight gradient xᵀ·dz.</summary>
         static abstract void WeightGradientTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float c, nint ldc)
             where TSteps : struct, IReductionSteps;
@@ -122,7 +132,9 @@ public static unsafe partial class Kernels
             where TSteps : struct, IReductionSteps
             => throw new UnreachableException();
 
-        /// <summary>tile = A·B for any tile of the input gradient, whose columns are the layer's inputs.</summary>
+        /// <summary>tile = A·B for any tile of the input gradient, whose columns are the layer's inputs (a convolution's
+        /// output positions, which are also the columns of its forward product: a convolution has this tile even as a
+        /// network's first layer).</summary>
         static virtual void InputsAccumulatorTile<TSteps>(ref float a, nint rs, nint cs, ref float b, nint ldb, TSteps steps, ref float tile)
             where TSteps : struct, IReductionSteps
             => throw new UnreachableException();
@@ -145,8 +157,12 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>Whether <typeparamref name="TLayer"/> has a tile with the job's epilogue fused.</summary>
-    private static bool HasFusedTile<TLayer>(GemmJob* g) where TLayer : struct, IDenseLayerKernels
-        => g->Product != GemmProduct.Forward || TLayer.HasForwardTile;
+    private static bool HasFusedTile<TLayer>(GemmJob* g) where TLayer : struct, IDenseLayerKernels => g->Product switch
+    {
+        GemmProduct.Forward => TLayer.HasForwardTile,
+        GemmProduct.PositionsForward => TLayer.HasPositionsForwardTile,
+        _ => true,
+    };
 
     /// <summary>One full tile of C at (<paramref name="i"/>, <paramref name="j"/>) by <typeparamref name="TLayer"/>'s own micro-kernel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -164,6 +180,9 @@ public static unsafe partial class Kernels
             case GemmProduct.WeightGradient:
                 TLayer.WeightGradientTile(ref *a, rs, cs, ref *b, ldb, steps, ref c, g->Ldc);
                 break;
+            case GemmProduct.PositionsForward:
+                TLayer.PositionsForwardTile(ref *a, rs, cs, ref *b, ldb, steps, ref c, g->Ldc, ref Unsafe.AsRef<float>(g->Bias == null ? null : g->Bias + i));
+                break;
             default:
                 TLayer.InputGradientTile(ref *a, rs, cs, ref *b, ldb, steps, ref c, g->Ldc, ref Unsafe.AsRef<float>(g->Y == null ? null : g->Y + offset));
                 break;
@@ -178,7 +197,7 @@ public static unsafe partial class Kernels
         where TLayer : struct, IDenseLayerKernels
         where TSteps : struct, IReductionSteps
     {
-        bool inputs = g->Product == GemmProduct.InputGradient;
+        bool inputs = g->Product is GemmProduct.InputGradient or GemmProduct.PositionsForward;
         if (tail && inputs)
         {
             TLayer.InputsTailTile(ref *a, rs, cs, ref *b, ldb, steps, ref *tile);

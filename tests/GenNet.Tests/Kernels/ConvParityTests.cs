@@ -119,17 +119,22 @@ public class ConvParityTests
     [Fact]
     public void Kernels_refuse_short_spans_impossible_geometries_and_another_layers_tiles()
     {
-        // MnistConvNet's first layer: K = 1·3·3 taps, 32 filters, with a bias.
-        Conv2DGeometry g = ConvLayer.GeometryOf(1, 5, 5, 32, 3, 3, 1, false);
+        // MnistConvNet's first layer: K = 1·3·3 taps, 32 filters, with a bias, over 28×28 (676 output positions).
+        Conv2DGeometry g = ConvLayer.GeometryOf(1, 28, 28, 32, 3, 3, 1, false);
         float[] bias = new float[32];
-        GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[288], new float[25], new float[288], bias, 1, g);
-        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[287], new float[25], new float[288], bias, 1, g));
-        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[288], new float[24], new float[288], bias, 1, g));
-        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[288], new float[25], new float[287], bias, 1, g));
-        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[288], new float[25], new float[288], default, 1, g));
-        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(new float[287], new float[32], new float[25], new float[288], 1, g));
+        GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[g.OutputSize], new float[784], new float[288], bias, 1, g);
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[g.OutputSize - 1], new float[784], new float[288], bias, 1, g));
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[g.OutputSize], new float[783], new float[288], bias, 1, g));
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[g.OutputSize], new float[784], new float[287], bias, 1, g));
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[g.OutputSize], new float[784], new float[288], default, 1, g));
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(new float[287], new float[32], new float[784], new float[g.OutputSize], 1, g));
         // Another layer's tiles (K = 288) for this geometry.
-        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer3>(new float[288], new float[25], new float[288], new float[64], 1, g));
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer3>(new float[g.OutputSize], new float[784], new float[288], new float[64], 1, g));
+        // The forward product's tiles are shaped by the output positions too: the same K and F over 3×3 positions are
+        // refused, not run on tiles of another width; the weight gradient's (shaped by the filters) runs.
+        Conv2DGeometry small = ConvLayer.GeometryOf(1, 5, 5, 32, 3, 3, 1, false);
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[288], new float[25], new float[288], bias, 1, small));
+        GenNet.Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(new float[288], new float[32], new float[25], new float[288], 1, small);
         // The first layer has no input gradient.
         Assert.Throws<InvalidOperationException>(() => GenNet.Kernels.Conv2DBackwardInput<MnistConvNet.Layer1>(new float[25], new float[288], new float[288], 1, g));
         // The input-gradient tiles are shaped by the output positions the layer was generated for (11×11 for
@@ -140,11 +145,12 @@ public class ConvParityTests
         Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DBackwardInput<MnistConvNet.Layer3>(new float[wider.InputSize], new float[wider.OutputSize], new float[wider.WeightCount], 1, wider));
         // Sizes that do not fit each other (an input of 64 rows giving one output row of a 3-row kernel; padding past the
         // kernel; sizes past int) are refused, not run over a scratch sized for the output.
-        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[64], new float[256], new float[288], bias, 1,
+        // (Through the weight gradient, whose tiles do not depend on the positions, so the geometry check is what refuses.)
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(new float[288], bias, new float[256], new float[64], 1,
             new Conv2DGeometry(1, 64, 4, 32, 3, 3, 1, 0, 0, 1, 2)));
-        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[288], new float[9], new float[288], bias, 1,
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(new float[288], bias, new float[9], new float[288], 1,
             new Conv2DGeometry(1, 3, 3, 32, 3, 3, 1, 5, 0, 3, 1)));
-        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DForward<MnistConvNet.Layer1>(new float[1], new float[1], new float[288], bias, 1,
+        Assert.Throws<ArgumentException>(() => GenNet.Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(new float[288], bias, new float[1], new float[1], 1,
             new Conv2DGeometry(1, 65536, 65536, 32, 3, 3, 1, 0, 0, 65534, 65534)));
         Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.MaxPool2DForward(new float[4], new float[25], 1, new Pool2DGeometry(1, 5, 5, 3, 3, 2, 2)));
     }

@@ -39,7 +39,8 @@ public static unsafe partial class Kernels
         }
 
         int k = g->K;
-        bool oneRow = g->M < mr && !g->BTransposed;
+        // (Not for a convolution's forward by positions: its rows are filters, and the one-row path adds a bias per column.)
+        bool oneRow = g->M < mr && !g->BTransposed && g->Product != GemmProduct.PositionsForward;
         // Full tiles (a full row block of a one-vector result, whatever its width, or a full two-vector tile) run the
         // layer's tile with the epilogue fused, unless the epilogue is one only the engine computes (Sigmoid, Tanh forward).
         bool fused = HasFusedTile<TLayer>(g);
@@ -183,6 +184,7 @@ public static unsafe partial class Kernels
             default: Tile128(a, rs, cs, b, ldb, g->K, tile); break;
         }
         // A tail tile's rows are one vector apart.
-        Epilogue(g, g->C + i * g->Ldc + j, tile, tail ? nr / 2 : nr, rows, cols, g->Bias == null ? null : g->Bias + j);
+        float* bias = g->Bias == null ? null : g->Bias + (g->Product == GemmProduct.PositionsForward ? i : j);
+        Epilogue(g, g->C + i * g->Ldc + j, tile, tail ? nr / 2 : nr, rows, cols, bias);
     }
 }

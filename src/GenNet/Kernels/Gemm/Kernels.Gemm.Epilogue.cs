@@ -35,7 +35,8 @@ public static unsafe partial class Kernels
     /// <summary>
     /// Writes the first <paramref name="rows"/> × <paramref name="cols"/> of a tile (row stride <paramref name="nr"/>) to C:
     /// C = act(acc + bias) or acc ⊙ act′(Y). Whole vectors first, then scalars; which elements take which path depends only on
-    /// the column block, never on the thread split.
+    /// the column block, never on the thread split. The bias is the tile's columns of it, or for
+    /// <see cref="GemmProduct.PositionsForward"/> its rows (one value per row, the same in every lane).
     /// </summary>
     private static void Epilogue(GemmJob* g, float* c, float* tile, int nr, int rows, int cols, float* bias)
     {
@@ -44,9 +45,18 @@ public static unsafe partial class Kernels
             StoreGradient(g, c, tile, nr, rows, cols);
             return;
         }
+        // A per-row bias is read from a row of copies of it, so the loops below stay those of a per-column one.
+        bool biasPerRow = g->Product == GemmProduct.PositionsForward && bias != null;
+        float* rowBias = stackalloc float[MaxTileFloats / 8];
+        float* columnBias = bias;
         for (int r = 0; r < rows; r++, c += g->Ldc, tile += nr)
         {
             int o = 0;
+            if (biasPerRow)
+            {
+                new Span<float>(rowBias, MaxTileFloats / 8).Fill(columnBias[r]);
+                bias = rowBias;
+            }
             if (Vector256.IsHardwareAccelerated && g->Activation != Activation.Tanh)
             {
                 Vector256<float> alpha = Vector256.Create(g->Alpha);

@@ -60,6 +60,9 @@ public static unsafe partial class Kernels
         WeightGradient,
         /// <summary>dx = (dz·wᵀ) ⊙ act′(y).</summary>
         InputGradient,
+        /// <summary>y = act(w·colᵀ + bias[row]): a convolution's forward product with its filters as rows and its output
+        /// positions as columns, so that y comes out in CHW order; runs the layer's positions-shaped tiles.</summary>
+        PositionsForward,
     }
 
     private enum GemmStore : byte
@@ -85,7 +88,7 @@ public static unsafe partial class Kernels
         public int M;
         public int N;
         public int K;
-        /// <summary>Bias[N] added before the activation, or null.</summary>
+        /// <summary>Bias[N] added before the activation (Bias[M], one per row, for <see cref="GemmProduct.PositionsForward"/>), or null.</summary>
         public float* Bias;
         public GemmProduct Product;
         public GemmStore Store;
