@@ -83,7 +83,7 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
 //
 // Threads and bits: the forward pass and the input gradient split the batch (each sample is computed by the same
 // instructions on whichever thread; a batch smaller than the pool, as a single-image Forward, splits each sample's
-// forward pass into bands of output rows instead, see ForwardBands); the weight gradient splits the taps, the rows of dw′, at multiples of the engine's
+// forward pass over the threads instead, see ForwardSplits); the weight gradient splits the taps, the rows of dw′, at multiples of the engine's
 // row block, so every row block groups the same taps for any thread count, and each thread sums the whole batch in the
 // same fixed chunks of samples (SamplesPerChunk), adding the chunks' products in order; with too few taps for the
 // threads it splits the chunks instead and adds their products in the same order after (SplitsChunks). So every value
@@ -99,8 +99,8 @@ public static unsafe partial class Kernels
     /// y[B×F×OH×OW] = act(b[f] + Σ_c Σ_u Σ_v x[c, i·S + u − top, j·S + v − left] · w[f, c, u, v]), zero outside the image,
     /// for a generated layer <typeparamref name="TLayer"/> (K = C·KH·KW inputs, F outputs, its bias and activation).
     /// </summary>
-    /// <remarks>This method effectively computes each sample's patches col[P × K] and then DenseForward over them with w
-    /// transposed; see the top of the file. <paramref name="bias"/> is empty exactly when the layer has none.</remarks>
+    /// <remarks>This method effectively computes each sample's patches col[P × K] and then y = act(w·colᵀ + b) with the
+    /// filters as rows; see the top of the file. <paramref name="bias"/> is empty exactly when the layer has none.</remarks>
     public static void Conv2DForward<TLayer>(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int batch,
         in Conv2DGeometry g, WorkerPool? workers = null)
         where TLayer : struct, IDenseLayerKernels
@@ -120,15 +120,15 @@ public static unsafe partial class Kernels
         fixed (float* py = y, px = x, pw = w, pb = bias)
         {
             var job = new ConvJob(g, py, px, pw, bias.IsEmpty ? null : pb, null, batch);
-            int bandParts = workers is null || batch >= workers.ThreadCount ? 1 : ForwardBands(g, workers.ThreadCount);
-            if (bandParts > 1)
+            int sampleParts = workers is null || batch >= workers.ThreadCount ? 1 : ForwardSplits(g, workers.ThreadCount);
+            if (sampleParts > 1)
             {
-                // Fewer samples than threads (a single-image Forward): the samples in turn, each split into bands of
-                // output rows, one per thread. Every element is summed by the same instructions as in one piece (same bits).
+                // Fewer samples than threads (a single-image Forward): the samples in turn, each one's product split
+                // over the threads by the engine's own split. Same bits: every element is summed by the same instructions.
                 for (int b = 0; b < batch; b++)
                 {
                     var sample = new ConvJob(g, py + (long)b * g.OutputSize, px + (long)b * g.InputSize, pw, job.Bias, null, 1);
-                    workers!.Run(&ForwardBandPart<TLayer>, &sample, bandParts);
+                    workers!.Run(&ForwardSplitPart<TLayer>, &sample, sampleParts);
                 }
             }
             else
@@ -472,15 +472,16 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>Threads a single sample's forward pass splits over, by bands of output rows: as many as the pool has
-    /// and the rows allow, once the product reaches the engine's <see cref="ParallelMinWork"/> (MnistConvNet: conv2
-    /// splits, conv1's 9-tap product does not). Each thread builds its own band's patches and reads only its own
-    /// scratch: splitting one shared product by the engine instead (both threads reading the caller's patches) made
-    /// conv2 of one image slower on 2 threads than on 1 (58 against 51 µs, Zen 4).</summary>
-    private static int ForwardBands(in Conv2DGeometry g, int threads)
+    /// <summary>Threads a single sample's forward pass splits over: all of the pool's once the product reaches the
+    /// engine's <see cref="ParallelMinWork"/> (MnistConvNet: conv2 splits, conv1's 9-tap product does not). Each thread
+    /// builds the sample's patches in its own scratch and computes its part of the product (GemmPart's split, which
+    /// picks every tile from the whole product's shape): the engine splitting one product over patches the caller
+    /// built made conv2 of one image slower on 2 threads than on 1 (58 against 51 µs, Zen 4), as the other core read
+    /// them from the caller's cache.</summary>
+    private static int ForwardSplits(in Conv2DGeometry g, int threads)
     {
         long work = (long)g.OutHeight * g.OutWidth * g.Filters * g.Channels * g.KernelHeight * g.KernelWidth;
-        return work >= ParallelMinWork ? Math.Min(threads, g.OutHeight) : 1;
+        return work >= ParallelMinWork ? threads : 1;
     }
 
     private static void ForwardPart<TLayer>(void* state, int part, int parts)
@@ -488,29 +489,25 @@ public static unsafe partial class Kernels
     {
         ConvJob* job = (ConvJob*)state;
         (int start, int end) = PartRange(job->Batch, part, parts);
-        ForwardRows<TLayer>(job, start, end, 0, job->G.OutHeight);
+        ForwardSamples<TLayer>(job, start, end, 0, 1);
     }
 
-    /// <summary>Band <paramref name="part"/> of <paramref name="parts"/> of one sample's output rows.</summary>
-    private static void ForwardBandPart<TLayer>(void* state, int part, int parts)
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of one sample's product.</summary>
+    private static void ForwardSplitPart<TLayer>(void* state, int part, int parts)
         where TLayer : struct, IDenseLayerKernels
     {
         ConvJob* job = (ConvJob*)state;
-        (int i0, int i1) = PartRange(job->G.OutHeight, part, parts);
-        ForwardRows<TLayer>(job, 0, job->Batch, i0, i1);
+        ForwardSamples<TLayer>(job, 0, job->Batch, part, parts);
     }
 
-    /// <summary>Output rows [<paramref name="i0"/>, <paramref name="i1"/>) of samples [<paramref name="start"/>,
-    /// <paramref name="end"/>): the band's patches, their product, its transpose into the band's columns of y.</summary>
-    private static void ForwardRows<TLayer>(ConvJob* job, int start, int end, int i0, int i1)
+    /// <summary>Samples [<paramref name="start"/>, <paramref name="end"/>): each one's patches, then part
+    /// <paramref name="part"/> of <paramref name="parts"/> of its product into y.</summary>
+    private static void ForwardSamples<TLayer>(ConvJob* job, int start, int end, int part, int parts)
         where TLayer : struct, IDenseLayerKernels
     {
         Conv2DGeometry g = job->G;
         (int hp, int wp) = PaddedSizes(g);
-        // The band's patches are those of a convolution with i1 − i0 output rows over the plane from row i0·S on.
-        Conv2DGeometry band = g with { OutHeight = i1 - i0 };
-        nint bandStart = (nint)i0 * g.Stride * wp;
-        int taps = g.Channels * g.KernelHeight * g.KernelWidth, positions = band.OutHeight * g.OutWidth;
+        int taps = g.Channels * g.KernelHeight * g.KernelWidth, positions = g.OutHeight * g.OutWidth;
         // colT's rows start on cache lines (a row of 121 floats would make most of the tiles' B loads split lines).
         int ld = (positions + 15) & ~15;
         nint xpadFloats = Lines((long)g.Channels * hp * wp), colFloats = Lines((long)ld * taps);
@@ -519,12 +516,11 @@ public static unsafe partial class Kernels
         int* offsets = (int*)(colT + colFloats);
         TapOffsets(offsets, g, hp, wp, 0, taps);
         // y[F × P] = act(w·colT + b[row]), the filters as rows: w [F × K] and colT [K × P] read where they lie, and y
-        // comes out in CHW order (the band's columns of every filter's plane). Each element sums k in order from 0, then
-        // the bias and the activation, as col·w′ did with the filters as columns (same bits), without transposing w per
-        // call and z per sample.
+        // comes out in CHW order. Each element sums k in order from 0, then the bias and the activation, as col·w′ did
+        // with the filters as columns (same bits), without transposing w per call and z per sample.
         GemmJob gemm = new()
         {
-            Ldc = g.OutHeight * g.OutWidth,
+            Ldc = positions,
             A = job->W, ARowStride = taps, AColStride = 1,
             B = colT, Ldb = ld,
             M = g.Filters, N = positions, K = taps,
@@ -534,9 +530,9 @@ public static unsafe partial class Kernels
         for (int b = start; b < end; b++)
         {
             float* plane = PlaneOf(job->X + (long)b * g.InputSize, xpad, g, hp, wp);
-            Im2ColTransposed(colT, ld, plane + bandStart, band, wp, offsets, taps);
-            gemm.C = job->Y + (long)b * g.OutputSize + (nint)i0 * g.OutWidth;
-            GemmPart<TLayer>(&gemm, 0, 1);
+            Im2ColTransposed(colT, ld, plane, g, wp, offsets, taps);
+            gemm.C = job->Y + (long)b * g.OutputSize;
+            GemmPart<TLayer>(&gemm, part, parts);
         }
     }
 

@@ -45,7 +45,9 @@ internal sealed record ConvLayer(string Name, Conv2DGeometry Geometry, bool HasB
         Of<OddKernelConvNet.Layer2>(5, 9, 17, 4, 2, 3, true),
         Of<WideRowConvNet.Layer1>(4, 6, 33, 1, 1, 1, false),
         Of<WideRowConvNet.Layer2>(2, 6, 33, 3, 3, 1, false),
-        Of<BandConvNet.Layer1>(3, 29, 31, 5, 5, 2, true),
+        Of<SplitConvNet.Layer1>(3, 29, 31, 5, 5, 2, true),
+        Of<SixteenPositionsConvNet.Layer1>(32, 4, 10, 3, 3, 1, false),
+        Of<TwentyFourPositionsConvNet.Layer1>(20, 4, 14, 3, 3, 1, false),
     ];
 
     public static Conv2DGeometry GeometryOf(int c, int h, int w, int f, int kh, int kw, int stride, bool same)

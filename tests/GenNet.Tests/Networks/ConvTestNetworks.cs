@@ -53,10 +53,25 @@ public partial class OddKernelConvNet;
 [MeanSquaredError]
 public partial class WideRowConvNet;
 
-// A product large enough that one sample's forward pass splits into bands of output rows over the threads (see
-// Kernels.ForwardBands), with same padding and stride 2: 3×29×31 → Conv 16@5×5 s2 same ReLU → 16×15×16 → Dense 2.
+// A product large enough that one sample's forward product splits over the threads (see Kernels.ForwardSplits), with
+// same padding and stride 2: 3×29×31 → Conv 16@5×5 s2 same ReLU → 16×15×16 → Dense 2.
 [Input(3, 29, 31)]
 [Conv2D(16, 5, Activation.ReLU, stride: 2, padding: Padding.Same)]
 [Dense(2)]
 [MeanSquaredError]
-public partial class BandConvNet;
+public partial class SplitConvNet;
+
+// Products whose one sample splits over the threads with few output positions (a review found a split by bands of
+// output rows running the P-wide tiles on narrower bands): 32×4×10 → Conv 64@3×3 ReLU → 64×2×8, P = 16, one vector of
+// Vector512 (the product is "narrow"); 20×4×14 → Conv 64@3×3 ReLU → 64×2×12, P = 24.
+[Input(32, 4, 10)]
+[Conv2D(64, 3, Activation.ReLU)]
+[Dense(2)]
+[MeanSquaredError]
+public partial class SixteenPositionsConvNet;
+
+[Input(20, 4, 14)]
+[Conv2D(64, 3, Activation.ReLU)]
+[Dense(2)]
+[MeanSquaredError]
+public partial class TwentyFourPositionsConvNet;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace GenNet;
@@ -38,6 +39,7 @@ public static unsafe partial class Kernels
     /// the column block, never on the thread split. The bias is the tile's columns of it, or for
     /// <see cref="GemmProduct.PositionsForward"/> its rows (one value per row, the same in every lane).
     /// </summary>
+    [SkipLocalsInit] // rowBias is filled before it is read.
     private static void Epilogue(GemmJob* g, float* c, float* tile, int nr, int rows, int cols, float* bias)
     {
         if (g->Store == GemmStore.Gradient)
