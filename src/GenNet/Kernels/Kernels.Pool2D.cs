@@ -130,7 +130,13 @@ public static unsafe partial class Kernels
         Pool2DGeometry g = job->G;
         (int start, int end) = PartRange(job->Planes, part, parts);
         int inPlane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth;
-        new Span<float>(job->Dx + (long)start * inPlane, (end - start) * inPlane).Clear();
+        // 2×2 windows at stride 2 that tile the plane exactly (MnistConvNet's first pooling, 26×26) write every element
+        // of it, 0 where a window's value lost, so the plane needs no clearing first: 11 MB less to write per batch.
+        bool tiles = TilesPlane(g);
+        if (!tiles)
+        {
+            new Span<float>(job->Dx + (long)start * inPlane, (end - start) * inPlane).Clear();
+        }
         for (int plane = start; plane < end; plane++)
         {
             float* xp = job->X + (long)plane * inPlane;
@@ -138,7 +144,7 @@ public static unsafe partial class Kernels
             float* dyp = job->Y + (long)plane * outPlane;
             if (g.Window == 2)
             {
-                MaxPool2x2BackwardPlane(dxp, dyp, xp, g);
+                MaxPool2x2BackwardPlane(dxp, dyp, xp, g, tiles);
             }
             else
             {
@@ -196,7 +202,7 @@ public static unsafe partial class Kernels
 
     /// <summary>The backward twin of <see cref="MaxPool2x2ForwardPlane"/>: dxp (cleared by the caller) += dy at each window's
     /// first largest value.</summary>
-    private static void MaxPool2x2BackwardPlane(float* dxp, float* dyp, float* xp, in Pool2DGeometry g)
+    private static void MaxPool2x2BackwardPlane(float* dxp, float* dyp, float* xp, in Pool2DGeometry g, bool tiles)
     {
         int width = g.Width, stride = g.Stride;
         bool vector = stride == 2 && Sse.IsSupported;
@@ -241,10 +247,26 @@ public static unsafe partial class Kernels
                 (best, at) = take ? (top[width], width) : (best, at);
                 take = Take(top[width + 1], best);
                 at = take ? width + 1 : at;
-                dxp[corner + at] += dy[j];
+                if (tiles)
+                {
+                    // dxp is not cleared: the window's four values are written here, 0 + dy at the winner as the += gives.
+                    dxp[corner] = 0f;
+                    dxp[corner + 1] = 0f;
+                    dxp[corner + width] = 0f;
+                    dxp[corner + width + 1] = 0f;
+                    dxp[corner + at] = 0f + dy[j];
+                }
+                else
+                {
+                    dxp[corner + at] += dy[j];
+                }
             }
         }
     }
+
+    /// <summary>Whether 2×2 windows at stride 2 cover every element of a plane exactly once (even height and width).</summary>
+    private static bool TilesPlane(in Pool2DGeometry g) =>
+        g.Window == 2 && g.Stride == 2 && g.Height == 2 * g.OutHeight && g.Width == 2 * g.OutWidth;
 
     /// <summary>The four values of four adjacent 2×2 windows (stride 2) from their top-left corner: top-left, top-right,
     /// bottom-left, bottom-right, each a vector over the windows.</summary>
