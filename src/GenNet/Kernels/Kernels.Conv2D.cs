@@ -83,16 +83,17 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
 //
 // Threads and bits: the forward pass and the input gradient split the batch (each sample is computed by the same
 // instructions on whichever thread; a batch smaller than the pool, as a single-image Forward, splits each sample's
-// forward pass over the threads instead, see ForwardSplits); the weight gradient splits the taps, the rows of dw′, at multiples of the engine's
-// row block, so every row block groups the same taps for any thread count, and each thread sums the whole batch in the
-// same fixed chunks of samples (SamplesPerChunk), adding the chunks' products in order; with too few taps for the
-// threads it splits the chunks instead and adds their products in the same order after (SplitsChunks). So every value
-// is the same bits for any thread count. The sums run as the engine's: fused multiply-adds in increasing k from 0, then
+// forward product over the threads instead, see ForwardSplits); the weight gradient splits the taps, the rows of dw′, at
+// multiples of the engine's row block, so every row block groups the same taps for any thread count, and each thread
+// sums the whole batch in the same fixed chunks of samples (SamplesPerChunk), adding the chunks' products in order; with
+// too few taps for the threads it splits the chunks instead and adds their products in the same order after
+// (SplitsChunks). So every value is the same bits for any thread count. The sums run as the engine's: fused multiply-adds in increasing k from 0, then
 // the bias and the activation; the weight gradient leaves out terms whose input is zero ("Zero skipping" in
 // Gemm/Kernels.Gemm.cs), which changes at most the sign of a zero result (and 0·∞ terms). The forward product sums
 // every term: its zeros (a first layer's pixels) lie in B, which the engine does not list, and with the filters as rows
-// MnistConvNet's first convolution ran faster without its lists than with them (0.73–0.78 against 0.91–1.41 ms). The scalar twins (Reference, below) sum the definition in another order, so they agree within
-// rounding; with no hardware intrinsics the kernels are the twins.
+// MnistConvNet's first convolution ran faster without its lists than with them (0.73–0.78 against 0.91–1.41 ms). The
+// scalar twins (Reference, below) sum the definition in another order, so they agree within rounding; with no hardware
+// intrinsics the kernels are the twins.
 public static unsafe partial class Kernels
 {
     /// <summary>
@@ -310,7 +311,6 @@ public static unsafe partial class Kernels
     /// convolution before that.</summary>
     private static void TransposeInto(float* target, float* source, int rows, int cols)
     {
-        nint ldt = rows;
         int r = 0;
         if (Avx.IsSupported)
         {
@@ -320,13 +320,13 @@ public static unsafe partial class Kernels
                 int c = 0;
                 for (; c <= cols - 8; c += 8)
                 {
-                    Transpose8x8(target + (nint)c * ldt + r, ldt, s0 + c, cols);
+                    Transpose8x8(target + (nint)c * rows + r, rows, s0 + c, cols);
                 }
                 for (; c < cols; c++)
                 {
                     for (int k = 0; k < 8; k++)
                     {
-                        target[(nint)c * ldt + r + k] = s0[(nint)k * cols + c];
+                        target[(nint)c * rows + r + k] = s0[(nint)k * cols + c];
                     }
                 }
             }
@@ -343,17 +343,17 @@ public static unsafe partial class Kernels
                     Vector128<float> e = Vector128.Load(s0 + 2 * cols + c), d = Vector128.Load(s0 + 3 * cols + c);
                     Vector128<float> ab0 = Sse.UnpackLow(a, b), ab1 = Sse.UnpackHigh(a, b);
                     Vector128<float> ed0 = Sse.UnpackLow(e, d), ed1 = Sse.UnpackHigh(e, d);
-                    float* t = target + (nint)c * ldt + r;
+                    float* t = target + (nint)c * rows + r;
                     Sse.MoveLowToHigh(ab0, ed0).Store(t);
-                    Sse.MoveHighToLow(ed0, ab0).Store(t + ldt);
-                    Sse.MoveLowToHigh(ab1, ed1).Store(t + 2 * ldt);
-                    Sse.MoveHighToLow(ed1, ab1).Store(t + 3 * ldt);
+                    Sse.MoveHighToLow(ed0, ab0).Store(t + rows);
+                    Sse.MoveLowToHigh(ab1, ed1).Store(t + 2 * rows);
+                    Sse.MoveHighToLow(ed1, ab1).Store(t + 3 * rows);
                 }
                 for (; c < cols; c++)
                 {
                     for (int k = 0; k < 4; k++)
                     {
-                        target[(nint)c * ldt + r + k] = s0[(nint)k * cols + c];
+                        target[(nint)c * rows + r + k] = s0[(nint)k * cols + c];
                     }
                 }
             }
@@ -363,7 +363,7 @@ public static unsafe partial class Kernels
             float* row = source + (nint)r * cols;
             for (int c = 0; c < cols; c++)
             {
-                target[(nint)c * ldt + r] = row[c];
+                target[(nint)c * rows + r] = row[c];
             }
         }
     }
@@ -743,10 +743,10 @@ public static unsafe partial class Kernels
             float* dx = job->Dx + (long)b * g.InputSize;
             if (PlaneIsInput(g, hp, wp))
             {
-                Col2ImTransposed(dx, dcolT, positions, g, hp, wp);
+                Col2ImTransposed(dx, dcolT, g, hp, wp);
                 continue;
             }
-            Col2ImTransposed(dxpad, dcolT, positions, g, hp, wp);
+            Col2ImTransposed(dxpad, dcolT, g, hp, wp);
             if (rows < g.Height || cols < g.Width)
             {
                 new Span<float>(dx, g.InputSize).Clear();
@@ -768,15 +768,15 @@ public static unsafe partial class Kernels
     /// so each pixel receives its terms in increasing (i, j), the order of the patch-by-patch loop this replaced (same
     /// bits), while every add runs along an output row of OW floats.
     /// </summary>
-    private static void Col2ImTransposed(float* dxpad, float* dcolT, nint ld, in Conv2DGeometry g, int hp, int wp)
+    private static void Col2ImTransposed(float* dxpad, float* dcolT, in Conv2DGeometry g, int hp, int wp)
     {
         if (g.Stride == 1 && wp <= 2 * Vector256<float>.Count && Vector256.IsHardwareAccelerated)
         {
-            Col2ImRows(dxpad, dcolT, ld, g, hp, wp);
+            Col2ImRows(dxpad, dcolT, g, hp, wp);
             return;
         }
         new Span<float>(dxpad, g.Channels * hp * wp).Clear();
-        int ow = g.OutWidth, stride = g.Stride;
+        int ow = g.OutWidth, stride = g.Stride, positions = g.OutHeight * ow;
         nint rowStep = (nint)stride * wp;
         for (int u = g.KernelHeight - 1; u >= 0; u--)
         {
@@ -784,7 +784,7 @@ public static unsafe partial class Kernels
             {
                 for (int c = 0; c < g.Channels; c++)
                 {
-                    float* source = dcolT + ((c * g.KernelHeight + u) * g.KernelWidth + v) * ld;
+                    float* source = dcolT + (nint)((c * g.KernelHeight + u) * g.KernelWidth + v) * positions;
                     float* target = dxpad + ((nint)c * hp + u) * wp + v;
                     for (int i = 0; i < g.OutHeight; i++, source += ow, target += rowStep)
                     {
@@ -814,9 +814,10 @@ public static unsafe partial class Kernels
     /// a batch of 128 (Zen 4); the loads reach at most KW − 1 floats before a row of dcolT and 15 after it, inside the
     /// scratch (see <see cref="Lines"/>).
     /// </summary>
-    private static void Col2ImRows(float* dxpad, float* dcolT, nint ld, in Conv2DGeometry g, int hp, int wp)
+    private static void Col2ImRows(float* dxpad, float* dcolT, in Conv2DGeometry g, int hp, int wp)
     {
         int ow = g.OutWidth, oh = g.OutHeight, kh = g.KernelHeight, kw = g.KernelWidth;
+        nint ld = (nint)oh * ow;
         const int Lanes = 8;
         Vector256<float>* masks = stackalloc Vector256<float>[2 * kw];
         Vector256<int> lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
@@ -879,7 +880,7 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>Per-thread scratch of the convolution kernels (patches, transposed weights, padded planes), apart from the
+    /// <summary>Per-thread scratch of the convolution kernels (patches, padded planes, transposed dz), apart from the
     /// GEMM engine's own, which the products use while these buffers are live.</summary>
     private static class ConvScratch
     {
