@@ -49,6 +49,11 @@ internal static class Breakdown
         float[] xDense = x.Select((v, i) => v != 0f ? v : 0.001f * (1 + i % 7)).ToArray();
         float[] x1 = BenchData.Test.Image(0).ToArray(), h1 = new float[H], z1 = new float[O], p1 = new float[O];
         float[] dense1 = x1.Select((v, i) => v != 0f ? v : 0.001f * (1 + i % 7)).ToArray();
+        WarmUp(() =>
+        {
+            net.TrainStep(xDense, labels, B, optimizer);
+            net.TrainStep(x, labels, B, optimizer);
+        });
 
         // The calls TrainStep makes, in its order, with the generated code's arguments.
         var rows = new List<(string Name, double Micros, double Flops)>
@@ -138,6 +143,20 @@ internal static class Breakdown
             string rate = flops > 0 ? (flops / micros / 1e3).ToString("F1", CultureInfo.InvariantCulture) : "";
             string share = flops > 0 ? (flops / micros / 1e3 / peak * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {micros:F1} | {rate} | {share} |"));
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="step"/> for a second, so the engine code every line shares is fully optimised before the
+    /// first line is timed: tiered compilation promotes it ≈ 100 ms after its 30th call, and the first line (the dense
+    /// forward product) measured 1315 µs against 1010–1040 µs in a standalone loop (AVX2, Zen 4).
+    /// </summary>
+    internal static void WarmUp(Action step)
+    {
+        long start = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(start).TotalSeconds < 1.0)
+        {
+            step();
         }
     }
 

@@ -22,7 +22,7 @@ internal static class NarrowBreakdown
         WorkerPool? pool = net.Workers;
         Optimizer optimizer = Optimizers.Create("momentum", NarrowMlp.ParameterCount);
         var sampler = new BatchSampler(BenchData.Train, B, new Rng(7));
-        net.TrainStep(x, labels, B, optimizer);
+        Breakdown.WarmUp(() => net.TrainStep(x, labels, B, optimizer));
         float[] p = net.Parameters.ToArray();
         float[] w1 = p[..(I * H)], w2 = p[(I * H)..(I * H + H * H)], w3 = p[(I * H + H * H)..];
         float[] g = new float[p.Length];
