@@ -567,12 +567,12 @@ public static unsafe partial class Kernels
         ChunkScratch scratch = new(g, t0, t1, chunk, 2 * accFloats);
         float* acc = scratch.Extra, partial = acc + accFloats;
         // A part holding only the short last row block of the taps (3 threads over 20 taps, say) is a product of fewer
-        // rows than a tile, which the engine runs row by row; one thread runs that block as a padded tile, which sums
-        // every k. Summing every k here too keeps the bits the same for any thread count, non-finite dz included.
-        bool skipZeros = width >= TileRows || width == taps;
+        // rows than a tile, which the engine runs as the same padded tile, with the same list of k, as one thread does
+        // (its one-row path is for forward products only): the bits are the same for any thread count, non-finite dz
+        // included.
         for (int b0 = 0; b0 < job->Batch; b0 += chunk)
         {
-            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, b0 == 0 ? acc : partial, skipZeros);
+            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, b0 == 0 ? acc : partial);
             if (b0 != 0)
             {
                 Add(acc, partial, width * g.Filters);
@@ -598,7 +598,7 @@ public static unsafe partial class Kernels
         for (int c = first; c < end; c++)
         {
             int b0 = c * chunk;
-            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, job->Dx + (nint)c * taps * g.Filters, skipZeros: true);
+            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, job->Dx + (nint)c * taps * g.Filters);
         }
     }
 
@@ -628,8 +628,8 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>c[width × F] = Σ over the samples [b0, b0 + samples) of their patches' taps [t0, t0 + width) times dz,
-    /// one engine call (overwrites); <paramref name="skipZeros"/> lets the engine leave out zero inputs.</summary>
-    private static void ChunkProduct<TLayer>(ConvJob* job, int b0, int samples, in ChunkScratch scratch, float* c, bool skipZeros)
+    /// one engine call (overwrites), leaving out zero inputs.</summary>
+    private static void ChunkProduct<TLayer>(ConvJob* job, int b0, int samples, in ChunkScratch scratch, float* c)
         where TLayer : struct, IDenseLayerKernels
     {
         Conv2DGeometry g = job->G;
@@ -650,7 +650,7 @@ public static unsafe partial class Kernels
             B = scratch.Dzt, Ldb = g.Filters,
             M = scratch.Width, N = g.Filters, K = samples * positions,
             Product = GemmProduct.WeightGradient, Store = GemmStore.Overwrite, Activation = Activation.None,
-            SkipZeroInputs = skipZeros,
+            SkipZeroInputs = true,
         };
         GemmPart<TLayer>(&gemm, 0, 1);
     }

@@ -44,7 +44,8 @@ public class LayerTileDispatchTests
         float[] x = HalfZeros(KernelTestData.Uniform(batch * inputs, 4));
         float[] dz = KernelTestData.Uniform(batch * outputs, 5);
         var db = new float[outputs];
-        CheckOnOneAndThreeThreads(inputs, outputs, rowsBelowTileTakeOneRowPath: true,
+        // The one-row path is the forward product's only: fewer inputs than a tile's rows still run (padded) tiles.
+        CheckOnOneAndThreeThreads(inputs, outputs, rowsBelowTileTakeOneRowPath: false,
             (i, j) => Accumulator,
             (actual, workers) => GenNet.Kernels.DenseBackwardParameters<MarkerLayer>(actual, db, x, dz, batch, workers));
     }

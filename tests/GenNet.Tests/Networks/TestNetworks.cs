@@ -170,3 +170,10 @@ public partial class HugeInputNet;
 [Dense(33, bias: false)]
 [MeanSquaredError]
 public partial class ZeroTermsNet;
+
+// 50 inputs, 2 past a multiple of both tile heights (ZeroSkippingTests): the weight gradient's last row block is a short
+// one, and so is the forward product's at batch 26.
+[Input(50)]
+[Dense(33, bias: false)]
+[MeanSquaredError]
+public partial class ZeroTermsTailNet;
