@@ -94,14 +94,23 @@ public static unsafe partial class Kernels
                 }
                 if (rc + fullBlocks < rcEnd)
                 {
-                    // The short last block, from its zero-padded copy in aTail (k-major, mr floats per k), listed like the
-                    // others: the 2 samples left after 21 blocks of 6 in a batch of 128 (or 133 in 800) have non-zero
-                    // pixels at 29% of the 784 k on average, and summing all k made that block cost as much as a full
-                    // dense tile. AVX2 Predict(10,000) in chunks of 128: 193–195k → 198–203k images/s.
-                    GemmJob packed = *g;
-                    packed.A = aTail;
-                    packed.AColStride = mr;
-                    ListNonZeroColumnsOfColumns(&packed, 0, 1, mr, lists + (nint)fullBlocks * (k + 2), bits);
+                    // The short last block, listed like the others: the 2 samples left after 21 blocks of 6 in a batch
+                    // of 128 (or 133 in 800) have non-zero pixels at 29% of the 784 k on average, and summing all k made
+                    // that block cost as much as a full dense tile (AVX2 Predict(10,000) in chunks of 128: 193–195k →
+                    // 198–203k images/s). Rows contiguous in k are listed where they lie, 8 k at a time; otherwise from
+                    // the zero-padded copy in aTail (k-major, mr floats per k), whose reads stay inside it.
+                    int* tailList = lists + (nint)fullBlocks * (k + 2);
+                    if (g->AColStride == 1)
+                    {
+                        ListNonZeroColumnsOfRows(g, lastRow, 1, lastRows, tailList, bits);
+                    }
+                    else
+                    {
+                        GemmJob packed = *g;
+                        packed.A = aTail;
+                        packed.AColStride = mr;
+                        ListNonZeroColumnsOfColumns(&packed, 0, 1, mr, tailList, bits);
+                    }
                 }
             }
             for (int cb = c0; cb < c1; cb++)

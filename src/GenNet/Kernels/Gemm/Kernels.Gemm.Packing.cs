@@ -182,24 +182,17 @@ public static unsafe partial class Kernels
     private static void PackRows(float* aTail, GemmJob* g, int i, int rows)
     {
         int mr = TileRows;
-        for (int r = 0; r < mr; r++)
+        // Cleared whole, then the real rows copied: the padding rows element by element were most of the work (conv1's
+        // weight gradient has one row in its last block of 8, over K = 8 × 676: 14% of that product's time in PackRows).
+        new Span<float>(aTail, checked(g->K * mr)).Clear();
+        for (int r = 0; r < rows; r++)
         {
             float* dst = aTail + r;
-            if (r < rows)
+            float* src = g->A + (i + r) * g->ARowStride;
+            nint cs = g->AColStride;
+            for (int k = 0; k < g->K; k++)
             {
-                float* src = g->A + (i + r) * g->ARowStride;
-                nint cs = g->AColStride;
-                for (int k = 0; k < g->K; k++)
-                {
-                    dst[k * mr] = src[k * cs];
-                }
-            }
-            else
-            {
-                for (int k = 0; k < g->K; k++)
-                {
-                    dst[k * mr] = 0f;
-                }
+                dst[k * mr] = src[k * cs];
             }
         }
     }
