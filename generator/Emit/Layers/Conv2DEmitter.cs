@@ -59,6 +59,11 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
     {
         int n = layer.Number;
         w.Line($"// Layer {n}: {layer.Describe()} {layer.Input} → {layer.Output}, pad top {layer.PadTop}, left {layer.PadLeft}");
+        if (layer.PooledByNext)
+        {
+            w.Line($"// computed by layer {n + 1}'s max pooling, with its own forward pass");
+            return;
+        }
         w.Line($"{TypeNames.Kernels}.Conv2DForward<Layer{n}>({Rows(layer.Flow.Output)}, {ForwardInput(layer)}, W{n}, {(layer.HasBias ? $"B{n}" : "default")}, rows, Geometry{n}, _workers);");
     }
 
@@ -70,7 +75,9 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
         w.Line($"// Layer {n}: {layer.Describe()}.");
         if (layer.DerivativeFusedIntoNext)
         {
-            w.Line($"// dZ{n} = dA{n}: the max pooling after this layer applied {DenseEmitter.DerivativeMath(layer.Activation, layer.Alpha, Math(layer.Flow.Output))} as it wrote dA{n}");
+            // Pooled by the next layer, this layer has no output slice: the pooling takes ReLU′ from the values it kept.
+            string derivative = layer.PooledByNext ? "ReLU′" : DenseEmitter.DerivativeMath(layer.Activation, layer.Alpha, Math(layer.Flow.Output));
+            w.Line($"// dZ{n} = dA{n}: the max pooling after this layer applied {derivative} as it wrote dA{n}");
         }
         else if (layer.Activation != ActivationKind.None)
         {

@@ -13,12 +13,25 @@ internal sealed class MaxPool2DEmitter : LayerEmitter<MaxPool2DSpec>
 
     protected override void EmitForward(SourceWriter w, NetworkSpec network, MaxPool2DSpec layer)
     {
-        w.Line($"// Layer {layer.Number}: {layer.Describe()} {layer.Input} → {layer.Output}");
-        w.Line($"{TypeNames.Kernels}.MaxPool2DForward({Rows(layer.Flow.Output)}, {ForwardInput(layer)}, rows, Geometry{layer.Number}, _workers);");
+        int n = layer.Number, c = layer.FusedConvolution;
+        w.Line($"// Layer {n}: {layer.Describe()} {layer.Input} → {layer.Output}");
+        if (c == 0)
+        {
+            w.Line($"{TypeNames.Kernels}.MaxPool2DForward({Rows(layer.Flow.Output)}, {ForwardInput(layer)}, rows, Geometry{n}, _workers);");
+            return;
+        }
+        w.Line($"// with layer {c}'s convolution: each sample's output pooled while in cache, each window's winner kept in I{n}");
+        w.Line($"{TypeNames.Kernels}.Conv2DMaxPoolForward<Layer{c}>({Rows(layer.Flow.Output)}, I{n}(rows), {ForwardInput(layer)}, W{c}, {(layer.FusedConvolutionHasBias ? $"B{c}" : "default")}, rows, Geometry{c}, Geometry{n}, _workers);");
     }
 
     protected override void EmitBackward(SourceWriter w, NetworkSpec network, MaxPool2DSpec layer)
     {
+        if (layer.FusedConvolution != 0 && layer.Flow.InputGradient is { } toConvolution)
+        {
+            w.Line($"// Layer {layer.Number}: {layer.Describe()}: each window's gradient to its winner (I{layer.Number}){(layer.InputActivation == ActivationKind.ReLU ? $", times ReLU′ of the window's value {Math(layer.Flow.Output)}" : "")}");
+            w.Line($"{TypeNames.Kernels}.MaxPool2DBackwardFromWinners({Rows(toConvolution)}, {Rows(layer.Flow.OutputGradient)}, {Rows(layer.Flow.Output)}, I{layer.Number}(rows), rows, Geometry{layer.Number}, _workers, {TypeNames.Activation}.{layer.InputActivation});");
+            return;
+        }
         if (layer.Flow.InputGradient is { } inputGradient)
         {
             string call = $"{TypeNames.Kernels}.MaxPool2DBackward({Rows(inputGradient)}, {Rows(layer.Flow.OutputGradient)}, {Rows(layer.Flow.Input)}, rows, Geometry{layer.Number}, _workers";

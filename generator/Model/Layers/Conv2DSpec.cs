@@ -20,8 +20,22 @@ internal sealed record Conv2DSpec(int Filters, int KernelHeight, int KernelWidth
     /// it, so this layer's backward pass does not.</summary>
     public bool DerivativeFusedIntoNext { get; init; }
 
-    public override LayerSpec Connect(LayerSpec? previous, LayerSpec? next) =>
-        this with { DerivativeFusedIntoNext = next is MaxPool2DSpec && Activation != ActivationKind.None };
+    /// <summary>The max pooling after this layer computes this layer's forward pass with its own
+    /// (Kernels.Conv2DMaxPoolForward): each sample's output is pooled from a scratch while it is in cache and never
+    /// stored, so this layer has no output slice, and the pooling keeps each window's winner for its backward pass.</summary>
+    public bool PooledByNext { get; init; }
+
+    public override LayerSpec Connect(LayerSpec? previous, LayerSpec? next) => this with
+    {
+        DerivativeFusedIntoNext = next is MaxPool2DSpec && Activation != ActivationKind.None,
+        PooledByNext = next is MaxPool2DSpec && PoolsInForward(this),
+    };
+
+    /// <summary>Whether a max pooling right after <paramref name="conv"/> takes over its forward pass: the pooling's
+    /// backward pass from winners applies no derivative but ReLU′ (another one would need the values that lost), and a
+    /// winner's offset must be an exact float (planes below 2²⁴ values).</summary>
+    public static bool PoolsInForward(Conv2DSpec conv) =>
+        conv.Activation is ActivationKind.None or ActivationKind.ReLU && (long)conv.Output.Height * conv.Output.Width <= 1 << 24;
 
     public override bool NeedsImage => true;
 
@@ -54,7 +68,10 @@ internal sealed record Conv2DSpec(int Filters, int KernelHeight, int KernelWidth
         {
             yield return new SliceRequest(ArenaKind.Parameters, "B", Filters, IsOutput: false, $"[{Filters}]: layer {Number}'s bias");
         }
-        yield return new SliceRequest(ArenaKind.Activations, "A", Output.Size, IsOutput: true, $"layer {Number}'s output ({Output})");
+        if (!PooledByNext)
+        {
+            yield return new SliceRequest(ArenaKind.Activations, "A", Output.Size, IsOutput: true, $"layer {Number}'s output ({Output})");
+        }
         yield return new SliceRequest(ArenaKind.ActivationGradients, "DA", Output.Size, IsOutput: true, $"gradient with respect to layer {Number}'s output");
     }
 

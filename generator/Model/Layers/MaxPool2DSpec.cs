@@ -16,10 +16,35 @@ internal sealed record MaxPool2DSpec(int Window, int Stride) : Pool2DSpec(Window
     /// <summary>LeakyReLU's slope for <see cref="InputActivation"/>.</summary>
     public float InputAlpha { get; init; }
 
-    public override LayerSpec Connect(LayerSpec? previous, LayerSpec? next) =>
-        previous is Conv2DSpec { Activation: not ActivationKind.None } before
+    /// <summary>The number of the convolution before this layer whose forward pass this layer computes with its own
+    /// (<see cref="Conv2DSpec.PooledByNext"/>), or 0.</summary>
+    public int FusedConvolution { get; init; }
+
+    /// <summary>Whether that convolution has a bias.</summary>
+    public bool FusedConvolutionHasBias { get; init; }
+
+    public override LayerSpec Connect(LayerSpec? previous, LayerSpec? next)
+    {
+        MaxPool2DSpec connected = previous is Conv2DSpec { Activation: not ActivationKind.None } before
             ? this with { InputActivation = before.Activation, InputAlpha = before.Alpha }
             : this;
+        return previous is Conv2DSpec { PooledByNext: true } conv
+            ? connected with { FusedConvolution = conv.Number, FusedConvolutionHasBias = conv.HasBias }
+            : connected;
+    }
+
+    public override IEnumerable<SliceRequest> RequestSlices()
+    {
+        foreach (SliceRequest request in base.RequestSlices())
+        {
+            yield return request;
+        }
+        if (FusedConvolution != 0)
+        {
+            yield return new SliceRequest(ArenaKind.Activations, "I", Output.Size, IsOutput: false,
+                $"layer {Number}'s winners: each window's largest value's offset in its plane of layer {FusedConvolution}'s output, which is never stored");
+        }
+    }
 
     private sealed class Reader : LayerReader
     {

@@ -489,7 +489,7 @@ public static unsafe partial class Kernels
     {
         ConvJob* job = (ConvJob*)state;
         (int start, int end) = PartRange(job->Batch, part, parts);
-        ForwardSamples<TLayer>(job, start, end, 0, 1);
+        ForwardSamples<TLayer>(job, start, end, 0, 1, pool: null);
     }
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of one sample's product.</summary>
@@ -497,12 +497,13 @@ public static unsafe partial class Kernels
         where TLayer : struct, IDenseLayerKernels
     {
         ConvJob* job = (ConvJob*)state;
-        ForwardSamples<TLayer>(job, 0, job->Batch, part, parts);
+        ForwardSamples<TLayer>(job, 0, job->Batch, part, parts, pool: null);
     }
 
     /// <summary>Samples [<paramref name="start"/>, <paramref name="end"/>): each one's patches, then part
-    /// <paramref name="part"/> of <paramref name="parts"/> of its product into y.</summary>
-    private static void ForwardSamples<TLayer>(ConvJob* job, int start, int end, int part, int parts)
+    /// <paramref name="part"/> of <paramref name="parts"/> of its product into y; or, with <paramref name="pool"/>, the
+    /// whole product into this thread's scratch and its planes max-pooled from there (<see cref="Conv2DMaxPoolForward"/>).</summary>
+    private static void ForwardSamples<TLayer>(ConvJob* job, int start, int end, int part, int parts, PoolJob* pool)
         where TLayer : struct, IDenseLayerKernels
     {
         Conv2DGeometry g = job->G;
@@ -527,12 +528,17 @@ public static unsafe partial class Kernels
             Bias = job->Bias,
             Product = GemmProduct.PositionsForward, Store = GemmStore.Overwrite, Activation = TLayer.Activation, Alpha = TLayer.Alpha,
         };
+        float* output = pool == null ? null : ConvOutput.Get(g.OutputSize);
         for (int b = start; b < end; b++)
         {
             float* plane = PlaneOf(job->X + (long)b * g.InputSize, xpad, g, hp, wp);
             Im2ColTransposed(colT, ld, plane, g, wp, offsets, taps);
-            gemm.C = job->Y + (long)b * g.OutputSize;
+            gemm.C = pool == null ? job->Y + (long)b * g.OutputSize : output;
             GemmPart<TLayer>(&gemm, part, parts);
+            if (pool != null)
+            {
+                PoolSample(pool, output, b);
+            }
         }
     }
 

@@ -73,10 +73,126 @@ public static unsafe partial class Kernels
         }
     }
 
-    private readonly struct PoolJob(Pool2DGeometry g, float* y, float* x, float* dx, int planes, Activation inputActivation = Activation.None, float alpha = 0f)
+    /// <summary>The backward pass of a max pooling whose forward pass recorded its winners (<see cref="Conv2DMaxPoolForward"/>):
+    /// dx = 0, then dx[winner of each window] += dy[window] (overlapping windows add up), then, with
+    /// <paramref name="inputActivation"/> ReLU, each winner's gradient times ReLU′ of its value, which is the window's
+    /// output y; overwrites. The bits of <see cref="MaxPool2DBackward"/> on the input the winners were found in: every
+    /// element that won nothing is +0 there too (0 · ReLU′ = +0), and ReLU′ ∈ {0, 1} may be applied once per window won.</summary>
+    /// <remarks>This method effectively computes <see cref="Reference.MaxPool2DBackwardFromWinners"/>, planes split over
+    /// <paramref name="workers"/>. Only None and ReLU: another activation's derivative at an element that won nothing
+    /// needs that element's value, which the winners do not keep.</remarks>
+    /// <exception cref="ArgumentException">A span is too short, or the activation is neither None nor ReLU.</exception>
+    public static void MaxPool2DBackwardFromWinners(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> y, ReadOnlySpan<float> winners, int batch,
+        in Pool2DGeometry g, WorkerPool? workers = null, Activation inputActivation = Activation.None)
+    {
+        CheckWinnersActivation(inputActivation);
+        g.Check(batch, dx.Length, dy.Length, nameof(dx), nameof(dy));
+        Guard.Rows(y.Length, batch, g.OutputSize, nameof(y));
+        Guard.Rows(winners.Length, batch, g.OutputSize, nameof(winners));
+        fixed (float* pdx = dx, pdy = dy, py = y, pw = winners)
+        {
+            // Y is the pooled gradient, X the pooled output (whose sign gives ReLU′).
+            var job = new PoolJob(g, pdy, py, pdx, batch * g.Channels, inputActivation, 0f, pw);
+            SplitPlanes(&MaxPoolBackwardFromWinnersPart, &job, workers);
+        }
+    }
+
+    private static void CheckWinnersActivation(Activation activation)
+    {
+        if (activation is not (Activation.None or Activation.ReLU))
+        {
+            throw new ArgumentException($"Pooling from recorded winners applies no {activation}′: only None and ReLU.", nameof(activation));
+        }
+    }
+
+    private static void MaxPoolBackwardFromWinnersPart(void* state, int part, int parts)
+    {
+        PoolJob* job = (PoolJob*)state;
+        Pool2DGeometry g = job->G;
+        (int start, int end) = PartRange(job->Planes, part, parts);
+        int inPlane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth;
+        bool relu = job->InputActivation == Activation.ReLU;
+        // 2×2 windows at stride 2 do not overlap: each writes its four values, and only where they leave a row or column
+        // uncovered (an odd size) does the plane need clearing first.
+        bool twoByTwo = g.Window == 2 && g.Stride == 2 && Sse.IsSupported;
+        if (!(twoByTwo && TilesPlane(g)))
+        {
+            new Span<float>(job->Dx + (long)start * inPlane, (end - start) * inPlane).Clear();
+        }
+        for (int plane = start; plane < end; plane++)
+        {
+            float* dxp = job->Dx + (long)plane * inPlane;
+            float* dyp = job->Y + (long)plane * outPlane, yp = job->X + (long)plane * outPlane, won = job->Winners + (long)plane * outPlane;
+            if (twoByTwo)
+            {
+                WinnersBackward2x2(dxp, dyp, yp, won, g, relu);
+                continue;
+            }
+            for (int k = 0; k < outPlane; k++)
+            {
+                dxp[(nint)won[k]] += dyp[k];
+            }
+            if (relu)
+            {
+                for (int k = 0; k < outPlane; k++)
+                {
+                    dxp[(nint)won[k]] *= yp[k] > 0f ? 1f : 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>One plane of 2×2 windows at stride 2: each window's four values written, (0 + dy)·ReLU′ at the winner and
+    /// +0 elsewhere, four windows at a time (the stores of <see cref="MaxPool2x2BackwardPlane"/>).</summary>
+    private static void WinnersBackward2x2(float* dxp, float* dyp, float* yp, float* won, in Pool2DGeometry g, bool relu)
+    {
+        int width = g.Width;
+        Vector128<float> right = Vector128<float>.One, below = Vector128.Create((float)width), diagonal = below + right;
+        Vector128<float> lanes = Vector128.Create(0f, 2f, 4f, 6f);
+        for (int i = 0; i < g.OutHeight; i++)
+        {
+            nint corner = (nint)i * 2 * width;
+            nint row = (nint)i * g.OutWidth;
+            int j = 0;
+            for (; j <= g.OutWidth - 4; j += 4, corner += 8)
+            {
+                Vector128<float> g4 = Vector128.Load(dyp + row + j) + Vector128<float>.Zero;
+                if (relu)
+                {
+                    g4 *= Vector128.GreaterThan(Vector128.Load(yp + row + j), Vector128<float>.Zero) & Vector128<float>.One;
+                }
+                Vector128<float> at = Vector128.Load(won + row + j) - (lanes + Vector128.Create((float)corner));
+                Vector128<float> ga = g4 & Vector128.Equals(at, Vector128<float>.Zero);
+                Vector128<float> gb = g4 & Vector128.Equals(at, right);
+                Vector128<float> gc = g4 & Vector128.Equals(at, below);
+                Vector128<float> gd = g4 & Vector128.Equals(at, diagonal);
+                float* row0 = dxp + corner, row1 = row0 + width;
+                Sse.UnpackLow(ga, gb).Store(row0);
+                Sse.UnpackHigh(ga, gb).Store(row0 + 4);
+                Sse.UnpackLow(gc, gd).Store(row1);
+                Sse.UnpackHigh(gc, gd).Store(row1 + 4);
+            }
+            for (; j < g.OutWidth; j++, corner += 2)
+            {
+                float value = 0f + dyp[row + j];
+                if (relu)
+                {
+                    value *= yp[row + j] > 0f ? 1f : 0f;
+                }
+                dxp[corner] = 0f;
+                dxp[corner + 1] = 0f;
+                dxp[corner + width] = 0f;
+                dxp[corner + width + 1] = 0f;
+                dxp[(nint)won[row + j]] = value;
+            }
+        }
+    }
+
+    private readonly struct PoolJob(Pool2DGeometry g, float* y, float* x, float* dx, int planes, Activation inputActivation = Activation.None, float alpha = 0f,
+        float* winners = null)
     {
         public readonly Pool2DGeometry G = g;
-        public readonly float* Y = y, X = x, Dx = dx;
+        public readonly float* Y = y, X = x, Dx = dx, Winners = winners;
         public readonly int Planes = planes;
         public readonly Activation InputActivation = inputActivation;
         public readonly float Alpha = alpha;
@@ -107,18 +223,28 @@ public static unsafe partial class Kernels
         int inPlane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth;
         for (int plane = start; plane < end; plane++)
         {
-            float* xp = job->X + (long)plane * inPlane;
-            float* yp = job->Y + (long)plane * outPlane;
-            if (g.Window == 2)
+            MaxPoolForwardPlane(job->Y + (long)plane * outPlane, job->X + (long)plane * inPlane, null, g);
+        }
+    }
+
+    /// <summary>One plane of max pooling: yp = each window's first largest value of xp, and when <paramref name="winners"/>
+    /// is not null, winners = that value's offset in xp, as a float (exact: a plane holds fewer than 2²⁴ values).</summary>
+    private static void MaxPoolForwardPlane(float* yp, float* xp, float* winners, in Pool2DGeometry g)
+    {
+        if (g.Window == 2)
+        {
+            MaxPool2x2ForwardPlane(yp, xp, winners, g);
+            return;
+        }
+        for (int i = 0; i < g.OutHeight; i++)
+        {
+            for (int j = 0; j < g.OutWidth; j++)
             {
-                MaxPool2x2ForwardPlane(yp, xp, g);
-                continue;
-            }
-            for (int i = 0; i < g.OutHeight; i++)
-            {
-                for (int j = 0; j < g.OutWidth; j++)
+                int at = ArgMaxInWindow(xp, g.Width, g.Window, i * g.Stride, j * g.Stride);
+                yp[i * g.OutWidth + j] = xp[at];
+                if (winners != null)
                 {
-                    yp[i * g.OutWidth + j] = xp[ArgMaxInWindow(xp, g.Width, g.Window, i * g.Stride, j * g.Stride)];
+                    winners[i * g.OutWidth + j] = at;
                 }
             }
         }
@@ -166,15 +292,20 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>One plane of a 2×2 max pooling (any stride): <see cref="ArgMaxInWindow"/> unrolled over the four values, in
-    /// the same order with the same comparisons (the general loop ran at ≈ 15–30 cycles per window on MnistConvNet).</summary>
-    private static void MaxPool2x2ForwardPlane(float* yp, float* xp, in Pool2DGeometry g)
+    /// the same order with the same comparisons (the general loop ran at ≈ 15–30 cycles per window on MnistConvNet), and
+    /// the winners' offsets when <paramref name="winners"/> is not null.</summary>
+    private static void MaxPool2x2ForwardPlane(float* yp, float* xp, float* winners, in Pool2DGeometry g)
     {
         int width = g.Width, stride = g.Stride;
         bool vector = stride == 2 && Sse.IsSupported;
+        Vector128<float> right = Vector128<float>.One, below = Vector128.Create((float)width), diagonal = below + right;
+        Vector128<float> lanes = Vector128.Create(0f, 2f, 4f, 6f);
         for (int i = 0; i < g.OutHeight; i++)
         {
-            float* top = xp + (nint)i * stride * width;
+            nint corner = (nint)i * stride * width;
+            float* top = xp + corner;
             float* y = yp + (nint)i * g.OutWidth;
+            float* won = winners == null ? null : winners + (nint)i * g.OutWidth;
             int j = 0;
             if (vector)
             {
@@ -183,19 +314,38 @@ public static unsafe partial class Kernels
                 {
                     (Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d) = Windows4(top, width);
                     Vector128<float> best = a;
-                    best = Vector128.ConditionalSelect(Takes(b, best), b, best);
-                    best = Vector128.ConditionalSelect(Takes(c, best), c, best);
-                    best = Vector128.ConditionalSelect(Takes(d, best), d, best);
+                    Vector128<float> tb = Takes(b, best);
+                    best = Vector128.ConditionalSelect(tb, b, best);
+                    Vector128<float> tc = Takes(c, best);
+                    best = Vector128.ConditionalSelect(tc, c, best);
+                    Vector128<float> td = Takes(d, best);
+                    best = Vector128.ConditionalSelect(td, d, best);
                     best.Store(y + j);
+                    if (won != null)
+                    {
+                        // The last value that took over: its offset from the window's corner, plus the corner's.
+                        Vector128<float> at = right & tb;
+                        at = Vector128.ConditionalSelect(tc, below, at);
+                        at = Vector128.ConditionalSelect(td, diagonal, at);
+                        (at + lanes + Vector128.Create((float)(corner + 2 * j))).Store(won + j);
+                    }
                 }
             }
             for (; j < g.OutWidth; j++, top += stride)
             {
                 float best = top[0];
-                best = Take(top[1], best) ? top[1] : best;
-                best = Take(top[width], best) ? top[width] : best;
-                best = Take(top[width + 1], best) ? top[width + 1] : best;
+                nint at = 0;
+                bool take = Take(top[1], best);
+                (best, at) = take ? (top[1], 1) : (best, at);
+                take = Take(top[width], best);
+                (best, at) = take ? (top[width], width) : (best, at);
+                take = Take(top[width + 1], best);
+                (best, at) = take ? (top[width + 1], width + 1) : (best, at);
                 y[j] = best;
+                if (won != null)
+                {
+                    won[j] = corner + (nint)j * stride + at;
+                }
             }
         }
     }
@@ -429,6 +579,30 @@ public static unsafe partial class Kernels
                     {
                         dxp[ArgMaxInWindow(xp, g, i, j)] += dyp[i * g.OutWidth + j];
                     }
+                }
+            }
+        }
+
+        /// <summary>Scalar twin of <see cref="Kernels.MaxPool2DBackwardFromWinners"/>: each window's gradient added at its
+        /// recorded winner, then (ReLU) each winner's gradient times ReLU′ of the window's output.</summary>
+        public static void MaxPool2DBackwardFromWinners(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> y, ReadOnlySpan<float> winners, int batch,
+            in Pool2DGeometry g, Activation inputActivation)
+        {
+            CheckWinnersActivation(inputActivation);
+            g.Check(batch, dx.Length, dy.Length, nameof(dx), nameof(dy));
+            Guard.Rows(y.Length, batch, g.OutputSize, nameof(y));
+            Guard.Rows(winners.Length, batch, g.OutputSize, nameof(winners));
+            dx.Slice(0, batch * g.InputSize).Clear();
+            int inPlane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth;
+            for (int plane = 0; plane < batch * g.Channels; plane++)
+            {
+                for (int k = 0; k < outPlane; k++)
+                {
+                    dx[plane * inPlane + (int)winners[plane * outPlane + k]] += dy[plane * outPlane + k];
+                }
+                for (int k = 0; inputActivation == Activation.ReLU && k < outPlane; k++)
+                {
+                    dx[plane * inPlane + (int)winners[plane * outPlane + k]] *= y[plane * outPlane + k] > 0f ? 1f : 0f;
                 }
             }
         }

@@ -1,0 +1,117 @@
+namespace GenNet.Tests.Kernels;
+
+using static KernelTestData;
+
+/// <summary>
+/// A convolution and the max pooling after it in one forward pass (Kernels.Conv2DMaxPool.cs), and the pooling's backward
+/// pass from the winners that pass recorded: the bits of the separate kernels, on every convolution of the test
+/// networks, with windows that tile, leave out a row or column, and overlap, on 1, 2 and 3 threads and one sample (whose
+/// product may split over the threads).
+/// </summary>
+public class ConvMaxPoolTests
+{
+    /// <summary>Poolings of an OH × OW output: 2×2 at stride 2, 3×3 at stride 2 (overlapping), 2×2 at stride 1, and one
+    /// window over the whole plane, where they fit.</summary>
+    private static IEnumerable<Pool2DGeometry> PoolsOf(Conv2DGeometry g)
+    {
+        int c = g.Filters, h = g.OutHeight, w = g.OutWidth;
+        foreach ((int window, int stride) in new[] { (2, 2), (3, 2), (2, 1) })
+        {
+            if (window <= h && window <= w)
+            {
+                yield return new Pool2DGeometry(c, h, w, window, stride, (h - window) / stride + 1, (w - window) / stride + 1);
+            }
+        }
+        int all = Math.Min(h, w);
+        yield return new Pool2DGeometry(c, h, w, all, all, h / all, w / all);
+    }
+
+    public static TheoryData<string> Layers() => [.. ConvLayer.All.Select(l => l.Name)];
+
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void Fused_forward_and_the_backward_from_its_winners_give_the_bits_of_the_separate_kernels(string name)
+    {
+        ConvLayer layer = ConvLayer.All.Single(l => l.Name == name);
+        Conv2DGeometry g = layer.Geometry;
+        foreach (Pool2DGeometry p in PoolsOf(g))
+        {
+            foreach (int batch in new[] { 1, 3 })
+            {
+                // Rounded inputs and weights: the outputs hold ties (and ReLU's zeros), so the first largest matters.
+                float[] x = Uniform(batch * g.InputSize, p.Window + batch).Select(v => MathF.Round(v * 4) / 4).ToArray();
+                float[] w = Uniform(g.WeightCount, 2).Select(v => MathF.Round(v * 4) / 4).ToArray();
+                float[] bias = layer.HasBias ? Uniform(g.Filters, 3) : [];
+                float[] dy = Uniform(batch * p.OutputSize, 4);
+                var convolved = new float[batch * g.OutputSize];
+                layer.Forward(convolved, x, w, bias, batch, null);
+                var expectedY = new float[batch * p.OutputSize];
+                global::GenNet.Kernels.MaxPool2DForward(expectedY, convolved, batch, p);
+                Activation fused = layer.Activation == Activation.ReLU ? Activation.ReLU : Activation.None;
+                var expectedDx = new float[batch * p.InputSize];
+                global::GenNet.Kernels.MaxPool2DBackward(expectedDx, dy, convolved, batch, p, null, fused);
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+                    string context = $"{name}, {p}, batch {batch}, {threads} thread(s) on {PathDescription}";
+                    var y = Filled(expectedY.Length, 7f);
+                    var winners = Filled(expectedY.Length, -1f);
+                    layer.PooledForward(y, winners, x, w, bias, batch, p, pool);
+                    Assert.True(BitIdentical(expectedY, y), "forward: " + context);
+                    var dx = Filled(expectedDx.Length, 7f);
+                    global::GenNet.Kernels.MaxPool2DBackwardFromWinners(dx, dy, y, winners, batch, p, pool, fused);
+                    Assert.True(BitIdentical(expectedDx, dx), "backward: " + context);
+                }
+            }
+        }
+    }
+
+    /// <summary>The scalar twins: the reference convolution pooled, and the backward pass from its winners against the
+    /// reference pooling's backward pass times ReLU′.</summary>
+    [Fact]
+    public void Reference_twins_agree_with_the_reference_convolution_and_pooling()
+    {
+        ConvLayer layer = ConvLayer.All.First(l => l.Geometry.Channels == 3);
+        Conv2DGeometry g = layer.Geometry;
+        const int batch = 2;
+        foreach (Pool2DGeometry p in PoolsOf(g))
+        {
+            float[] x = Uniform(batch * g.InputSize, 5).Select(v => MathF.Round(v * 4) / 4).ToArray();
+            float[] w = Uniform(g.WeightCount, 6).Select(v => MathF.Round(v * 4) / 4).ToArray();
+            float[] bias = layer.HasBias ? Uniform(g.Filters, 7) : [];
+            float[] dy = Uniform(batch * p.OutputSize, 8);
+            var convolved = new float[batch * g.OutputSize];
+            global::GenNet.Kernels.Reference.Conv2DForward(convolved, x, w, bias, batch, g, Activation.ReLU, 0f);
+            var expectedY = new float[batch * p.OutputSize];
+            global::GenNet.Kernels.Reference.MaxPool2DForward(expectedY, convolved, batch, p);
+            var expectedDx = new float[batch * p.InputSize];
+            global::GenNet.Kernels.Reference.MaxPool2DBackward(expectedDx, dy, convolved, batch, p);
+            global::GenNet.Kernels.ActivationBackward(expectedDx, convolved, Activation.ReLU, 0f);
+
+            var y = new float[expectedY.Length];
+            var winners = new float[expectedY.Length];
+            global::GenNet.Kernels.Reference.Conv2DMaxPoolForward(y, winners, x, w, bias, batch, g, p, Activation.ReLU, 0f);
+            Assert.True(BitIdentical(expectedY, y), $"forward {p}");
+            var dx = Filled(expectedDx.Length, 7f);
+            global::GenNet.Kernels.Reference.MaxPool2DBackwardFromWinners(dx, dy, y, winners, batch, p, Activation.ReLU);
+            Assert.True(BitIdentical(expectedDx, dx), $"backward {p}");
+        }
+    }
+
+    [Fact]
+    public void Mismatched_shapes_and_activations_other_than_ReLU_are_argument_errors()
+    {
+        ConvLayer layer = ConvLayer.All[0]; // MnistConvNet's first: 1×28×28 → 32×26×26
+        var x = new float[784];
+        var w = new float[layer.Geometry.WeightCount];
+        var bias = new float[32];
+        var notItsOutput = new Pool2DGeometry(32, 24, 24, 2, 2, 12, 12);
+        var ex = Assert.Throws<ArgumentException>(() => layer.PooledForward(new float[32 * 144], new float[32 * 144], x, w, bias, 1, notItsOutput, null));
+        Assert.Equal("pool", ex.ParamName);
+        var p = new Pool2DGeometry(32, 26, 26, 2, 2, 13, 13);
+        Assert.Throws<ArgumentException>(() => layer.PooledForward(new float[32 * 169], new float[32 * 169 - 1], x, w, bias, 1, p, null));
+        ex = Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.MaxPool2DBackwardFromWinners(new float[32 * 676], new float[32 * 169], new float[32 * 169],
+            new float[32 * 169], 1, p, null, Activation.Tanh));
+        Assert.Contains("only None and ReLU", ex.Message);
+    }
+}
