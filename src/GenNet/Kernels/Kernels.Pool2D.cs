@@ -333,14 +333,7 @@ public static unsafe partial class Kernels
             }
             for (; j < g.OutWidth; j++, top += stride)
             {
-                float best = top[0];
-                nint at = 0;
-                bool take = Take(top[1], best);
-                (best, at) = take ? (top[1], 1) : (best, at);
-                take = Take(top[width], best);
-                (best, at) = take ? (top[width], width) : (best, at);
-                take = Take(top[width + 1], best);
-                (best, at) = take ? (top[width + 1], width + 1) : (best, at);
+                (float best, nint at) = FirstLargest2x2(top, width);
                 y[j] = best;
                 if (won != null)
                 {
@@ -388,15 +381,7 @@ public static unsafe partial class Kernels
             }
             for (; j < g.OutWidth; j++, corner += stride)
             {
-                float* top = xp + corner;
-                float best = top[0];
-                nint at = 0;
-                bool take = Take(top[1], best);
-                (best, at) = take ? (top[1], 1) : (best, at);
-                take = Take(top[width], best);
-                (best, at) = take ? (top[width], width) : (best, at);
-                take = Take(top[width + 1], best);
-                at = take ? width + 1 : at;
+                nint at = FirstLargest2x2(xp + corner, width).At;
                 if (tiles)
                 {
                     // dxp is not cleared: the window's four values are written here, 0 + dy at the winner as the += gives.
@@ -412,6 +397,20 @@ public static unsafe partial class Kernels
                 }
             }
         }
+    }
+
+    /// <summary>The first largest of a 2×2 window's values (<see cref="Take"/>'s order) and its offset from the corner.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (float Best, nint At) FirstLargest2x2(float* top, int width)
+    {
+        float best = top[0];
+        nint at = 0;
+        bool take = Take(top[1], best);
+        (best, at) = take ? (top[1], 1) : (best, at);
+        take = Take(top[width], best);
+        (best, at) = take ? (top[width], width) : (best, at);
+        take = Take(top[width + 1], best);
+        return take ? (top[width + 1], width + 1) : (best, at);
     }
 
     /// <summary>Whether 2×2 windows at stride 2 cover every element of a plane exactly once (even height and width).</summary>
