@@ -397,7 +397,7 @@ internal static class NetworkEmitter
         w.Line("// Forward pass over x [rows × InputSize]: the layers in declaration order.");
         if (spec.HasTrainingMode)
         {
-            w.Line("// Layers that act only while training (dropout) do so when training is true.");
+            w.Line("// Layers that act only while training (dropout, a max pooling's record of its winners) do so when training is true.");
         }
         using (w.Block($"private void RunForward({TypeNames.ReadOnlySpan} x, int rows{(spec.HasTrainingMode ? ", bool training" : "")})"))
         {

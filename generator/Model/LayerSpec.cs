@@ -70,6 +70,10 @@ internal abstract record LayerSpec
     /// <summary>Outside training the layer passes its input on unchanged (dropout).</summary>
     public virtual bool ActsOnlyWhileTraining => false;
 
+    /// <summary>Its forward pass does something only while training (keeping state for the backward pass, say), so the
+    /// network's forward pass takes a training flag.</summary>
+    public virtual bool ForwardDependsOnTraining => ActsOnlyWhileTraining;
+
     /// <summary>Its backward pass turns the gradient with respect to its output into the one with respect to its input in
     /// place, so it shares its input's gradient slice instead of having one of its own.</summary>
     public virtual bool BackwardInPlace => false;

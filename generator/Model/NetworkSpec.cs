@@ -44,7 +44,7 @@ internal sealed record NetworkSpec(
         {
             foreach (LayerSpec layer in Layers)
             {
-                if (layer.ActsOnlyWhileTraining)
+                if (layer.ForwardDependsOnTraining)
                 {
                     return true;
                 }

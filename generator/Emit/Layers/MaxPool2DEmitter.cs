@@ -20,8 +20,8 @@ internal sealed class MaxPool2DEmitter : LayerEmitter<MaxPool2DSpec>
             w.Line($"{TypeNames.Kernels}.MaxPool2DForward({Rows(layer.Flow.Output)}, {ForwardInput(layer)}, rows, Geometry{n}, _workers);");
             return;
         }
-        w.Line($"// with layer {c}'s convolution: each sample's output pooled while in cache, each window's winner kept in I{n}");
-        w.Line($"{TypeNames.Kernels}.Conv2DMaxPoolForward<Layer{c}>({Rows(layer.Flow.Output)}, I{n}(rows), {ForwardInput(layer)}, W{c}, {(layer.FusedConvolutionHasBias ? $"B{c}" : "default")}, rows, Geometry{c}, Geometry{n}, _workers);");
+        w.Line($"// with layer {c}'s convolution: each sample's output pooled while in cache, and while training each window's winner kept in I{n}");
+        w.Line($"{TypeNames.Kernels}.Conv2DMaxPoolForward<Layer{c}>({Rows(layer.Flow.Output)}, training ? I{n}(rows) : default, {ForwardInput(layer)}, W{c}, {(layer.FusedConvolutionHasBias ? $"B{c}" : "default")}, rows, Geometry{c}, Geometry{n}, _workers);");
     }
 
     protected override void EmitBackward(SourceWriter w, NetworkSpec network, MaxPool2DSpec layer)

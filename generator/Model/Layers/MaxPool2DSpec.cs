@@ -23,6 +23,9 @@ internal sealed record MaxPool2DSpec(int Window, int Stride) : Pool2DSpec(Window
     /// <summary>Whether that convolution has a bias.</summary>
     public bool FusedConvolutionHasBias { get; init; }
 
+    /// <summary>Pooling for a fused convolution records the winners only while training: inference has no backward pass.</summary>
+    public override bool ForwardDependsOnTraining => FusedConvolution != 0;
+
     public override LayerSpec Connect(LayerSpec? previous, LayerSpec? next)
     {
         MaxPool2DSpec connected = previous is Conv2DSpec { Activation: not ActivationKind.None } before

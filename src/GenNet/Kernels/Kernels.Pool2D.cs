@@ -151,11 +151,13 @@ public static unsafe partial class Kernels
         Vector128<float> lanes = Vector128.Create(0f, 2f, 4f, 6f);
         for (int i = 0; i < g.OutHeight; i++)
         {
-            nint corner = (nint)i * 2 * width;
             nint row = (nint)i * g.OutWidth;
             int j = 0;
-            for (; j <= g.OutWidth - 4; j += 4, corner += 8)
+            // The last four windows overlap the four before when the count is not a multiple of 4, as in
+            // MaxPool2x2ForwardPlane: each window's four values are then written twice, the same both times.
+            for (; g.OutWidth >= 4; j = Math.Min(j + 4, g.OutWidth - 4))
             {
+                nint corner = (nint)i * 2 * width + 2 * j;
                 Vector128<float> g4 = Vector128.Load(dyp + row + j) + Vector128<float>.Zero;
                 if (relu)
                 {
@@ -171,8 +173,13 @@ public static unsafe partial class Kernels
                 Sse.UnpackHigh(ga, gb).Store(row0 + 4);
                 Sse.UnpackLow(gc, gd).Store(row1);
                 Sse.UnpackHigh(gc, gd).Store(row1 + 4);
+                if (j == g.OutWidth - 4)
+                {
+                    j = g.OutWidth;
+                    break;
+                }
             }
-            for (; j < g.OutWidth; j++, corner += 2)
+            for (nint corner = (nint)i * 2 * width + 2 * j; j < g.OutWidth; j++, corner += 2)
             {
                 float value = 0f + dyp[row + j];
                 if (relu)
@@ -307,11 +314,15 @@ public static unsafe partial class Kernels
             float* y = yp + (nint)i * g.OutWidth;
             float* won = winners == null ? null : winners + (nint)i * g.OutWidth;
             int j = 0;
-            if (vector)
+            if (vector && g.OutWidth >= 4)
             {
                 // Four windows at a time, branch-free: the even and odd columns of both rows, compared in the scalar order.
-                for (; j <= g.OutWidth - 4; j += 4, top += 8)
+                // A row's last four windows end it, overlapping the four before when the count is not a multiple of 4
+                // (they are written again with the same values): the scalar tail's data-dependent branches cost as
+                // much as the rest of a 13-window row.
+                for (; ; j = Math.Min(j + 4, g.OutWidth - 4))
                 {
+                    top = xp + corner + 2 * j;
                     (Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d) = Windows4(top, width);
                     Vector128<float> best = a;
                     Vector128<float> tb = Takes(b, best);
@@ -329,7 +340,12 @@ public static unsafe partial class Kernels
                         at = Vector128.ConditionalSelect(td, diagonal, at);
                         (at + lanes + Vector128.Create((float)(corner + 2 * j))).Store(won + j);
                     }
+                    if (j == g.OutWidth - 4)
+                    {
+                        break;
+                    }
                 }
+                continue;
             }
             for (; j < g.OutWidth; j++, top += stride)
             {

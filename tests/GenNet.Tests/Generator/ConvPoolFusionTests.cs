@@ -32,7 +32,8 @@ public class ConvPoolFusionTests
     public void A_max_pooling_after_a_ReLU_or_linear_convolution_takes_over_its_forward_pass(string activation, string applied)
     {
         string code = Generate($"[Conv2D(4, kernel: 3, activation: {activation}, bias: false)]", "[MaxPool2D(3, stride: 2)]");
-        Assert.Contains("Kernels.Conv2DMaxPoolForward<Layer1>(A2(rows), I2(rows), x, W1, default, rows, Geometry1, Geometry2, _workers);", code);
+        Assert.Contains("Kernels.Conv2DMaxPoolForward<Layer1>(A2(rows), training ? I2(rows) : default, x, W1, default, rows, Geometry1, Geometry2, _workers);", code);
+        Assert.Contains("private void RunForward(global::System.ReadOnlySpan<float> x, int rows, bool training)", code);
         Assert.Contains($"Kernels.MaxPool2DBackwardFromWinners(DA1(rows), DA2(rows), A2(rows), I2(rows), rows, Geometry2, _workers, global::GenNet.Activation.{applied});", code);
         Assert.DoesNotContain("Kernels.Conv2DForward<", code);
         Assert.DoesNotContain(" A1(int rows)", code);

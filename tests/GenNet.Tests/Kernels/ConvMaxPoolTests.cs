@@ -58,6 +58,9 @@ public class ConvMaxPoolTests
                     var winners = Filled(expectedY.Length, -1f);
                     layer.PooledForward(y, winners, x, w, bias, batch, p, pool);
                     Assert.True(BitIdentical(expectedY, y), "forward: " + context);
+                    var yAlone = Filled(expectedY.Length, 7f);
+                    layer.PooledForward(yAlone, default, x, w, bias, batch, p, pool);
+                    Assert.True(BitIdentical(expectedY, yAlone), "forward without winners: " + context);
                     var dx = Filled(expectedDx.Length, 7f);
                     global::GenNet.Kernels.MaxPool2DBackwardFromWinners(dx, dy, y, winners, batch, p, pool, fused);
                     Assert.True(BitIdentical(expectedDx, dx), "backward: " + context);
