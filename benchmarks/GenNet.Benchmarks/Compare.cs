@@ -26,9 +26,27 @@ internal static class Compare
         {
             switch (args[i])
             {
-                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--epochs": epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--predict-chunk": predictChunk = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--threads" or "--epochs" or "--predict-chunk":
+                    // At least 1: no epochs would leave nothing to time (a division by zero in the averages).
+                    if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1)
+                    {
+                        Console.Error.WriteLine($"{args[i]} takes a whole number of at least 1.");
+                        return 2;
+                    }
+                    if (args[i] == "--threads")
+                    {
+                        threads = count;
+                    }
+                    else if (args[i] == "--epochs")
+                    {
+                        epochs = count;
+                    }
+                    else
+                    {
+                        predictChunk = count;
+                    }
+                    i++;
+                    break;
                 case "--dense-input": denseInput = true; break;
                 case "--network" when i + 1 < args.Length && args[i + 1] is "mlp512" or "convnet" or "narrow":
                     network = args[++i];
