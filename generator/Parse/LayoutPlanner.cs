@@ -105,10 +105,13 @@ internal static class LayoutPlanner
                     outputGradient = slice.Name;
                 }
             }
+            // A layer without an output slice of its own (a convolution whose max pooling computes its forward pass) passes
+            // its input on, in training and outside it alike: after a dropout those are two different values.
+            bool passesInputOn = output is null;
             output ??= value;
             outputGradient ??= layer.BackwardInPlace ? gradient : null;
             var flow = new LayerFlow(value, inferenceValue, gradient, output,
-                layer.ActsOnlyWhileTraining ? inferenceValue : output, outputGradient ?? "");
+                layer.ActsOnlyWhileTraining || passesInputOn ? inferenceValue : output, outputGradient ?? "");
             planned.Add(layer with { Slices = new EquatableArray<Slice>(slices.ToImmutable()), Flow = flow });
             value = flow.Output;
             inferenceValue = flow.InferenceOutput;

@@ -1,10 +1,12 @@
 namespace GenNet;
 
 // A convolution and the max pooling after it, forward in one pass: each sample's convolution output is computed into a
-// per-thread scratch and pooled from there while it is in cache, and the pooling records each window's winner (its
-// offset in the plane) for the backward pass (MaxPool2DBackwardFromWinners), which therefore never reads the
-// convolution's output either. That output is never written to memory: for MnistConvNet's first layer it is 11 MB per
-// batch of 128, which the separate passes wrote, read back to pool, and read again to find the winners going backward.
+// per-thread scratch and pooled from there while it is in cache, and while training the pooling records each window's
+// winner (its offset in the plane) for the backward pass (MaxPool2DBackwardFromWinners), which therefore never reads
+// the convolution's output either. That output is never written to memory: for MnistConvNet's first layer it is 11 MB
+// per batch of 128, which the separate passes wrote, read back to pool, and read again to find the winners going
+// backward (MnistConvNet's TrainStep 28.0–29.4 → 25.9–26.6 ms on one Zen 4 core). A single sample on several threads
+// splits its filters, so that each thread pools the planes it computed.
 public static unsafe partial class Kernels
 {
     /// <summary>

@@ -89,6 +89,10 @@ public static unsafe partial class Kernels
         g.Check(batch, dx.Length, dy.Length, nameof(dx), nameof(dy));
         Guard.Rows(y.Length, batch, g.OutputSize, nameof(y));
         Guard.Rows(winners.Length, batch, g.OutputSize, nameof(winners));
+        if ((long)g.Height * g.Width > MaxWinnerOffset)
+        {
+            throw new ArgumentException($"Planes of {g.Height}×{g.Width} have offsets a float cannot hold exactly.", nameof(g));
+        }
         fixed (float* pdx = dx, pdy = dy, py = y, pw = winners)
         {
             // Y is the pooled gradient, X the pooled output (whose sign gives ReLU′).
@@ -128,9 +132,12 @@ public static unsafe partial class Kernels
                 WinnersBackward2x2(dxp, dyp, yp, won, g, relu);
                 continue;
             }
-            for (int k = 0; k < outPlane; k++)
+            for (int i = 0, k = 0; i < g.OutHeight; i++)
             {
-                dxp[(nint)won[k]] += dyp[k];
+                for (int j = 0; j < g.OutWidth; j++, k++)
+                {
+                    dxp[WinnerIn(won[k], g, i, j)] += dyp[k];
+                }
             }
             if (relu)
             {
@@ -164,10 +171,13 @@ public static unsafe partial class Kernels
                     g4 *= Vector128.GreaterThan(Vector128.Load(yp + row + j), Vector128<float>.Zero) & Vector128<float>.One;
                 }
                 Vector128<float> at = Vector128.Load(won + row + j) - (lanes + Vector128.Create((float)corner));
-                Vector128<float> ga = g4 & Vector128.Equals(at, Vector128<float>.Zero);
-                Vector128<float> gb = g4 & Vector128.Equals(at, right);
-                Vector128<float> gc = g4 & Vector128.Equals(at, below);
-                Vector128<float> gd = g4 & Vector128.Equals(at, diagonal);
+                Vector128<float> ta = Vector128.Equals(at, Vector128<float>.Zero), tb = Vector128.Equals(at, right);
+                Vector128<float> tc = Vector128.Equals(at, below), td = Vector128.Equals(at, diagonal);
+                if ((ta | tb | tc | td).AsUInt32() != Vector128<uint>.AllBitsSet)
+                {
+                    ThrowWinnerOutsideWindow();
+                }
+                Vector128<float> ga = g4 & ta, gb = g4 & tb, gc = g4 & tc, gd = g4 & td;
                 float* row0 = dxp + corner, row1 = row0 + width;
                 Sse.UnpackLow(ga, gb).Store(row0);
                 Sse.UnpackHigh(ga, gb).Store(row0 + 4);
@@ -186,14 +196,36 @@ public static unsafe partial class Kernels
                 {
                     value *= yp[row + j] > 0f ? 1f : 0f;
                 }
+                nint at = (nint)won[row + j] - corner;
+                if (at != 0 && at != 1 && at != width && at != width + 1)
+                {
+                    ThrowWinnerOutsideWindow();
+                }
                 dxp[corner] = 0f;
                 dxp[corner + 1] = 0f;
                 dxp[corner + width] = 0f;
                 dxp[corner + width + 1] = 0f;
-                dxp[(nint)won[row + j]] = value;
+                dxp[corner + at] = value;
             }
         }
     }
+
+    /// <summary>The recorded winner of window (<paramref name="i"/>, <paramref name="j"/>) as an index into its plane,
+    /// checked to lie in that window: winners come from <see cref="Conv2DMaxPoolForward"/>, but this kernel is public,
+    /// and a wrong one must not write outside dx.</summary>
+    private static nint WinnerIn(float winner, in Pool2DGeometry g, int i, int j)
+    {
+        nint at = (nint)winner;
+        nint row = at / g.Width - (nint)i * g.Stride, column = at % g.Width - (nint)j * g.Stride;
+        if (winner != at || at < 0 || (nuint)row >= (nuint)g.Window || (nuint)column >= (nuint)g.Window)
+        {
+            ThrowWinnerOutsideWindow();
+        }
+        return at;
+    }
+
+    private static void ThrowWinnerOutsideWindow() =>
+        throw new ArgumentException("A winner is not an offset in its window: winners must come from Conv2DMaxPoolForward.", "winners");
 
     private readonly struct PoolJob(Pool2DGeometry g, float* y, float* x, float* dx, int planes, Activation inputActivation = Activation.None, float alpha = 0f,
         float* winners = null)

@@ -40,6 +40,14 @@ public class ConvPoolFusionTests
         Assert.Contains("//   I2 [rows × 36] at MaxBatchSize × 36: layer 2's winners", code);
     }
 
+    /// <summary>After a dropout, the fused pass reads the dropout's output while training and its input otherwise.</summary>
+    [Fact]
+    public void A_fused_pass_after_a_dropout_reads_the_dropout_input_outside_training()
+    {
+        string code = Generate("[Conv2D(2, kernel: 1)] [Dropout(0.2)] [Conv2D(4, kernel: 3, activation: Activation.ReLU, bias: false)]", "[MaxPool2D(2)]");
+        Assert.Contains("Kernels.Conv2DMaxPoolForward<Layer3>(A4(rows), training ? I4(rows) : default, training ? D2(rows) : A1(rows), W3, default, rows, Geometry3, Geometry4, _workers);", code);
+    }
+
     [Theory]
     [InlineData("[Conv2D(4, kernel: 3, activation: Activation.Tanh)]", "[MaxPool2D(3, stride: 2)]")]
     [InlineData("[Conv2D(4, kernel: 3, activation: Activation.LeakyReLU)]", "[MaxPool2D(2)]")]

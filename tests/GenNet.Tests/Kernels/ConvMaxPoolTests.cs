@@ -101,6 +101,41 @@ public class ConvMaxPoolTests
         }
     }
 
+    /// <summary>The backward pass is public: winners that do not come from the forward pass (out of the plane, NaN, not
+    /// whole, outside their 2×2 window) are argument errors, never writes outside dx. 26×26 has a 2×2 tail window per row
+    /// on the vector path (13 = 3 × 4 + 1), 5×5 with 3×3 windows takes the general path.</summary>
+    [Theory]
+    [InlineData(26, 2, 2, 500f)]
+    [InlineData(26, 2, 2, float.NaN)]
+    [InlineData(26, 2, 2, 2f)]
+    [InlineData(5, 3, 1, 500f)]
+    [InlineData(5, 3, 1, -1f)]
+    [InlineData(5, 3, 1, 1.5f)]
+    [InlineData(5, 3, 1, float.NaN)]
+    public void Winners_that_the_forward_pass_cannot_record_are_argument_errors(int size, int window, int stride, float bad)
+    {
+        int outSize = (size - window) / stride + 1;
+        var p = new Pool2DGeometry(1, size, size, window, stride, outSize, outSize);
+        var winners = new float[p.OutputSize];
+        for (int i = 0; i < outSize; i++)
+        {
+            for (int j = 0; j < outSize; j++)
+            {
+                winners[i * outSize + j] = i * stride * size + j * stride;
+            }
+        }
+        foreach (int at in new[] { 0, outSize - 1, p.OutputSize - 1 })
+        {
+            float[] w = [.. winners];
+            w[at] = bad;
+            var guarded = new float[p.InputSize + 64];
+            var ex = Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.MaxPool2DBackwardFromWinners(guarded.AsSpan(0, p.InputSize),
+                Filled(p.OutputSize, 1f), Filled(p.OutputSize, 1f), w, 1, p, null, Activation.ReLU));
+            Assert.Equal("winners", ex.ParamName);
+            Assert.All(guarded[p.InputSize..], v => Assert.Equal(0f, v));
+        }
+    }
+
     [Fact]
     public void Mismatched_shapes_and_activations_other_than_ReLU_are_argument_errors()
     {

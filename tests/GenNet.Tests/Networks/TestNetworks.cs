@@ -171,6 +171,17 @@ public partial class HugeInputNet;
 [MeanSquaredError]
 public partial class ZeroTermsNet;
 
+// A dropout before a convolution whose max pooling computes its forward pass (FusedPoolingNetworkTests): the fused pass
+// reads the dropout's output while training and its input outside training.
+[Input(1, 12, 12)]
+[Conv2D(2, kernel: 1)]
+[Dropout(0.2)]
+[Conv2D(3, kernel: 3, activation: Activation.ReLU)]
+[MaxPool2D(2)]
+[Dense(2)]
+[MeanSquaredError]
+public partial class DropoutThenPooledConvNet;
+
 // 50 inputs, 2 past a multiple of both tile heights (ZeroSkippingTests): the weight gradient's last row block is a short
 // one, and so is the forward product's at batch 26.
 [Input(50)]
