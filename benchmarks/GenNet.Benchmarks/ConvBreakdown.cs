@@ -36,9 +36,13 @@ internal static class ConvBreakdown
         float[] a1 = new float[batch * g1.OutputSize], a2 = new float[batch * pool1.OutputSize], a3 = new float[batch * g3.OutputSize];
         float[] a4 = new float[batch * pool2.OutputSize], da3 = new float[a3.Length], da2 = new float[a2.Length], da1 = new float[a1.Length];
         float[] dw1 = new float[w1.Length], db1 = new float[32], dw3 = new float[w3.Length], db3 = new float[64];
+        // The step runs each convolution and its max pooling forward as one pass, which keeps the winners (i2, i4) and not
+        // the convolution's output (Kernels.Conv2DMaxPool.cs); a1 and a3 are only for the separate lines below.
+        float[] i2 = new float[a2.Length], i4 = new float[a4.Length];
         Kernels.Conv2DForward<MnistConvNet.Layer1>(a1, images, w1, b1, batch, g1, pool);
-        Kernels.MaxPool2DForward(a2, a1, batch, pool1, pool);
+        Kernels.Conv2DMaxPoolForward<MnistConvNet.Layer1>(a2, i2, images, w1, b1, batch, g1, pool1, pool);
         Kernels.Conv2DForward<MnistConvNet.Layer3>(a3, a2, w3, b3, batch, g3, pool);
+        Kernels.Conv2DMaxPoolForward<MnistConvNet.Layer3>(a4, i4, a2, w3, b3, batch, g3, pool2, pool);
         var rng = new Rng(3);
         for (int i = 0; i < da3.Length; i++)
         {
@@ -58,16 +62,22 @@ internal static class ConvBreakdown
         double conv3 = 2.0 * g3.OutHeight * g3.OutWidth * g3.Filters * g3.Channels * 9 * batch;
 
         Console.WriteLine($"MnistConvNet, batch {batch}, {threads} thread(s), {BenchData.Source}, vector width {Kernels.VectorWidth}, peak {peak} GFLOP/s");
+        // Separately, for comparison and outside the sum: the convolutions alone and the poolings on their stored output.
+        var separate = new List<(string Name, double Us, double Flops)>
+        {
+            ("conv1 forward alone", Time(() => Kernels.Conv2DForward<MnistConvNet.Layer1>(a1, images, w1, b1, batch, g1, pool)), conv1),
+            ("pool1 forward alone", Time(() => Kernels.MaxPool2DForward(a2, a1, batch, pool1, pool)), 0),
+            ("conv2 forward alone", Time(() => Kernels.Conv2DForward<MnistConvNet.Layer3>(a3, a2, w3, b3, batch, g3, pool)), conv3),
+            ("pool2 forward alone", Time(() => Kernels.MaxPool2DForward(a4, a3, batch, pool2, pool)), 0),
+        };
         var rows = new List<(string Name, double Us, double Flops)>
         {
-            ("conv1 forward (1→32, 28×28)", Time(() => Kernels.Conv2DForward<MnistConvNet.Layer1>(a1, images, w1, b1, batch, g1, pool)), conv1),
-            ("pool1 forward", Time(() => Kernels.MaxPool2DForward(a2, a1, batch, pool1, pool)), 0),
-            ("conv2 forward (32→64, 13×13)", Time(() => Kernels.Conv2DForward<MnistConvNet.Layer3>(a3, a2, w3, b3, batch, g3, pool)), conv3),
-            ("pool2 forward", Time(() => Kernels.MaxPool2DForward(a4, a3, batch, pool2, pool)), 0),
-            ("pool2 backward with conv2 ReLU′", Time(() => Kernels.MaxPool2DBackward(da3, da4, a3, batch, pool2, pool, Activation.ReLU)), 0),
+            ("conv1 + pool1 forward (1→32, 28×28)", Time(() => Kernels.Conv2DMaxPoolForward<MnistConvNet.Layer1>(a2, i2, images, w1, b1, batch, g1, pool1, pool)), conv1),
+            ("conv2 + pool2 forward (32→64, 13×13)", Time(() => Kernels.Conv2DMaxPoolForward<MnistConvNet.Layer3>(a4, i4, a2, w3, b3, batch, g3, pool2, pool)), conv3),
+            ("pool2 backward from winners, ReLU′", Time(() => Kernels.MaxPool2DBackwardFromWinners(da3, da4, a4, i4, batch, pool2, pool, Activation.ReLU)), 0),
             ("conv2 dW, db", Time(() => Kernels.Conv2DBackwardParameters<MnistConvNet.Layer3>(dw3, db3, a2, da3, batch, g3, pool)), conv3),
             ("conv2 dX", Time(() => Kernels.Conv2DBackwardInput<MnistConvNet.Layer3>(da2, da3, w3, batch, g3, pool)), conv3),
-            ("pool1 backward with conv1 ReLU′", Time(() => Kernels.MaxPool2DBackward(da1, da2, a1, batch, pool1, pool, Activation.ReLU)), 0),
+            ("pool1 backward from winners, ReLU′", Time(() => Kernels.MaxPool2DBackwardFromWinners(da1, da2, a2, i2, batch, pool1, pool, Activation.ReLU)), 0),
             ("conv1 dW, db", Time(() => Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(dw1, db1, images, da1, batch, g1, pool)), conv1),
             ("dropout forward (one draw a value)", Time(() => Kernels.DropoutForward(d5, m5, a4, 0.5f, dropoutRng)), 0),
             ("Dense 1600→10: forward, dW, dX", Time(() =>
@@ -87,6 +97,11 @@ internal static class ConvBreakdown
         }
         double stepFlops = ConvFlops.TrainPerImage * batch;
         Console.WriteLine($"{"sum of the parts",-32} {sum,9:F1} µs");
+        foreach ((string name, double us, double flops) in separate)
+        {
+            string rate = flops > 0 ? $"  {flops / us / 1e3,6:F1} GFLOP/s  {100 * flops / us / 1e3 / peak,3:F0}% of peak" : "";
+            Console.WriteLine($"({name,-30} {us,9:F1} µs{rate})");
+        }
         Console.WriteLine($"{"TrainStep as generated",-32} {step,9:F1} µs  {stepFlops / step / 1e3,6:F1} GFLOP/s  {100 * stepFlops / step / 1e3 / peak,3:F0}% of peak; {1e6 * batch / step:F0} samples/s");
         return 0;
     }
