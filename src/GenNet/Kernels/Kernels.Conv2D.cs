@@ -106,12 +106,7 @@ public static unsafe partial class Kernels
         in Conv2DGeometry g, WorkerPool? workers = null)
         where TLayer : struct, IDenseLayerKernels
     {
-        CheckLayer<TLayer>(g);
-        CheckPositions<TLayer>(g);
-        if (bias.IsEmpty == TLayer.HasBias)
-        {
-            throw new ArgumentException(TLayer.HasBias ? "The layer has a bias; pass it." : "The layer has no bias; pass an empty span.", nameof(bias));
-        }
+        CheckForwardLayer<TLayer>(g, bias);
         g.Check(batch, x.Length, y.Length, w.Length, bias.Length, nameof(x), nameof(y));
         if (SimdHelpers.Width == 0)
         {
@@ -207,6 +202,19 @@ public static unsafe partial class Kernels
         {
             var job = new ConvJob(g, pdz, null, pw, null, pdx, batch);
             Split(&InputGradientPart<TLayer>, &job, batch, workers);
+        }
+    }
+
+    /// <summary>The checks of a forward pass before the sizes: the layer's tiles fit <paramref name="g"/>, and a bias is
+    /// given exactly when the layer has one.</summary>
+    private static void CheckForwardLayer<TLayer>(in Conv2DGeometry g, ReadOnlySpan<float> bias)
+        where TLayer : struct, IDenseLayerKernels
+    {
+        CheckLayer<TLayer>(g);
+        CheckPositions<TLayer>(g);
+        if (bias.IsEmpty == TLayer.HasBias)
+        {
+            throw new ArgumentException(TLayer.HasBias ? "The layer has a bias; pass it." : "The layer has no bias; pass an empty span.", nameof(bias));
         }
     }
 

@@ -22,20 +22,12 @@ public static unsafe partial class Kernels
         ReadOnlySpan<float> bias, int batch, in Conv2DGeometry g, in Pool2DGeometry pool, WorkerPool? workers = null)
         where TLayer : struct, IDenseLayerKernels
     {
-        CheckLayer<TLayer>(g);
-        CheckPositions<TLayer>(g);
-        if (bias.IsEmpty == TLayer.HasBias)
-        {
-            throw new ArgumentException(TLayer.HasBias ? "The layer has a bias; pass it." : "The layer has no bias; pass an empty span.", nameof(bias));
-        }
+        CheckForwardLayer<TLayer>(g, bias);
         if (pool.Channels != g.Filters || pool.Height != g.OutHeight || pool.Width != g.OutWidth)
         {
             throw new ArgumentException($"{pool} does not pool the output of {g}.", nameof(pool));
         }
-        if ((long)pool.Height * pool.Width > MaxWinnerOffset)
-        {
-            throw new ArgumentException($"Planes of {pool.Height}×{pool.Width} have offsets a float cannot hold exactly.", nameof(pool));
-        }
+        CheckWinnerOffsets(pool, nameof(pool));
         g.Check(batch, x.Length, batch * g.OutputSize, w.Length, bias.Length, nameof(x), nameof(y));
         pool.Check(batch, batch * pool.InputSize, y.Length, nameof(x), nameof(y));
         if (!winners.IsEmpty)
@@ -68,6 +60,14 @@ public static unsafe partial class Kernels
 
     /// <summary>Most values a plane may hold for its winners' offsets to be exact floats (2²⁴).</summary>
     public const int MaxWinnerOffset = 1 << 24;
+
+    private static void CheckWinnerOffsets(in Pool2DGeometry pool, string parameter)
+    {
+        if ((long)pool.Height * pool.Width > MaxWinnerOffset)
+        {
+            throw new ArgumentException($"Planes of {pool.Height}×{pool.Width} have offsets a float cannot hold exactly.", parameter);
+        }
+    }
 
     /// <summary>A convolution job followed by the pooling of its output; <see cref="Conv"/> first, so a pointer to the job
     /// is one to its convolution.</summary>

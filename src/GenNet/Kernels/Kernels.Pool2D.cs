@@ -89,10 +89,7 @@ public static unsafe partial class Kernels
         g.Check(batch, dx.Length, dy.Length, nameof(dx), nameof(dy));
         Guard.Rows(y.Length, batch, g.OutputSize, nameof(y));
         Guard.Rows(winners.Length, batch, g.OutputSize, nameof(winners));
-        if ((long)g.Height * g.Width > MaxWinnerOffset)
-        {
-            throw new ArgumentException($"Planes of {g.Height}×{g.Width} have offsets a float cannot hold exactly.", nameof(g));
-        }
+        CheckWinnerOffsets(g, nameof(g));
         fixed (float* pdx = dx, pdy = dy, py = y, pw = winners)
         {
             // Y is the pooled gradient, X the pooled output (whose sign gives ReLU′).
