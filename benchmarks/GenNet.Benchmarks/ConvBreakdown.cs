@@ -37,7 +37,8 @@ internal static class ConvBreakdown
         float[] a4 = new float[batch * pool2.OutputSize], da3 = new float[a3.Length], da2 = new float[a2.Length], da1 = new float[a1.Length];
         float[] dw1 = new float[w1.Length], db1 = new float[32], dw3 = new float[w3.Length], db3 = new float[64];
         // The step runs each convolution and its max pooling forward as one pass, which keeps the winners (i2, i4) and not
-        // the convolution's output (Kernels.Conv2DMaxPool.cs); a1 and a3 are only for the separate lines below.
+        // the convolution's output (Kernels.Conv2DMaxPool.cs), and conv1's weight gradient builds its dz from pool1's
+        // gradient and winners sample by sample; a1, a3 and da1 are only for the separate lines below.
         float[] i2 = new float[a2.Length], i4 = new float[a4.Length];
         Kernels.Conv2DForward<MnistConvNet.Layer1>(a1, images, w1, b1, batch, g1, pool);
         Kernels.Conv2DMaxPoolForward<MnistConvNet.Layer1>(a2, i2, images, w1, b1, batch, g1, pool1, pool);
@@ -69,6 +70,8 @@ internal static class ConvBreakdown
             ("pool1 forward alone", Time(() => Kernels.MaxPool2DForward(a2, a1, batch, pool1, pool)), 0),
             ("conv2 forward alone", Time(() => Kernels.Conv2DForward<MnistConvNet.Layer3>(a3, a2, w3, b3, batch, g3, pool)), conv3),
             ("pool2 forward alone", Time(() => Kernels.MaxPool2DForward(a4, a3, batch, pool2, pool)), 0),
+            ("pool1 backward alone", Time(() => Kernels.MaxPool2DBackwardFromWinners(da1, da2, a2, i2, batch, pool1, pool, Activation.ReLU)), 0),
+            ("conv1 dW, db alone", Time(() => Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(dw1, db1, images, da1, batch, g1, pool)), conv1),
         };
         var rows = new List<(string Name, double Us, double Flops)>
         {
@@ -77,8 +80,7 @@ internal static class ConvBreakdown
             ("pool2 backward from winners, ReLU′", Time(() => Kernels.MaxPool2DBackwardFromWinners(da3, da4, a4, i4, batch, pool2, pool, Activation.ReLU)), 0),
             ("conv2 dW, db", Time(() => Kernels.Conv2DBackwardParameters<MnistConvNet.Layer3>(dw3, db3, a2, da3, batch, g3, pool)), conv3),
             ("conv2 dX", Time(() => Kernels.Conv2DBackwardInput<MnistConvNet.Layer3>(da2, da3, w3, batch, g3, pool)), conv3),
-            ("pool1 backward from winners, ReLU′", Time(() => Kernels.MaxPool2DBackwardFromWinners(da1, da2, a2, i2, batch, pool1, pool, Activation.ReLU)), 0),
-            ("conv1 dW, db", Time(() => Kernels.Conv2DBackwardParameters<MnistConvNet.Layer1>(dw1, db1, images, da1, batch, g1, pool)), conv1),
+            ("conv1 dW, db from pool1's winners", Time(() => Kernels.Conv2DBackwardParametersFromWinners<MnistConvNet.Layer1>(dw1, db1, images, da2, a2, i2, batch, g1, pool1, pool)), conv1),
             ("dropout forward (one draw a value)", Time(() => Kernels.DropoutForward(d5, m5, a4, 0.5f, dropoutRng)), 0),
             ("Dense 1600→10: forward, dW, dX", Time(() =>
             {

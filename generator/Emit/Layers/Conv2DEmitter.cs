@@ -71,8 +71,17 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DSpec>
     protected override void EmitBackward(SourceWriter w, NetworkSpec network, Conv2DSpec layer)
     {
         int n = layer.Number;
-        string dz = Rows(layer.Flow.OutputGradient);
         w.Line($"// Layer {n}: {layer.Describe()}.");
+        if (layer.WeightGradientFromWinners)
+        {
+            // A first layer pooled by the next: dZ is built per sample from the pooling's gradient, never stored.
+            LayerFlow pool = network.Layers[n].Flow;
+            w.Line($"// dZ{n}, sample by sample as dW{n} reads it: layer {n + 1}'s gradient {Math(pool.OutputGradient)} at each window's winner (I{n + 1}){(layer.Activation == ActivationKind.ReLU ? $", times ReLU′ of the window's value {Math(pool.Output)}" : "")}");
+            w.Line($"// dW{n} = Σ_rows {Math(layer.Flow.Input)} ⋆ dZ{n} (each filter tap's correlation){(layer.HasBias ? $", db{n} = Σ_rows,pixels dZ{n}" : "")}");
+            w.Line($"{TypeNames.Kernels}.Conv2DBackwardParametersFromWinners<Layer{n}>(DW{n}, {(layer.HasBias ? $"DB{n}" : "default")}, {Rows(layer.Flow.Input)}, {Rows(pool.OutputGradient)}, {Rows(pool.Output)}, I{n + 1}(rows), rows, Geometry{n}, Geometry{n + 1}, _workers);");
+            return;
+        }
+        string dz = Rows(layer.Flow.OutputGradient);
         if (layer.DerivativeFusedIntoNext)
         {
             // Pooled by the next layer, this layer has no output slice: the pooling takes ReLU′ from the values it kept.

@@ -26,6 +26,11 @@ internal sealed class MaxPool2DEmitter : LayerEmitter<MaxPool2DSpec>
 
     protected override void EmitBackward(SourceWriter w, NetworkSpec network, MaxPool2DSpec layer)
     {
+        if (layer.BackwardInConvolution)
+        {
+            w.Line($"// Layer {layer.Number}: {layer.Describe()}: its gradient goes to each window's winner (I{layer.Number}) in layer {layer.FusedConvolution}'s weight gradient, sample by sample");
+            return;
+        }
         if (layer.FusedConvolution != 0 && layer.Flow.InputGradient is { } toConvolution)
         {
             w.Line($"// Layer {layer.Number}: {layer.Describe()}: each window's gradient to its winner (I{layer.Number}){(layer.InputActivation == ActivationKind.ReLU ? $", times ReLU′ of the window's value {Math(layer.Flow.Output)}" : "")}");

@@ -25,11 +25,21 @@ internal sealed record Conv2DSpec(int Filters, int KernelHeight, int KernelWidth
     /// stored, so this layer has no output slice, and the pooling keeps each window's winner for its backward pass.</summary>
     public bool PooledByNext { get; init; }
 
-    public override LayerSpec Connect(LayerSpec? previous, LayerSpec? next) => this with
+    /// <summary>A first layer pooled by the next (<see cref="PooledByNext"/>): its weight gradient builds each sample's dz
+    /// from the pooling's gradient and winners as it reads it (Kernels.Conv2DBackwardParametersFromWinners), so the
+    /// pooling's backward pass is this layer's, and no gradient of this layer's output is stored.</summary>
+    public bool WeightGradientFromWinners { get; init; }
+
+    public override LayerSpec Connect(LayerSpec? previous, LayerSpec? next)
     {
-        DerivativeFusedIntoNext = next is MaxPool2DSpec && Activation != ActivationKind.None,
-        PooledByNext = next is MaxPool2DSpec && PoolsInForward(this),
-    };
+        bool pooled = next is MaxPool2DSpec && PoolsInForward(this);
+        return this with
+        {
+            DerivativeFusedIntoNext = next is MaxPool2DSpec && Activation != ActivationKind.None,
+            PooledByNext = pooled,
+            WeightGradientFromWinners = pooled && previous is null,
+        };
+    }
 
     /// <summary>Whether a max pooling right after <paramref name="conv"/> takes over its forward pass: the pooling's
     /// backward pass from winners applies no derivative but ReLU′ (another one would need the values that lost), and a
@@ -72,7 +82,10 @@ internal sealed record Conv2DSpec(int Filters, int KernelHeight, int KernelWidth
         {
             yield return new SliceRequest(ArenaKind.Activations, "A", Output.Size, IsOutput: true, $"layer {Number}'s output ({Output})");
         }
-        yield return new SliceRequest(ArenaKind.ActivationGradients, "DA", Output.Size, IsOutput: true, $"gradient with respect to layer {Number}'s output");
+        if (!WeightGradientFromWinners)
+        {
+            yield return new SliceRequest(ArenaKind.ActivationGradients, "DA", Output.Size, IsOutput: true, $"gradient with respect to layer {Number}'s output");
+        }
     }
 
     public override string Describe()

@@ -23,6 +23,10 @@ internal sealed record MaxPool2DSpec(int Window, int Stride) : Pool2DSpec(Window
     /// <summary>Whether that convolution has a bias.</summary>
     public bool FusedConvolutionHasBias { get; init; }
 
+    /// <summary>That convolution is the first layer and takes this layer's backward pass into its weight gradient
+    /// (<see cref="Conv2DSpec.WeightGradientFromWinners"/>).</summary>
+    public bool BackwardInConvolution { get; init; }
+
     /// <summary>Pooling for a fused convolution records the winners only while training: inference has no backward pass.</summary>
     public override bool ForwardDependsOnTraining => FusedConvolution != 0;
 
@@ -32,7 +36,7 @@ internal sealed record MaxPool2DSpec(int Window, int Stride) : Pool2DSpec(Window
             ? this with { InputActivation = before.Activation, InputAlpha = before.Alpha }
             : this;
         return previous is Conv2DSpec { PooledByNext: true } conv
-            ? connected with { FusedConvolution = conv.Number, FusedConvolutionHasBias = conv.HasBias }
+            ? connected with { FusedConvolution = conv.Number, FusedConvolutionHasBias = conv.HasBias, BackwardInConvolution = conv.WeightGradientFromWinners }
             : connected;
     }
 

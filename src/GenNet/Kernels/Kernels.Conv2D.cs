@@ -151,32 +151,59 @@ public static unsafe partial class Kernels
         }
         fixed (float* pdw = dw, pdb = db, px = x, pdz = dz)
         {
-            int taps = g.Channels * g.KernelHeight * g.KernelWidth, chunk = SamplesPerChunk(g), chunks = (batch + chunk - 1) / chunk;
-            if (SplitsChunks(taps, chunks, workers?.ThreadCount ?? 1))
-            {
-                // Every chunk's product in its own slot, then added in chunk order: the one-thread sum, bit for bit.
-                int slot = taps * g.Filters;
-                float* products = ConvProducts.Get((nint)chunks * slot);
-                var chunkJob = new ConvJob(g, pdz, px, pdw, null, products, batch);
-                Split(&WeightGradientChunksPart<TLayer>, &chunkJob, chunks, workers);
-                for (int c = 1; c < chunks; c++)
-                {
-                    Add(products, products + (nint)c * slot, slot);
-                }
-                StoreTransposed(pdw, products, taps, 0, taps, g.Filters);
-            }
-            else
-            {
-                var job = new ConvJob(g, pdz, px, pdw, null, null, batch);
-                Split(&WeightGradientPart<TLayer>, &job, (taps + TileRows - 1) / TileRows, workers);
-            }
-            if (!db.IsEmpty)
-            {
-                // Filters split over the pool: each db[f] is one thread's sum either way.
-                var biasJob = new ConvJob(g, pdz, null, null, pdb, null, batch);
-                Split(&BiasGradientPart, &biasJob, g.Filters, workers);
-            }
+            var job = new ConvJob(g, pdz, px, pdw, db.IsEmpty ? null : pdb, null, batch);
+            BackwardParameters<TLayer>(&job, workers);
         }
+    }
+
+    /// <summary>dw = job.W and db = job.Bias (when not null) from x = job.X and dz: job.Y, or with job.FromWinners each
+    /// sample's dz built from the max pooling's gradient in the thread's scratch as its product reads it.</summary>
+    private static void BackwardParameters<TLayer>(ConvJob* job, WorkerPool? workers)
+        where TLayer : struct, IDenseLayerKernels
+    {
+        Conv2DGeometry g = job->G;
+        int batch = job->Batch;
+        int taps = g.Channels * g.KernelHeight * g.KernelWidth, chunk = SamplesPerChunk(g), chunks = (batch + chunk - 1) / chunk;
+        if (SplitsChunks(taps, chunks, workers?.ThreadCount ?? 1))
+        {
+            // Every chunk's product in its own slot, then added in chunk order: the one-thread sum, bit for bit.
+            int slot = taps * g.Filters;
+            float* products = ConvProducts.Get((nint)chunks * slot);
+            var chunkJob = new ConvJob(g, job->Y, job->X, job->W, null, products, batch, job->FromWinners);
+            Split(&WeightGradientChunksPart<TLayer>, &chunkJob, chunks, workers);
+            for (int c = 1; c < chunks; c++)
+            {
+                Add(products, products + (nint)c * slot, slot);
+            }
+            StoreTransposed(job->W, products, taps, 0, taps, g.Filters);
+        }
+        else
+        {
+            var tapsJob = new ConvJob(g, job->Y, job->X, job->W, null, null, batch, job->FromWinners);
+            Split(&WeightGradientPart<TLayer>, &tapsJob, (taps + TileRows - 1) / TileRows, workers);
+        }
+        if (job->Bias == null)
+        {
+            return;
+        }
+        if (job->FromWinners != null)
+        {
+            // The planes' sums the products' parts left, added as BiasGradientPart adds them.
+            float* sums = job->FromWinners->PlaneSums;
+            for (int f = 0; f < g.Filters; f++)
+            {
+                double sum = 0;
+                for (int b = 0; b < batch; b++)
+                {
+                    sum += sums[(nint)b * g.Filters + f];
+                }
+                job->Bias[f] = (float)sum;
+            }
+            return;
+        }
+        // Filters split over the pool: each db[f] is one thread's sum either way.
+        var biasJob = new ConvJob(g, job->Y, null, null, job->Bias, null, batch);
+        Split(&BiasGradientPart, &biasJob, g.Filters, workers);
     }
 
     /// <summary>dx[b, c, y, x] = Σ over the (f, i, j, u, v) that read it of dz[b, f, i, j] · w[f, c, u, v]; overwrites.</summary>
@@ -238,11 +265,12 @@ public static unsafe partial class Kernels
         }
     }
 
-    private readonly struct ConvJob(Conv2DGeometry g, float* y, float* x, float* w, float* bias, float* dx, int batch)
+    private readonly struct ConvJob(Conv2DGeometry g, float* y, float* x, float* w, float* bias, float* dx, int batch, WinnersGradient* fromWinners = null)
     {
         public readonly Conv2DGeometry G = g;
         public readonly float* Y = y, X = x, W = w, Bias = bias, Dx = dx;
         public readonly int Batch = batch;
+        public readonly WinnersGradient* FromWinners = fromWinners;
     }
 
     /// <summary>Runs <paramref name="body"/> over [0, <paramref name="items"/>) in as many contiguous parts as the pool has threads.</summary>
@@ -600,7 +628,7 @@ public static unsafe partial class Kernels
         }
         int chunk = SamplesPerChunk(g);
         nint accFloats = Lines((long)width * g.Filters);
-        ChunkScratch scratch = new(g, t0, t1, chunk, 2 * accFloats);
+        ChunkScratch scratch = new(g, t0, t1, chunk, 2 * accFloats, job->FromWinners != null);
         float* acc = scratch.Extra, partial = acc + accFloats;
         // A part holding only the short last row block of the taps (3 threads over 20 taps, say) is a product of fewer
         // rows than a tile, which the engine runs as the same padded tile, with the same list of k, as one thread does
@@ -608,7 +636,7 @@ public static unsafe partial class Kernels
         // included.
         for (int b0 = 0; b0 < job->Batch; b0 += chunk)
         {
-            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, b0 == 0 ? acc : partial);
+            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, b0 == 0 ? acc : partial, planeSums: part == 0);
             if (b0 != 0)
             {
                 Add(acc, partial, width * g.Filters);
@@ -630,42 +658,44 @@ public static unsafe partial class Kernels
         Conv2DGeometry g = job->G;
         int taps = g.Channels * g.KernelHeight * g.KernelWidth, chunk = SamplesPerChunk(g);
         (int first, int end) = PartRange((job->Batch + chunk - 1) / chunk, part, parts);
-        ChunkScratch scratch = new(g, 0, taps, chunk, 0);
+        ChunkScratch scratch = new(g, 0, taps, chunk, 0, job->FromWinners != null);
         for (int c = first; c < end; c++)
         {
             int b0 = c * chunk;
-            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, job->Dx + (nint)c * taps * g.Filters);
+            ChunkProduct<TLayer>(job, b0, Math.Min(chunk, job->Batch - b0), scratch, job->Dx + (nint)c * taps * g.Filters, planeSums: true);
         }
     }
 
-    /// <summary>One thread's buffers for <see cref="ChunkProduct"/> over the taps [t0, t1), and <c>extra</c>
-    /// floats after them for the caller.</summary>
+    /// <summary>One thread's buffers for <see cref="ChunkProduct"/> over the taps [t0, t1), one sample's dz when it is
+    /// built from winners, and <c>extra</c> floats after them for the caller.</summary>
     private readonly struct ChunkScratch
     {
-        public readonly float* Xpad, ColT, Dzt, Extra;
+        public readonly float* Xpad, ColT, Dzt, Dz, Extra;
         public readonly int* Offsets;
         public readonly int Hp, Wp, T0, Width;
 
-        public ChunkScratch(in Conv2DGeometry g, int t0, int t1, int chunk, nint extra)
+        public ChunkScratch(in Conv2DGeometry g, int t0, int t1, int chunk, nint extra, bool fromWinners)
         {
             (Hp, Wp) = PaddedSizes(g);
             T0 = t0;
             Width = t1 - t0;
             int positions = g.OutHeight * g.OutWidth;
             nint xpadFloats = Lines((long)g.Channels * Hp * Wp), colFloats = Lines((long)chunk * positions * Width);
-            nint dztFloats = Lines((long)chunk * positions * g.Filters);
-            Xpad = ConvScratch.Get(xpadFloats + colFloats + dztFloats + extra + TapTableFloats(g));
+            nint dztFloats = Lines((long)chunk * positions * g.Filters), dzFloats = fromWinners ? Lines(g.OutputSize) : 0;
+            Xpad = ConvScratch.Get(xpadFloats + colFloats + dztFloats + dzFloats + extra + TapTableFloats(g));
             ColT = Xpad + xpadFloats;
             Dzt = ColT + colFloats;
-            Extra = Dzt + dztFloats;
+            Dz = Dzt + dztFloats;
+            Extra = Dz + dzFloats;
             Offsets = (int*)(Extra + extra);
             TapOffsets(Offsets, g, Hp, Wp, t0, t1);
         }
     }
 
     /// <summary>c[width × F] = Σ over the samples [b0, b0 + samples) of their patches' taps [t0, t0 + width) times dz,
-    /// one engine call (overwrites), leaving out zero inputs.</summary>
-    private static void ChunkProduct<TLayer>(ConvJob* job, int b0, int samples, in ChunkScratch scratch, float* c)
+    /// one engine call (overwrites), leaving out zero inputs. With job.FromWinners each sample's dz is built from the
+    /// pooling's gradient first, and with <paramref name="planeSums"/> its planes' sums kept for the bias.</summary>
+    private static void ChunkProduct<TLayer>(ConvJob* job, int b0, int samples, in ChunkScratch scratch, float* c, bool planeSums)
         where TLayer : struct, IDenseLayerKernels
     {
         Conv2DGeometry g = job->G;
@@ -677,7 +707,19 @@ public static unsafe partial class Kernels
         {
             float* plane = PlaneOf(job->X + (long)(b0 + s) * g.InputSize, scratch.Xpad, g, scratch.Hp, scratch.Wp);
             Im2ColTransposed(scratch.ColT + (nint)s * positions, ld, plane, g, scratch.Wp, scratch.Offsets, scratch.Width);
-            TransposeInto(scratch.Dzt + (nint)s * positions * g.Filters, job->Y + (long)(b0 + s) * g.OutputSize, g.Filters, positions);
+            float* dz = job->Y + (long)(b0 + s) * g.OutputSize;
+            WinnersGradient* winners = job->FromWinners;
+            if (winners != null)
+            {
+                dz = scratch.Dz;
+                int first = (b0 + s) * g.Filters;
+                WinnersBackwardPlanes(&winners->Pool, first, first + g.Filters, dz);
+                if (planeSums && winners->PlaneSums != null)
+                {
+                    SumPlanes(winners->PlaneSums + first, dz, g.Filters, positions);
+                }
+            }
+            TransposeInto(scratch.Dzt + (nint)s * positions * g.Filters, dz, g.Filters, positions);
         }
         GemmJob gemm = new()
         {
@@ -737,32 +779,63 @@ public static unsafe partial class Kernels
             // one plane at a time, whose single chain waited on each add's latency (conv1's 676-float planes).
             for (; b <= batch - 4; b += 4, plane += 4 * sampleStride)
             {
-                Vector128<float> s0 = Vector128<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
-                int p = 0;
-                for (; p <= positions - Vector128<float>.Count; p += Vector128<float>.Count)
-                {
-                    s0 += Vector128.Load(plane + p);
-                    s1 += Vector128.Load(plane + sampleStride + p);
-                    s2 += Vector128.Load(plane + 2 * sampleStride + p);
-                    s3 += Vector128.Load(plane + 3 * sampleStride + p);
-                }
-                sum += Vector128.Sum(s0) + PlaneTail(plane, p, positions);
-                sum += Vector128.Sum(s1) + PlaneTail(plane + sampleStride, p, positions);
-                sum += Vector128.Sum(s2) + PlaneTail(plane + 2 * sampleStride, p, positions);
-                sum += Vector128.Sum(s3) + PlaneTail(plane + 3 * sampleStride, p, positions);
+                (float s0, float s1, float s2, float s3) = SumFourPlanes(plane, sampleStride, positions);
+                sum += s0;
+                sum += s1;
+                sum += s2;
+                sum += s3;
             }
             for (; b < batch; b++, plane += sampleStride)
             {
-                Vector128<float> s = Vector128<float>.Zero;
-                int p = 0;
-                for (; p <= positions - Vector128<float>.Count; p += Vector128<float>.Count)
-                {
-                    s += Vector128.Load(plane + p);
-                }
-                sum += Vector128.Sum(s) + PlaneTail(plane, p, positions);
+                sum += SumPlane(plane, positions);
             }
             db[f] = (float)sum;
         }
+    }
+
+    /// <summary>sums[k] = <see cref="SumPlane"/> of plane k of the <paramref name="count"/> planes at
+    /// <paramref name="planes"/>, four at a time.</summary>
+    private static void SumPlanes(float* sums, float* planes, int count, int positions)
+    {
+        int k = 0;
+        for (; k <= count - 4; k += 4)
+        {
+            (sums[k], sums[k + 1], sums[k + 2], sums[k + 3]) = SumFourPlanes(planes + (nint)k * positions, positions, positions);
+        }
+        for (; k < count; k++)
+        {
+            sums[k] = SumPlane(planes + (nint)k * positions, positions);
+        }
+    }
+
+    /// <summary>The sum of a plane as the bias gradient takes it: in a Vector128 over its positions, the lanes added, then
+    /// the tail in order.</summary>
+    private static float SumPlane(float* plane, int positions)
+    {
+        Vector128<float> s = Vector128<float>.Zero;
+        int p = 0;
+        for (; p <= positions - Vector128<float>.Count; p += Vector128<float>.Count)
+        {
+            s += Vector128.Load(plane + p);
+        }
+        return Vector128.Sum(s) + PlaneTail(plane, p, positions);
+    }
+
+    /// <summary><see cref="SumPlane"/> of the four planes <paramref name="stride"/> apart from <paramref name="plane"/>, each
+    /// in its own chain of adds (the same bits, four times the adds in flight).</summary>
+    private static (float, float, float, float) SumFourPlanes(float* plane, nint stride, int positions)
+    {
+        Vector128<float> s0 = Vector128<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        int p = 0;
+        for (; p <= positions - Vector128<float>.Count; p += Vector128<float>.Count)
+        {
+            s0 += Vector128.Load(plane + p);
+            s1 += Vector128.Load(plane + stride + p);
+            s2 += Vector128.Load(plane + 2 * stride + p);
+            s3 += Vector128.Load(plane + 3 * stride + p);
+        }
+        return (Vector128.Sum(s0) + PlaneTail(plane, p, positions), Vector128.Sum(s1) + PlaneTail(plane + stride, p, positions),
+            Vector128.Sum(s2) + PlaneTail(plane + 2 * stride, p, positions), Vector128.Sum(s3) + PlaneTail(plane + 3 * stride, p, positions));
     }
 
     /// <summary>plane[from] + … + plane[positions − 1] in order, from 0.</summary>

@@ -23,11 +23,7 @@ public static unsafe partial class Kernels
         where TLayer : struct, IDenseLayerKernels
     {
         CheckForwardLayer<TLayer>(g, bias);
-        if (pool.Channels != g.Filters || pool.Height != g.OutHeight || pool.Width != g.OutWidth)
-        {
-            throw new ArgumentException($"{pool} does not pool the output of {g}.", nameof(pool));
-        }
-        CheckWinnerOffsets(pool, nameof(pool));
+        CheckPooling(g, pool);
         g.Check(batch, x.Length, batch * g.OutputSize, w.Length, bias.Length, nameof(x), nameof(y));
         pool.Check(batch, batch * pool.InputSize, y.Length, nameof(x), nameof(y));
         if (!winners.IsEmpty)
@@ -57,6 +53,75 @@ public static unsafe partial class Kernels
             }
         }
     }
+
+    /// <summary>
+    /// dw, db of the convolution <paramref name="g"/> (a generated layer <typeparamref name="TLayer"/> with no activation
+    /// or ReLU) from the gradient <paramref name="dPooled"/> of the max pooling <paramref name="pool"/> after it, given
+    /// that pooling's output <paramref name="pooled"/> and the winners <see cref="Conv2DMaxPoolForward"/> recorded. For a
+    /// first layer, whose input needs no gradient: each sample's dz is built in a per-thread scratch just before its
+    /// product reads it, and never stored (MnistConvNet's first convolution: 11 MB per batch of 128, which the separate
+    /// passes wrote, read back to transpose and read again for the bias).
+    /// </summary>
+    /// <remarks>This method effectively computes <see cref="MaxPool2DBackwardFromWinners"/> (with the layer's activation)
+    /// into a temporary dz and then <see cref="Conv2DBackwardParameters{TLayer}"/> from it, with the same bits.</remarks>
+    /// <exception cref="ArgumentException">A span is too short, <paramref name="pool"/> does not pool the convolution's
+    /// output, the layer's activation is neither None nor ReLU, or a winner lies outside its window.</exception>
+    public static void Conv2DBackwardParametersFromWinners<TLayer>(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dPooled,
+        ReadOnlySpan<float> pooled, ReadOnlySpan<float> winners, int batch, in Conv2DGeometry g, in Pool2DGeometry pool, WorkerPool? workers = null)
+        where TLayer : struct, IDenseLayerKernels
+    {
+        CheckLayer<TLayer>(g);
+        CheckWinnersActivation(TLayer.Activation);
+        CheckPooling(g, pool);
+        g.Check(batch, x.Length, batch * g.OutputSize, dw.Length, db.Length, nameof(x), "dz");
+        pool.Check(batch, batch * pool.InputSize, dPooled.Length, "dz", nameof(dPooled));
+        Guard.Rows(pooled.Length, batch, pool.OutputSize, nameof(pooled));
+        Guard.Rows(winners.Length, batch, pool.OutputSize, nameof(winners));
+        if (SimdHelpers.Width == 0)
+        {
+            // The scalar path: the pooling's backward pass into a scratch, then the reference weight gradient.
+            var dz = new Span<float>(ConvOutput.Get((nint)batch * g.OutputSize), batch * g.OutputSize);
+            MaxPool2DBackwardFromWinners(dz, dPooled, pooled, winners, batch, pool, workers, TLayer.Activation);
+            Reference.Conv2DBackwardParameters(dw, db, x, dz, batch, g);
+            return;
+        }
+        fixed (float* pdw = dw, pdb = db, px = x, pdy = dPooled, py = pooled, pwin = winners)
+        {
+            // Y is the pooled gradient, X the pooled output (whose sign gives ReLU′), as MaxPool2DBackwardFromWinners has them.
+            var fromWinners = new WinnersGradient(new PoolJob(pool, pdy, py, null, batch * pool.Channels, TLayer.Activation, 0f, pwin),
+                db.IsEmpty ? null : PlaneSumsScratch.Get((nint)batch * g.Filters));
+            var job = new ConvJob(g, null, px, pdw, db.IsEmpty ? null : pdb, null, batch, &fromWinners);
+            BackwardParameters<TLayer>(&job, workers);
+        }
+    }
+
+    /// <summary>The checks that <paramref name="pool"/> pools the output of <paramref name="g"/> and that its winners'
+    /// offsets are exact floats.</summary>
+    private static void CheckPooling(in Conv2DGeometry g, in Pool2DGeometry pool)
+    {
+        if (pool.Channels != g.Filters || pool.Height != g.OutHeight || pool.Width != g.OutWidth)
+        {
+            throw new ArgumentException($"{pool} does not pool the output of {g}.", nameof(pool));
+        }
+        CheckWinnerOffsets(pool, nameof(pool));
+    }
+
+    /// <summary>Where a convolution's weight gradient takes dz from when a max pooling after it recorded its winners: that
+    /// pooling's backward pass (<see cref="Pool"/>: its gradient, output and winners), one sample at a time into the
+    /// thread's scratch; <see cref="PlaneSums"/>[b·F + f] receives the sum of plane f of sample b's dz for the bias, or is null.</summary>
+    private readonly struct WinnersGradient(PoolJob pool, float* planeSums)
+    {
+        public readonly PoolJob Pool = pool;
+        public readonly float* PlaneSums = planeSums;
+    }
+
+    /// <summary>The caller's buffer for the planes' sums of <see cref="Conv2DBackwardParametersFromWinners"/>.</summary>
+    private static class PlaneSumsScratch
+    {
+        public static float* Get(nint floats) => ThreadScratch<PlaneSumsOwner>.Get(floats);
+    }
+
+    private struct PlaneSumsOwner;
 
     /// <summary>Most values a plane may hold for its winners' offsets to be exact floats (2²⁴).</summary>
     public const int MaxWinnerOffset = 1 << 24;
@@ -152,6 +217,16 @@ public static unsafe partial class Kernels
                     }
                 }
             }
+        }
+
+        /// <summary>Scalar twin of <see cref="Kernels.Conv2DBackwardParametersFromWinners{TLayer}"/>: the reference
+        /// pooling's backward pass from the winners, then the reference weight gradient.</summary>
+        public static void Conv2DBackwardParametersFromWinners(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dPooled,
+            ReadOnlySpan<float> pooled, ReadOnlySpan<float> winners, int batch, in Conv2DGeometry g, in Pool2DGeometry pool, Activation activation)
+        {
+            var dz = new float[batch * g.OutputSize];
+            MaxPool2DBackwardFromWinners(dz, dPooled, pooled, winners, batch, pool, activation);
+            Conv2DBackwardParameters(dw, db, x, dz, batch, g);
         }
     }
 }

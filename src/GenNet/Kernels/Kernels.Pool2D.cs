@@ -109,8 +109,15 @@ public static unsafe partial class Kernels
     private static void MaxPoolBackwardFromWinnersPart(void* state, int part, int parts)
     {
         PoolJob* job = (PoolJob*)state;
-        Pool2DGeometry g = job->G;
         (int start, int end) = PartRange(job->Planes, part, parts);
+        WinnersBackwardPlanes(job, start, end, job->Dx + (long)start * job->G.Height * job->G.Width);
+    }
+
+    /// <summary>The planes [<paramref name="start"/>, <paramref name="end"/>) of the job's backward pass from winners, plane
+    /// <paramref name="start"/> written at <paramref name="dx"/> (the job's dx, or a scratch for one sample's planes).</summary>
+    private static void WinnersBackwardPlanes(PoolJob* job, int start, int end, float* dx)
+    {
+        Pool2DGeometry g = job->G;
         int inPlane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth;
         bool relu = job->InputActivation == Activation.ReLU;
         // 2×2 windows at stride 2 do not overlap: each writes its four values, and only where they leave a row or column
@@ -118,11 +125,11 @@ public static unsafe partial class Kernels
         bool twoByTwo = g.Window == 2 && g.Stride == 2 && Sse.IsSupported;
         if (!(twoByTwo && TilesPlane(g)))
         {
-            new Span<float>(job->Dx + (long)start * inPlane, (end - start) * inPlane).Clear();
+            new Span<float>(dx, (end - start) * inPlane).Clear();
         }
         for (int plane = start; plane < end; plane++)
         {
-            float* dxp = job->Dx + (long)plane * inPlane;
+            float* dxp = dx + (long)(plane - start) * inPlane;
             float* dyp = job->Y + (long)plane * outPlane, yp = job->X + (long)plane * outPlane, won = job->Winners + (long)plane * outPlane;
             if (twoByTwo)
             {

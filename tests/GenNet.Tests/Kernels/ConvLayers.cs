@@ -16,12 +16,17 @@ internal delegate void ConvBackwardInputCall(Span<float> dx, ReadOnlySpan<float>
 internal delegate void ConvMaxPoolForwardCall(Span<float> y, Span<float> winners, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, int batch,
     Pool2DGeometry pool, WorkerPool? workers);
 
+/// <summary>dw, db by one generated layer's <see cref="GenNet.Kernels.Conv2DBackwardParametersFromWinners{TLayer}"/>.</summary>
+internal delegate void ConvBackwardFromWinnersCall(Span<float> dw, Span<float> db, ReadOnlySpan<float> x, ReadOnlySpan<float> dPooled, ReadOnlySpan<float> pooled,
+    ReadOnlySpan<float> winners, int batch, Pool2DGeometry pool, WorkerPool? workers);
+
 /// <summary>
 /// A generated convolution layer as a value: its geometry and activation, and its three kernels behind delegates (the
 /// kernels run on the layer's generated register tiles, so they exist only per layer).
 /// </summary>
 internal sealed record ConvLayer(string Name, Conv2DGeometry Geometry, bool HasBias, Activation Activation, float Alpha, bool HasInputGradient,
-    ConvForwardCall Forward, ConvBackwardParametersCall BackwardParameters, ConvBackwardInputCall BackwardInput, ConvMaxPoolForwardCall PooledForward)
+    ConvForwardCall Forward, ConvBackwardParametersCall BackwardParameters, ConvBackwardInputCall BackwardInput, ConvMaxPoolForwardCall PooledForward,
+    ConvBackwardFromWinnersCall BackwardParametersFromWinners)
 {
     public static ConvLayer Of<TLayer>(int c, int h, int w, int kh, int kw, int stride, bool same)
         where TLayer : struct, GenNet.Kernels.IDenseLayerKernels
@@ -32,7 +37,8 @@ internal sealed record ConvLayer(string Name, Conv2DGeometry Geometry, bool HasB
             (y, x, wt, b, batch, workers) => GenNet.Kernels.Conv2DForward<TLayer>(y, x, wt, b, batch, g, workers),
             (dw, db, x, dz, batch, workers) => GenNet.Kernels.Conv2DBackwardParameters<TLayer>(dw, db, x, dz, batch, g, workers),
             (dx, dz, wt, batch, workers) => GenNet.Kernels.Conv2DBackwardInput<TLayer>(dx, dz, wt, batch, g, workers),
-            (y, winners, x, wt, b, batch, pool, workers) => GenNet.Kernels.Conv2DMaxPoolForward<TLayer>(y, winners, x, wt, b, batch, g, pool, workers));
+            (y, winners, x, wt, b, batch, pool, workers) => GenNet.Kernels.Conv2DMaxPoolForward<TLayer>(y, winners, x, wt, b, batch, g, pool, workers),
+            (dw, db, x, dy, y, winners, batch, pool, workers) => GenNet.Kernels.Conv2DBackwardParametersFromWinners<TLayer>(dw, db, x, dy, y, winners, batch, g, pool, workers));
     }
 
     public override string ToString() => Name;

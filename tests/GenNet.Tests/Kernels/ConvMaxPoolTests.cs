@@ -69,6 +69,55 @@ public class ConvMaxPoolTests
         }
     }
 
+    /// <summary>A first layer's weight gradient from the pooling's gradient and winners (dz built per sample, never stored)
+    /// has the bits of the pooling's backward pass from winners followed by the weight gradient, on 1–3 threads (which
+    /// split MnistConvNet's first convolution by chunks of samples and its second by taps), with batches of one, a few
+    /// and several chunks, and a NaN and an ∞ in the pooled gradient.</summary>
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void Weight_gradient_from_winners_gives_the_bits_of_the_separate_kernels(string name)
+    {
+        ConvLayer layer = ConvLayer.All.Single(l => l.Name == name);
+        if (layer.Activation is not (Activation.None or Activation.ReLU))
+        {
+            return; // an argument error: see Mismatched_shapes_and_activations_other_than_ReLU_are_argument_errors
+        }
+        Conv2DGeometry g = layer.Geometry;
+        foreach (Pool2DGeometry p in PoolsOf(g))
+        {
+            foreach (int batch in new[] { 1, 3, 45 })
+            {
+                float[] x = Uniform(batch * g.InputSize, p.Window + batch).Select(v => MathF.Round(v * 4) / 4).ToArray();
+                float[] w = Uniform(g.WeightCount, 2).Select(v => MathF.Round(v * 4) / 4).ToArray();
+                float[] bias = layer.HasBias ? Uniform(g.Filters, 3) : [];
+                float[] dy = Uniform(batch * p.OutputSize, 4);
+                if (batch == 3)
+                {
+                    dy[1] = float.NaN;
+                    dy[^1] = float.PositiveInfinity;
+                }
+                var y = new float[batch * p.OutputSize];
+                var winners = new float[y.Length];
+                layer.PooledForward(y, winners, x, w, bias, batch, p, null);
+                var dz = new float[batch * g.OutputSize];
+                global::GenNet.Kernels.MaxPool2DBackwardFromWinners(dz, dy, y, winners, batch, p, null, layer.Activation);
+                var expectedDw = new float[g.WeightCount];
+                var expectedDb = new float[bias.Length];
+                layer.BackwardParameters(expectedDw, expectedDb, x, dz, batch, null);
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+                    string context = $"{name}, {p}, batch {batch}, {threads} thread(s) on {PathDescription}";
+                    var dw = Filled(expectedDw.Length, 7f);
+                    var db = Filled(expectedDb.Length, 7f);
+                    layer.BackwardParametersFromWinners(dw, db, x, dy, y, winners, batch, p, pool);
+                    Assert.True(BitIdentical(expectedDw, dw), "dw: " + context);
+                    Assert.True(BitIdentical(expectedDb, db), "db: " + context);
+                }
+            }
+        }
+    }
+
     /// <summary>The scalar twins: the reference convolution pooled, and the backward pass from its winners against the
     /// reference pooling's backward pass times ReLU′.</summary>
     [Fact]
@@ -98,6 +147,13 @@ public class ConvMaxPoolTests
             var dx = Filled(expectedDx.Length, 7f);
             global::GenNet.Kernels.Reference.MaxPool2DBackwardFromWinners(dx, dy, y, winners, batch, p, Activation.ReLU);
             Assert.True(BitIdentical(expectedDx, dx), $"backward {p}");
+            var expectedDw = new float[g.WeightCount];
+            var expectedDb = new float[bias.Length];
+            global::GenNet.Kernels.Reference.Conv2DBackwardParameters(expectedDw, expectedDb, x, expectedDx, batch, g);
+            var dw = Filled(expectedDw.Length, 7f);
+            var db = Filled(expectedDb.Length, 7f);
+            global::GenNet.Kernels.Reference.Conv2DBackwardParametersFromWinners(dw, db, x, dy, y, winners, batch, g, p, Activation.ReLU);
+            Assert.True(BitIdentical(expectedDw, dw) && BitIdentical(expectedDb, db), $"weight gradient from winners {p}");
         }
     }
 
@@ -151,5 +207,41 @@ public class ConvMaxPoolTests
         ex = Assert.Throws<ArgumentException>(() => global::GenNet.Kernels.MaxPool2DBackwardFromWinners(new float[32 * 676], new float[32 * 169], new float[32 * 169],
             new float[32 * 169], 1, p, null, Activation.Tanh));
         Assert.Contains("only None and ReLU", ex.Message);
+        // The weight gradient from winners: the same checks, and the layer's own activation.
+        ex = Assert.Throws<ArgumentException>(() => layer.BackwardParametersFromWinners(new float[288], new float[32], x, new float[32 * 144], new float[32 * 144],
+            new float[32 * 144], 1, notItsOutput, null));
+        Assert.Equal("pool", ex.ParamName);
+        Assert.Throws<ArgumentException>(() => layer.BackwardParametersFromWinners(new float[288], new float[32], x, new float[32 * 169], new float[32 * 169],
+            new float[32 * 169 - 1], 1, p, null));
+        ConvLayer tanh = ConvLayer.All.First(l => l.Activation is not (Activation.None or Activation.ReLU));
+        var tp = new Pool2DGeometry(tanh.Geometry.Filters, tanh.Geometry.OutHeight, tanh.Geometry.OutWidth, 1, 1, tanh.Geometry.OutHeight, tanh.Geometry.OutWidth);
+        ex = Assert.Throws<ArgumentException>(() => tanh.BackwardParametersFromWinners(new float[tanh.Geometry.WeightCount], new float[tanh.HasBias ? tanh.Geometry.Filters : 0],
+            new float[tanh.Geometry.InputSize], new float[tp.OutputSize], new float[tp.OutputSize], new float[tp.OutputSize], 1, tp, null));
+        Assert.Contains("only None and ReLU", ex.Message);
+    }
+
+    /// <summary>Bad winners are argument errors in the weight gradient too (it builds dz with the same checks), on one
+    /// thread and on two (where the error comes from a worker).</summary>
+    [Fact]
+    public void Weight_gradient_from_bad_winners_is_an_argument_error()
+    {
+        ConvLayer layer = ConvLayer.All[0];
+        Conv2DGeometry g = layer.Geometry;
+        var p = new Pool2DGeometry(32, 26, 26, 2, 2, 13, 13);
+        const int batch = 45;
+        float[] x = Uniform(batch * g.InputSize, 1);
+        float[] w = Uniform(g.WeightCount, 2);
+        float[] bias = Uniform(g.Filters, 3);
+        var y = new float[batch * p.OutputSize];
+        var winners = new float[y.Length];
+        layer.PooledForward(y, winners, x, w, bias, batch, p, null);
+        winners[^1] = 0f; // the last sample's last window is at (24, 24)
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+            var ex = Assert.Throws<ArgumentException>(() => layer.BackwardParametersFromWinners(new float[g.WeightCount], new float[g.Filters], x,
+                Filled(y.Length, 1f), y, winners, batch, p, pool));
+            Assert.Equal("winners", ex.ParamName);
+        }
     }
 }
