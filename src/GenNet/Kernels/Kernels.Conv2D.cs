@@ -628,7 +628,7 @@ public static unsafe partial class Kernels
         }
         int chunk = SamplesPerChunk(g);
         nint accFloats = Lines((long)width * g.Filters);
-        ChunkScratch scratch = new(g, t0, t1, chunk, 2 * accFloats, job->FromWinners != null);
+        ChunkScratch scratch = new(g, t0, t1, chunk, 2 * accFloats, job->FromWinners);
         float* acc = scratch.Extra, partial = acc + accFloats;
         // A part holding only the short last row block of the taps (3 threads over 20 taps, say) is a product of fewer
         // rows than a tile, which the engine runs as the same padded tile, with the same list of k, as one thread does
@@ -658,7 +658,7 @@ public static unsafe partial class Kernels
         Conv2DGeometry g = job->G;
         int taps = g.Channels * g.KernelHeight * g.KernelWidth, chunk = SamplesPerChunk(g);
         (int first, int end) = PartRange((job->Batch + chunk - 1) / chunk, part, parts);
-        ChunkScratch scratch = new(g, 0, taps, chunk, 0, job->FromWinners != null);
+        ChunkScratch scratch = new(g, 0, taps, chunk, 0, job->FromWinners);
         for (int c = first; c < end; c++)
         {
             int b0 = c * chunk;
@@ -666,22 +666,22 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>One thread's buffers for <see cref="ChunkProduct"/> over the taps [t0, t1), one sample's dz when it is
-    /// built from winners, and <c>extra</c> floats after them for the caller.</summary>
+    /// <summary>One thread's buffers for <see cref="ChunkProduct"/> over the taps [t0, t1), the pooling's buffers when dz
+    /// is built from winners, and <c>extra</c> floats after them for the caller.</summary>
     private readonly struct ChunkScratch
     {
         public readonly float* Xpad, ColT, Dzt, Dz, Extra;
         public readonly int* Offsets;
         public readonly int Hp, Wp, T0, Width;
 
-        public ChunkScratch(in Conv2DGeometry g, int t0, int t1, int chunk, nint extra, bool fromWinners)
+        public ChunkScratch(in Conv2DGeometry g, int t0, int t1, int chunk, nint extra, WinnersGradient* fromWinners)
         {
             (Hp, Wp) = PaddedSizes(g);
             T0 = t0;
             Width = t1 - t0;
             int positions = g.OutHeight * g.OutWidth;
             nint xpadFloats = Lines((long)g.Channels * Hp * Wp), colFloats = Lines((long)chunk * positions * Width);
-            nint dztFloats = Lines((long)chunk * positions * g.Filters), dzFloats = fromWinners ? Lines(g.OutputSize) : 0;
+            nint dztFloats = Lines((long)chunk * positions * g.Filters), dzFloats = fromWinners == null ? 0 : 3 * TransposedWinnersScratch(fromWinners->Pool.G);
             Xpad = ConvScratch.Get(xpadFloats + colFloats + dztFloats + dzFloats + extra + TapTableFloats(g));
             ColT = Xpad + xpadFloats;
             Dzt = ColT + colFloats;
@@ -707,19 +707,19 @@ public static unsafe partial class Kernels
         {
             float* plane = PlaneOf(job->X + (long)(b0 + s) * g.InputSize, scratch.Xpad, g, scratch.Hp, scratch.Wp);
             Im2ColTransposed(scratch.ColT + (nint)s * positions, ld, plane, g, scratch.Wp, scratch.Offsets, scratch.Width);
-            float* dz = job->Y + (long)(b0 + s) * g.OutputSize;
+            float* dzt = scratch.Dzt + (nint)s * positions * g.Filters;
             WinnersGradient* winners = job->FromWinners;
-            if (winners != null)
+            if (winners == null)
             {
-                dz = scratch.Dz;
-                int first = (b0 + s) * g.Filters;
-                WinnersBackwardPlanes(&winners->Pool, first, first + g.Filters, dz);
-                if (planeSums && winners->PlaneSums != null)
-                {
-                    SumPlanes(winners->PlaneSums + first, dz, g.Filters, positions);
-                }
+                TransposeInto(dzt, job->Y + (long)(b0 + s) * g.OutputSize, g.Filters, positions);
+                continue;
             }
-            TransposeInto(scratch.Dzt + (nint)s * positions * g.Filters, dz, g.Filters, positions);
+            // dz built where the product reads it, already transposed, and its planes' sums taken from there.
+            WinnersBackwardTransposed(&winners->Pool, b0 + s, dzt, scratch.Dz);
+            if (planeSums && winners->PlaneSums != null)
+            {
+                SumTransposedPlanes(winners->PlaneSums + (nint)(b0 + s) * g.Filters, dzt, g.Filters, positions);
+            }
         }
         GemmJob gemm = new()
         {
@@ -793,19 +793,52 @@ public static unsafe partial class Kernels
         }
     }
 
-    /// <summary>sums[k] = <see cref="SumPlane"/> of plane k of the <paramref name="count"/> planes at
-    /// <paramref name="planes"/>, four at a time.</summary>
-    private static void SumPlanes(float* sums, float* planes, int count, int positions)
+    /// <summary>sums[c] = <see cref="SumPlane"/> of plane c of dz stored transposed, dzt[p·C + c] (the same bits): lane l of
+    /// its Vector128 sums the positions p ≡ l (mod 4) below the last multiple of 4 in order, as SumPlane's lanes do, here
+    /// for four planes at a time from one load a position; then the lanes are added and the tail in order.</summary>
+    private static void SumTransposedPlanes(float* sums, float* dzt, int channels, int positions)
     {
-        int k = 0;
-        for (; k <= count - 4; k += 4)
+        int whole = positions & ~(Vector128<float>.Count - 1);
+        int c = 0;
+        for (; c <= channels - Vector128<float>.Count; c += Vector128<float>.Count)
         {
-            (sums[k], sums[k + 1], sums[k + 2], sums[k + 3]) = SumFourPlanes(planes + (nint)k * positions, positions, positions);
+            Vector128<float> l0 = Vector128<float>.Zero, l1 = l0, l2 = l0, l3 = l0;
+            for (int p = 0; p < whole; p += 4)
+            {
+                l0 += Vector128.Load(dzt + (nint)p * channels + c);
+                l1 += Vector128.Load(dzt + (nint)(p + 1) * channels + c);
+                l2 += Vector128.Load(dzt + (nint)(p + 2) * channels + c);
+                l3 += Vector128.Load(dzt + (nint)(p + 3) * channels + c);
+            }
+            for (int k = 0; k < Vector128<float>.Count; k++)
+            {
+                sums[c + k] = TransposedPlaneSum(Vector128.Create(l0[k], l1[k], l2[k], l3[k]), dzt + c + k, channels, whole, positions);
+            }
         }
-        for (; k < count; k++)
+        for (; c < channels; c++)
         {
-            sums[k] = SumPlane(planes + (nint)k * positions, positions);
+            float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
+            for (int p = 0; p < whole; p += 4)
+            {
+                l0 += dzt[(nint)p * channels + c];
+                l1 += dzt[(nint)(p + 1) * channels + c];
+                l2 += dzt[(nint)(p + 2) * channels + c];
+                l3 += dzt[(nint)(p + 3) * channels + c];
+            }
+            sums[c] = TransposedPlaneSum(Vector128.Create(l0, l1, l2, l3), dzt + c, channels, whole, positions);
         }
+    }
+
+    /// <summary>A plane's lane sums added as <see cref="SumPlane"/> adds them, then its positions from
+    /// <paramref name="whole"/> on (<paramref name="stride"/> apart) in order.</summary>
+    private static float TransposedPlaneSum(Vector128<float> lanes, float* column, int stride, int whole, int positions)
+    {
+        float tail = 0f;
+        for (int p = whole; p < positions; p++)
+        {
+            tail += column[(nint)p * stride];
+        }
+        return Vector128.Sum(lanes) + tail;
     }
 
     /// <summary>The sum of a plane as the bias gradient takes it: in a Vector128 over its positions, the lanes added, then

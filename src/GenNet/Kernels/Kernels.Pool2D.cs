@@ -109,15 +109,8 @@ public static unsafe partial class Kernels
     private static void MaxPoolBackwardFromWinnersPart(void* state, int part, int parts)
     {
         PoolJob* job = (PoolJob*)state;
-        (int start, int end) = PartRange(job->Planes, part, parts);
-        WinnersBackwardPlanes(job, start, end, job->Dx + (long)start * job->G.Height * job->G.Width);
-    }
-
-    /// <summary>The planes [<paramref name="start"/>, <paramref name="end"/>) of the job's backward pass from winners, plane
-    /// <paramref name="start"/> written at <paramref name="dx"/> (the job's dx, or a scratch for one sample's planes).</summary>
-    private static void WinnersBackwardPlanes(PoolJob* job, int start, int end, float* dx)
-    {
         Pool2DGeometry g = job->G;
+        (int start, int end) = PartRange(job->Planes, part, parts);
         int inPlane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth;
         bool relu = job->InputActivation == Activation.ReLU;
         // 2×2 windows at stride 2 do not overlap: each writes its four values, and only where they leave a row or column
@@ -125,11 +118,11 @@ public static unsafe partial class Kernels
         bool twoByTwo = g.Window == 2 && g.Stride == 2 && Sse.IsSupported;
         if (!(twoByTwo && TilesPlane(g)))
         {
-            new Span<float>(dx, (end - start) * inPlane).Clear();
+            new Span<float>(job->Dx + (long)start * inPlane, (end - start) * inPlane).Clear();
         }
         for (int plane = start; plane < end; plane++)
         {
-            float* dxp = dx + (long)(plane - start) * inPlane;
+            float* dxp = job->Dx + (long)plane * inPlane;
             float* dyp = job->Y + (long)plane * outPlane, yp = job->X + (long)plane * outPlane, won = job->Winners + (long)plane * outPlane;
             if (twoByTwo)
             {
@@ -213,6 +206,103 @@ public static unsafe partial class Kernels
             }
         }
     }
+
+    /// <summary>
+    /// Sample <paramref name="sample"/>'s planes of the job's backward pass from winners, written transposed:
+    /// dzt[p·C + c] = what <see cref="MaxPool2DBackwardFromWinners"/> writes at position p of plane c (the same bits), for a
+    /// weight gradient that reads dz by positions (Kernels.Conv2DBackwardParametersFromWinners). 2×2 windows at stride 2
+    /// with Vector256 and C a multiple of 8 take each window's gradients and winners for 8 channels at a time from
+    /// transposed copies in <paramref name="scratch"/> (3 · <see cref="TransposedWinnersScratch"/> floats) and store four
+    /// rows of 8 channels each; other poolings add each window's gradient at its winner one value at a time.
+    /// </summary>
+    private static void WinnersBackwardTransposed(PoolJob* job, int sample, float* dzt, float* scratch)
+    {
+        Pool2DGeometry g = job->G;
+        int channels = g.Channels, width = g.Width, outPlane = g.OutHeight * g.OutWidth, windows = channels * outPlane;
+        long first = (long)sample * windows;
+        float* dy = job->Y + first, y = job->X + first, won = job->Winners + first;
+        bool relu = job->InputActivation == Activation.ReLU;
+        if (g.Window == 2 && g.Stride == 2 && Vector256.IsHardwareAccelerated && channels % Vector256<float>.Count == 0)
+        {
+            // Each window's gradient, (0 + dy)·ReLU′ as WinnersBackward2x2 takes it, then it and the winners by windows.
+            nint part = TransposedWinnersScratch(g);
+            float* gradients = scratch, byWindow = scratch + part, winners = byWindow + part;
+            int k = 0;
+            for (; k <= windows - Vector256<float>.Count; k += Vector256<float>.Count)
+            {
+                Vector256<float> value = Vector256.Load(dy + k) + Vector256<float>.Zero;
+                if (relu)
+                {
+                    value *= Vector256.GreaterThan(Vector256.Load(y + k), Vector256<float>.Zero) & Vector256<float>.One;
+                }
+                value.Store(gradients + k);
+            }
+            for (; k < windows; k++)
+            {
+                float value = 0f + dy[k];
+                if (relu)
+                {
+                    value *= y[k] > 0f ? 1f : 0f;
+                }
+                gradients[k] = value;
+            }
+            TransposeInto(byWindow, gradients, channels, outPlane);
+            TransposeInto(winners, won, channels, outPlane);
+            if (!TilesPlane(g))
+            {
+                new Span<float>(dzt, channels * g.Height * width).Clear();
+            }
+            Vector256<float> right = Vector256<float>.One, below = Vector256.Create((float)width), diagonal = below + right;
+            nint rowStride = (nint)width * channels;
+            for (int i = 0, window = 0; i < g.OutHeight; i++)
+            {
+                for (int j = 0; j < g.OutWidth; j++, window++)
+                {
+                    nint corner = (nint)i * 2 * width + 2 * j;
+                    Vector256<float> at = Vector256.Create((float)corner);
+                    float* top = dzt + corner * channels, bottom = top + rowStride;
+                    for (int c = 0; c < channels; c += Vector256<float>.Count)
+                    {
+                        Vector256<float> value = Vector256.Load(byWindow + (nint)window * channels + c);
+                        Vector256<float> d = Vector256.Load(winners + (nint)window * channels + c) - at;
+                        Vector256<float> ta = Vector256.Equals(d, Vector256<float>.Zero), tb = Vector256.Equals(d, right);
+                        Vector256<float> tc = Vector256.Equals(d, below), td = Vector256.Equals(d, diagonal);
+                        if ((ta | tb | tc | td).AsUInt32() != Vector256<uint>.AllBitsSet)
+                        {
+                            ThrowWinnerOutsideWindow();
+                        }
+                        (value & ta).Store(top + c);
+                        (value & tb).Store(top + channels + c);
+                        (value & tc).Store(bottom + c);
+                        (value & td).Store(bottom + channels + c);
+                    }
+                }
+            }
+            return;
+        }
+        new Span<float>(dzt, channels * g.Height * width).Clear();
+        for (int c = 0; c < channels; c++)
+        {
+            float* dyp = dy + (long)c * outPlane, yp = y + (long)c * outPlane, wonp = won + (long)c * outPlane;
+            for (int i = 0, k = 0; i < g.OutHeight; i++)
+            {
+                for (int j = 0; j < g.OutWidth; j++, k++)
+                {
+                    dzt[WinnerIn(wonp[k], g, i, j) * channels + c] += dyp[k];
+                }
+            }
+            if (relu)
+            {
+                for (int k = 0; k < outPlane; k++)
+                {
+                    dzt[(nint)wonp[k] * channels + c] *= yp[k] > 0f ? 1f : 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>Floats of each of the three buffers <see cref="WinnersBackwardTransposed"/> uses for one sample.</summary>
+    private static nint TransposedWinnersScratch(in Pool2DGeometry g) => Lines((long)g.Channels * g.OutHeight * g.OutWidth);
 
     /// <summary>The recorded winner of window (<paramref name="i"/>, <paramref name="j"/>) as an index into its plane,
     /// checked to lie in that window: winners come from <see cref="Conv2DMaxPoolForward"/>, but this kernel is public,
