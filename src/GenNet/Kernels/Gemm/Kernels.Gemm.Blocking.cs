@@ -57,9 +57,10 @@ public static unsafe partial class Kernels
         bool listed = g->SkipZeroInputs && !oneRow && !narrow && (colBlocks > 1 || !TLayer.HasInputGradientTile)
             && SimdHelpers.Width >= 256 && (g->AColStride == 1 || g->ARowStride == 1);
         int chunk = listed ? Math.Max(1, ListBudget / (k + 2)) : r1 - r0;
-        // Scratch: the B panel, the A tail, then (when listed) the lists and one bit per k.
+        // Scratch: the B panel, the A tail, then (when listed) the lists and one bit per k for each of up to
+        // ColumnListGroup blocks.
         nint bitWords = listed ? (k + 63) / 64 : 0;
-        float* panel = GemmScratch.Get((nint)k * (nr + mr) + (listed ? (nint)chunk * (k + 2) + 2 * bitWords : 0));
+        float* panel = GemmScratch.Get((nint)k * (nr + mr) + (listed ? (nint)chunk * (k + 2) + 2 * ColumnListGroup * bitWords : 0));
         float* aTail = panel + (nint)k * nr;
         int* lists = (int*)(aTail + (nint)k * mr);
         ulong* bits = (ulong*)(lists + (listed ? (nint)chunk * (k + 2) : 0));
