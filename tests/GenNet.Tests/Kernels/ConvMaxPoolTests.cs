@@ -38,10 +38,10 @@ public class ConvMaxPoolTests
         {
             foreach (int batch in new[] { 1, 3 })
             {
-                // Rounded inputs and weights: the outputs hold ties (and ReLU's zeros), so the first largest matters.
+                // Rounded inputs, weights and biases: the sums are exact, and the outputs hold ties (and ReLU's zeros), so the first largest matters.
                 float[] x = Uniform(batch * g.InputSize, p.Window + batch).Select(v => MathF.Round(v * 4) / 4).ToArray();
                 float[] w = Uniform(g.WeightCount, 2).Select(v => MathF.Round(v * 4) / 4).ToArray();
-                float[] bias = layer.HasBias ? Uniform(g.Filters, 3) : [];
+                float[] bias = layer.HasBias ? Uniform(g.Filters, 3).Select(v => MathF.Round(v * 4) / 4).ToArray() : [];
                 float[] dy = Uniform(batch * p.OutputSize, 4);
                 var convolved = new float[batch * g.OutputSize];
                 layer.Forward(convolved, x, w, bias, batch, null);
@@ -50,6 +50,14 @@ public class ConvMaxPoolTests
                 Activation fused = layer.Activation == Activation.ReLU ? Activation.ReLU : Activation.None;
                 var expectedDx = new float[batch * p.InputSize];
                 global::GenNet.Kernels.MaxPool2DBackward(expectedDx, dy, convolved, batch, p, null, fused);
+                // With quarter-valued inputs and weights the sums are exact, so the reference convolution gives the same
+                // outputs (after ReLU or none) and its pooling the same first largest of each window.
+                float[]? referenceWinners = null;
+                if (layer.Activation is Activation.ReLU or Activation.None)
+                {
+                    referenceWinners = new float[expectedY.Length];
+                    global::GenNet.Kernels.Reference.Conv2DMaxPoolForward(new float[expectedY.Length], referenceWinners, x, w, bias, batch, g, p, layer.Activation, layer.Alpha);
+                }
                 foreach (int threads in new[] { 1, 2, 3 })
                 {
                     using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
@@ -58,6 +66,10 @@ public class ConvMaxPoolTests
                     var winners = Filled(expectedY.Length, -1f);
                     layer.PooledForward(y, winners, x, w, bias, batch, p, pool);
                     Assert.True(BitIdentical(expectedY, y), "forward: " + context);
+                    if (referenceWinners != null)
+                    {
+                        Assert.True(BitIdentical(referenceWinners, winners), "winners: " + context);
+                    }
                     var yAlone = Filled(expectedY.Length, 7f);
                     layer.PooledForward(yAlone, default, x, w, bias, batch, p, pool);
                     Assert.True(BitIdentical(expectedY, yAlone), "forward without winners: " + context);
