@@ -193,11 +193,13 @@ public static unsafe partial class Kernels
                 {
                     value *= yp[row + j] > 0f ? 1f : 0f;
                 }
-                nint at = (nint)won[row + j] - corner;
-                if (at != 0 && at != 1 && at != width && at != width + 1)
+                // Compared as floats, as the vector loop does: a NaN or a fraction must not truncate into the window.
+                float offset = won[row + j] - corner;
+                if (offset != 0f && offset != 1f && offset != width && offset != width + 1)
                 {
                     ThrowWinnerOutsideWindow();
                 }
+                nint at = (nint)offset;
                 dxp[corner] = 0f;
                 dxp[corner + 1] = 0f;
                 dxp[corner + width] = 0f;

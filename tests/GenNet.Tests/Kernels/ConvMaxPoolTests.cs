@@ -171,11 +171,15 @@ public class ConvMaxPoolTests
 
     /// <summary>The backward pass is public: winners that do not come from the forward pass (out of the plane, NaN, not
     /// whole, outside their 2×2 window) are argument errors, never writes outside dx. 26×26 has a 2×2 tail window per row
-    /// on the vector path (13 = 3 × 4 + 1), 5×5 with 3×3 windows takes the general path.</summary>
+    /// on the vector path (13 = 3 × 4 + 1), 6×6 only the one-window loop (3 windows a row), 5×5 with 3×3 windows the
+    /// general path.</summary>
     [Theory]
     [InlineData(26, 2, 2, 500f)]
     [InlineData(26, 2, 2, float.NaN)]
     [InlineData(26, 2, 2, 2f)]
+    [InlineData(6, 2, 2, 0.5f)]
+    [InlineData(6, 2, 2, -0.25f)]
+    [InlineData(6, 2, 2, float.NaN)]
     [InlineData(5, 3, 1, 500f)]
     [InlineData(5, 3, 1, -1f)]
     [InlineData(5, 3, 1, 1.5f)]
