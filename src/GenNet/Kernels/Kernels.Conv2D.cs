@@ -670,7 +670,7 @@ public static unsafe partial class Kernels
     /// is built from winners, and <c>extra</c> floats after them for the caller.</summary>
     private readonly struct ChunkScratch
     {
-        public readonly float* Xpad, ColT, Dzt, Dz, Extra;
+        public readonly float* Xpad, ColT, Dzt, Winners, Extra;
         public readonly int* Offsets;
         public readonly int Hp, Wp, T0, Width;
 
@@ -681,12 +681,12 @@ public static unsafe partial class Kernels
             Width = t1 - t0;
             int positions = g.OutHeight * g.OutWidth;
             nint xpadFloats = Lines((long)g.Channels * Hp * Wp), colFloats = Lines((long)chunk * positions * Width);
-            nint dztFloats = Lines((long)chunk * positions * g.Filters), dzFloats = fromWinners == null ? 0 : 3 * TransposedWinnersScratch(fromWinners->Pool.G);
-            Xpad = ConvScratch.Get(xpadFloats + colFloats + dztFloats + dzFloats + extra + TapTableFloats(g));
+            nint dztFloats = Lines((long)chunk * positions * g.Filters), winnersFloats = fromWinners == null ? 0 : 3 * TransposedWinnersScratch(fromWinners->Pool.G);
+            Xpad = ConvScratch.Get(xpadFloats + colFloats + dztFloats + winnersFloats + extra + TapTableFloats(g));
             ColT = Xpad + xpadFloats;
             Dzt = ColT + colFloats;
-            Dz = Dzt + dztFloats;
-            Extra = Dz + dzFloats;
+            Winners = Dzt + dztFloats;
+            Extra = Winners + winnersFloats;
             Offsets = (int*)(Extra + extra);
             TapOffsets(Offsets, g, Hp, Wp, t0, t1);
         }
@@ -715,7 +715,7 @@ public static unsafe partial class Kernels
                 continue;
             }
             // dz built where the product reads it, already transposed, and its planes' sums taken from there.
-            WinnersBackwardTransposed(&winners->Pool, b0 + s, dzt, scratch.Dz);
+            WinnersBackwardTransposed(&winners->Pool, b0 + s, dzt, scratch.Winners);
             if (planeSums && winners->PlaneSums != null)
             {
                 SumTransposedPlanes(winners->PlaneSums + (nint)(b0 + s) * g.Filters, dzt, g.Filters, positions);
