@@ -93,7 +93,8 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
 // every term: its zeros (a first layer's pixels) lie in B, which the engine does not list, and with the filters as rows
 // MnistConvNet's first convolution ran faster without its lists than with them (0.73–0.78 against 0.91–1.41 ms). The
 // scalar twins (Reference, below) sum the definition in another order, so they agree within rounding; with no hardware
-// intrinsics the kernels are the twins.
+// intrinsics the kernels are the twins. A one-channel 3×3 layer's weight gradient runs by windows instead of as the
+// engine's product, in the same order (Kernels.Conv2DWeightGradient3x3.cs).
 public static unsafe partial class Kernels
 {
     /// <summary>
@@ -603,7 +604,7 @@ public static unsafe partial class Kernels
     /// <summary>Samples whose products the weight gradient sums in one call of the engine: as many as keep their patches
     /// within 128 Ki floats (512 KB, half of a Zen 4 core's L2), at least one. Fixed by the geometry alone, so the chunks,
     /// and with them the bits, are the same for any thread count.</summary>
-    private static int SamplesPerChunk(in Conv2DGeometry g) =>
+    internal static int SamplesPerChunk(in Conv2DGeometry g) =>
         (int)Math.Max(1, (1L << 17) / ((long)g.OutHeight * g.OutWidth * g.Channels * g.KernelHeight * g.KernelWidth));
 
     /// <summary>The weight gradient's parts take whole row blocks of taps, unless the taps make too few blocks to keep
@@ -670,8 +671,11 @@ public static unsafe partial class Kernels
     /// is built from winners, and <c>extra</c> floats after them for the caller.</summary>
     private readonly struct ChunkScratch
     {
+        /// <summary>ColT: the chunk's patches for the engine's product, or by 3×3 windows (<see cref="WeightGradientBy3x3Windows"/>)
+        /// <see cref="Sums"/> and <see cref="Windows"/>; Dzt: the chunk's dzᵀ, or by windows one sample's.</summary>
         public readonly float* Xpad, ColT, Dzt, Winners, Extra;
-        public readonly int* Offsets;
+        /// <summary>By 3×3 windows: the listed windows of one channel of one sample (<see cref="ListWindows3x3"/>).</summary>
+        public readonly int* Offsets, Windows;
         public readonly int Hp, Wp, T0, Width;
 
         public ChunkScratch(in Conv2DGeometry g, int t0, int t1, int chunk, nint extra, WinnersGradient* fromWinners)
@@ -680,16 +684,24 @@ public static unsafe partial class Kernels
             T0 = t0;
             Width = t1 - t0;
             int positions = g.OutHeight * g.OutWidth;
-            nint xpadFloats = Lines((long)g.Channels * Hp * Wp), colFloats = Lines((long)chunk * positions * Width);
-            nint dztFloats = Lines((long)chunk * positions * g.Filters), winnersFloats = fromWinners == null ? 0 : 3 * TransposedWinnersScratch(fromWinners->Pool.G);
+            bool byWindows = WeightGradientBy3x3Windows(g);
+            // By windows: one sample's dzᵀ, the sums of all nine taps, and a list of windows.
+            nint xpadFloats = Lines((long)g.Channels * Hp * Wp);
+            nint sumsFloats = byWindows ? Lines(9L * g.Filters) : 0;
+            nint colFloats = byWindows ? sumsFloats + Lines(2L * positions) : Lines((long)chunk * positions * Width);
+            nint dztFloats = Lines((long)(byWindows ? 1 : chunk) * positions * g.Filters), winnersFloats = fromWinners == null ? 0 : 3 * TransposedWinnersScratch(fromWinners->Pool.G);
             Xpad = ConvScratch.Get(xpadFloats + colFloats + dztFloats + winnersFloats + extra + TapTableFloats(g));
             ColT = Xpad + xpadFloats;
             Dzt = ColT + colFloats;
+            Windows = byWindows ? (int*)(ColT + sumsFloats) : null;
             Winners = Dzt + dztFloats;
             Extra = Winners + winnersFloats;
             Offsets = (int*)(Extra + extra);
             TapOffsets(Offsets, g, Hp, Wp, t0, t1);
         }
+
+        /// <summary>By 3×3 windows: [9 taps × F], whichever taps [t0, t1) the part stores.</summary>
+        public float* Sums => ColT;
     }
 
     /// <summary>c[width × F] = Σ over the samples [b0, b0 + samples) of their patches' taps [t0, t0 + width) times dz,
@@ -698,6 +710,11 @@ public static unsafe partial class Kernels
     private static void ChunkProduct<TLayer>(ConvJob* job, int b0, int samples, in ChunkScratch scratch, float* c, bool planeSums)
         where TLayer : struct, IDenseLayerKernels
     {
+        if (scratch.Windows != null)
+        {
+            ChunkProductBy3x3Windows(job, b0, samples, scratch, c, planeSums);
+            return;
+        }
         Conv2DGeometry g = job->G;
         int positions = g.OutHeight * g.OutWidth;
         // The chunk's patches transposed, [width taps × samples·P]: row t holds tap t of every sample's positions in

@@ -59,6 +59,8 @@ internal sealed record ConvLayer(string Name, Conv2DGeometry Geometry, bool HasB
         Of<SplitConvNet.Layer1>(3, 29, 31, 5, 5, 2, true),
         Of<SixteenPositionsConvNet.Layer1>(32, 4, 10, 3, 3, 1, false),
         Of<TwentyFourPositionsConvNet.Layer1>(20, 4, 14, 3, 3, 1, false),
+        Of<GrayscaleConvNet.Layer1>(1, 13, 9, 3, 3, 2, true),
+        Of<GrayscaleRowsConvNet.Layer1>(1, 12, 21, 3, 3, 1, false),
     ];
 
     public static Conv2DGeometry GeometryOf(int c, int h, int w, int f, int kh, int kw, int stride, bool same)

@@ -85,6 +85,36 @@ public class ConvParityTests
         }
     }
 
+    /// <summary>The weight gradient's exact order (each element's multiply-adds over every chunk of samples in turn,
+    /// then the chunks added), which the README's accuracies depend on, for the engine's product over patches and for the
+    /// one-channel 3×3 layers summed by windows alike; batch 45 is three of MnistConvNet's first layer's chunks.</summary>
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void Weight_gradient_is_the_kernel_order_twin_bit_for_bit(int index)
+    {
+        if (global::GenNet.Kernels.VectorWidth == 0)
+        {
+            return; // without intrinsics the kernel is the reference, which sums in double
+        }
+        ConvLayer layer = ConvLayer.All[index];
+        Conv2DGeometry g = layer.Geometry;
+        foreach (int batch in new[] { 1, 3, 45 })
+        {
+            float[] x = Uniform(batch * g.InputSize, 7 * index + batch).Select(v => v < -0.3f ? 0f : v).ToArray();
+            float[] dz = Uniform(batch * g.OutputSize, 7 * index + batch + 1);
+            var expected = new float[g.WeightCount];
+            global::GenNet.Kernels.Reference.Conv2DWeightGradientInKernelOrder(expected, x, dz, batch, g);
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+                var dw = Filled(g.WeightCount, float.NaN);
+                layer.BackwardParameters(dw, layer.HasBias ? new float[g.Filters] : default, x, dz, batch, pool);
+                int wrong = Enumerable.Range(0, dw.Length).FirstOrDefault(k => BitConverter.SingleToInt32Bits(dw[k]) != BitConverter.SingleToInt32Bits(expected[k]), -1);
+                Assert.True(wrong < 0, $"{layer}, batch {batch}, {threads} thread(s) on {PathDescription}: dw[{wrong}] = {(wrong < 0 ? 0 : dw[wrong]):R} against {(wrong < 0 ? 0 : expected[wrong]):R}");
+            }
+        }
+    }
+
     private static double[] Wide(float[] magnitude) => magnitude.Select(m => (double)m).ToArray();
 
     [Fact]

@@ -75,3 +75,25 @@ public partial class SixteenPositionsConvNet;
 [Dense(2)]
 [MeanSquaredError]
 public partial class TwentyFourPositionsConvNet;
+
+// One-channel 3×3 convolutions, whose weight gradient runs by 3×3 windows (Kernels.Conv2DWeightGradient3x3.cs) when
+// their filters are whole vectors: stride 2 with same padding on a non-square image, then 2×2 max pooling that leaves a
+// row out (the first layer's gradient from the pooling's winners); and stride 1 with rows of 19 windows (two vectors of 8
+// and a tail), no bias, under a 3×3 max pooling at stride 2.
+// No activation: ReLU's kinks under max pooling would defeat the gradient check's central differences.
+// 1×13×9 → Conv 16@3×3 s2 same → 16×7×5 → MaxPool 2 → 16×3×2 → Dense 3.
+[Input(1, 13, 9)]
+[Conv2D(16, 3, stride: 2, padding: Padding.Same)]
+[MaxPool2D(2)]
+[Dense(3)]
+[SoftmaxCrossEntropy]
+public partial class GrayscaleConvNet;
+
+// 1×12×21 → Conv 16@3×3, no bias → 16×10×19 → MaxPool 3 s2 → 16×4×9 → Dense 2.
+[Input(1, 12, 21)]
+[Conv2D(16, 3, bias: false)]
+[MaxPool2D(3, stride: 2)]
+[Dense(2)]
+[MeanSquaredError]
+public partial class GrayscaleRowsConvNet;
+
