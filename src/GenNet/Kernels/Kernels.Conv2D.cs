@@ -817,6 +817,33 @@ public static unsafe partial class Kernels
     {
         int whole = positions & ~(Vector128<float>.Count - 1);
         int c = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 16 planes at a time: a whole cache line of each position's row per pass (four planes a pass read a quarter
+            // of one, and MnistConvNet's first layer spent 3.4 µs a sample here, Zen 4).
+            for (; c <= channels - 2 * Vector256<float>.Count; c += 2 * Vector256<float>.Count)
+            {
+                Vector256<float> l0 = Vector256<float>.Zero, l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+                for (int p = 0; p < whole; p += 4)
+                {
+                    float* row = dzt + (nint)p * channels + c;
+                    l0 += Vector256.Load(row);
+                    h0 += Vector256.Load(row + Vector256<float>.Count);
+                    l1 += Vector256.Load(row + channels);
+                    h1 += Vector256.Load(row + channels + Vector256<float>.Count);
+                    l2 += Vector256.Load(row + 2 * channels);
+                    h2 += Vector256.Load(row + 2 * channels + Vector256<float>.Count);
+                    l3 += Vector256.Load(row + 3 * channels);
+                    h3 += Vector256.Load(row + 3 * channels + Vector256<float>.Count);
+                }
+                for (int k = 0; k < Vector256<float>.Count; k++)
+                {
+                    sums[c + k] = TransposedPlaneSum(Vector128.Create(l0[k], l1[k], l2[k], l3[k]), dzt + c + k, channels, whole, positions);
+                    int high = c + Vector256<float>.Count + k;
+                    sums[high] = TransposedPlaneSum(Vector128.Create(h0[k], h1[k], h2[k], h3[k]), dzt + high, channels, whole, positions);
+                }
+            }
+        }
         for (; c <= channels - Vector128<float>.Count; c += Vector128<float>.Count)
         {
             Vector128<float> l0 = Vector128<float>.Zero, l1 = l0, l2 = l0, l3 = l0;
