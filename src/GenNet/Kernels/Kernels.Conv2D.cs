@@ -180,8 +180,10 @@ public static unsafe partial class Kernels
         }
         else
         {
+            // By windows every part would run all nine taps' pass and keep its own (a 3×3 window's taps are summed
+            // together), so the taps are not split.
             var tapsJob = new ConvJob(g, job->Y, job->X, job->W, null, null, batch, job->FromWinners);
-            Split(&WeightGradientPart<TLayer>, &tapsJob, (taps + TileRows - 1) / TileRows, workers);
+            Split(&WeightGradientPart<TLayer>, &tapsJob, WeightGradientBy3x3Windows(g) ? 1 : (taps + TileRows - 1) / TileRows, workers);
         }
         if (job->Bias == null)
         {

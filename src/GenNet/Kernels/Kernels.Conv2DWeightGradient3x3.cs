@@ -16,8 +16,9 @@ namespace GenNet;
 // order from 0 as the engine's (the sums carry from sample to sample through memory, stored and loaded exactly), so
 // finite values are bit for bit the engine's (Reference.Conv2DWeightGradientInKernelOrder is the order's twin). A
 // position is left out when all nine pixels of its window are zero, where the engine leaves out a k when a tile row
-// block's taps are all zero: with a non-finite dz the set of elements a 0·∞ turns into NaN may differ (Zero skipping in
-// Gemm/Kernels.Gemm.cs).
+// block's taps are all zero, and the terms the two leave out differ: as with the engine's own zero skipping (Gemm/
+// Kernels.Gemm.cs), that can change the sign of a zero result (a product that underflowed to −0 followed only by zero
+// terms: fma(0, dz, −0) is +0) and, with a non-finite dz, which elements a 0·∞ turns into NaN.
 public static unsafe partial class Kernels
 {
     /// <summary>Whether a convolution's weight gradient runs here rather than as the engine's product over patches: 3×3
@@ -146,8 +147,8 @@ public static unsafe partial class Kernels
         /// windows or as the engine's product over patches: each dw element is a chain of multiply-adds (fused where the
         /// hardware has FMA, as SimdHelpers.MultiplyAdd) over the samples and positions of each chunk of
         /// <see cref="SamplesPerChunk"/> samples in increasing order from 0, and the chunks' sums are added in order. Every
-        /// term is summed, so for finite values this is the kernels' result bit for bit (leaving out a zero term changes no
-        /// finite sum that starts from +0).</summary>
+        /// term is summed; the kernels leave out zero inputs, which changes no finite value except, where a product
+        /// underflows to −0, the sign of a zero result.</summary>
         internal static void Conv2DWeightGradientInKernelOrder(Span<float> dw, ReadOnlySpan<float> x, ReadOnlySpan<float> dz, int batch, in Conv2DGeometry g)
         {
             int chunk = SamplesPerChunk(g), taps = g.KernelHeight * g.KernelWidth;

@@ -87,7 +87,8 @@ public class ConvParityTests
 
     /// <summary>The weight gradient's exact order (each element's multiply-adds over every chunk of samples in turn,
     /// then the chunks added), which the README's accuracies depend on, for the engine's product over patches and for the
-    /// one-channel 3×3 layers summed by windows alike; batch 45 is three of MnistConvNet's first layer's chunks.</summary>
+    /// one-channel 3×3 layers summed by windows alike; batch 45 is three of MnistConvNet's first layer's chunks. (With
+    /// these magnitudes no product underflows to −0, the one finite case where the terms the kernels leave out show.)</summary>
     [Theory]
     [MemberData(nameof(Layers))]
     public void Weight_gradient_is_the_kernel_order_twin_bit_for_bit(int index)
