@@ -81,6 +81,37 @@ public class ConvMaxPoolTests
         }
     }
 
+    /// <summary>The fused forward pass on unrounded data, whose sums round (so another order of the taps would show),
+    /// against the separate convolution and pooling, bit for bit, on 1–3 threads (the test above rounds its data so that
+    /// the reference's winners agree, which hides the order).</summary>
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void Fused_forward_on_unrounded_data_gives_the_bits_of_the_separate_kernels(string name)
+    {
+        ConvLayer layer = ConvLayer.All.Single(l => l.Name == name);
+        Conv2DGeometry g = layer.Geometry;
+        foreach (Pool2DGeometry p in PoolsOf(g))
+        {
+            foreach (int batch in new[] { 1, 3 })
+            {
+                float[] x = Uniform(batch * g.InputSize, 5 * p.Window + batch).Select(v => v < -0.3f ? 0f : v).ToArray();
+                float[] w = Uniform(g.WeightCount, 6);
+                float[] bias = layer.HasBias ? Uniform(g.Filters, 7) : [];
+                var convolved = new float[batch * g.OutputSize];
+                layer.Forward(convolved, x, w, bias, batch, null);
+                var expectedY = new float[batch * p.OutputSize];
+                global::GenNet.Kernels.MaxPool2DForward(expectedY, convolved, batch, p);
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+                    var y = Filled(expectedY.Length, 7f);
+                    layer.PooledForward(y, new float[y.Length], x, w, bias, batch, p, pool);
+                    Assert.True(BitIdentical(expectedY, y), $"{name}, {p}, batch {batch}, {threads} thread(s) on {PathDescription}");
+                }
+            }
+        }
+    }
+
     /// <summary>A first layer's weight gradient from the pooling's gradient and winners (dz built per sample, never stored)
     /// has the bits of the pooling's backward pass from winners followed by the weight gradient, on 1–3 threads (which
     /// split MnistConvNet's first convolution by chunks of samples and its second by taps), with batches of one, a few
