@@ -699,7 +699,10 @@ public static unsafe partial class Kernels
             Winners = Dzt + dztFloats;
             Extra = Winners + winnersFloats;
             Offsets = (int*)(Extra + extra);
-            TapOffsets(Offsets, g, Hp, Wp, t0, t1);
+            if (!byWindows)
+            {
+                TapOffsets(Offsets, g, Hp, Wp, t0, t1); // only the patches read them
+            }
         }
 
         /// <summary>By 3×3 windows: [9 taps × F], whichever taps [t0, t1) the part stores.</summary>
