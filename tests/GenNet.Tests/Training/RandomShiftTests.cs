@@ -123,9 +123,8 @@ public class RandomShiftTests
         Dataset data = Bars(96, seed: 1);
         (TinyImageNet straight, Trainer straightTrainer) = Make(data);
         straightTrainer.Run(epochs: 2);
-        Thread.Sleep(200);
-        straightTrainer.Run(epochs: 6);
-        Assert.Equal(0, straightTrainer.AllocatedBytes);
+        Assert.Equal(0, Allocations.LeastOfTrainerRuns(straightTrainer, epochsPerRun: 4));
+        int epochs = straightTrainer.State.EpochsCompleted; // 6, or more if the runtime disturbed a measured run
         Assert.True(straight.Evaluate(data.Inputs, data.Labels, data.Count) >= 90, "the shifted bars were not learned");
 
         using var folder = new Data.TempDirectory();
@@ -135,12 +134,12 @@ public class RandomShiftTests
         Checkpoint.Save(firstTrainer, path);
         (TinyImageNet resumed, Trainer resumedTrainer) = Make(data);
         Checkpoint.LoadInto(path, resumedTrainer);
-        resumedTrainer.Run(epochs: 6);
+        resumedTrainer.Run(epochs);
         Assert.Equal(straight.Parameters.ToArray(), resumed.Parameters.ToArray());
 
         // The shifts do change the run: without them the parameters differ.
         using var plain = new TinyImageNet(maxBatchSize: 16, seed: 3);
-        new Trainer(plain, new Adam(TinyImageNet.ParameterCount, 0.01f), new BatchSampler(data, 16, new Rng(4))).Run(epochs: 6);
+        new Trainer(plain, new Adam(TinyImageNet.ParameterCount, 0.01f), new BatchSampler(data, 16, new Rng(4))).Run(epochs);
         Assert.NotEqual(straight.Parameters.ToArray(), plain.Parameters.ToArray());
         foreach (TinyImageNet net in new[] { straight, first, resumed })
         {
