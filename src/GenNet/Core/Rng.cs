@@ -40,7 +40,7 @@ public sealed class Rng
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
         for (int k = 0; k < draws.Length; k++)
         {
-            draws[k] = Step(ref s0, ref s1, ref s2, ref s3) >> 40;
+            draws[k] = (int)(Step(ref s0, ref s1, ref s2, ref s3) >> 40);
         }
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
@@ -81,8 +81,10 @@ public sealed class Rng
         return (int)product;
     }
 
+    // Here and below, the casts to int and long change no value; they matter because without AVX-512 an unsigned
+    // 64-bit to float conversion is a branch and a dozen instructions (dropout draws: 0.26 → 0.5 ms a step on AVX2).
     /// <summary>Uniform float in [0, 1) with 24 random bits.</summary>
-    public float NextFloat() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
+    public float NextFloat() => (int)(NextUInt64() >> 40) * (1.0f / (1 << 24));
 
     /// <summary>Uniform float in [<paramref name="low"/>, <paramref name="high"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">
@@ -109,8 +111,8 @@ public sealed class Rng
             _hasSpareGaussian = false;
             return _spareGaussian;
         }
-        double u1 = ((NextUInt64() >> 11) + 1) * (1.0 / (1UL << 53)); // (0, 1]: log is finite
-        double u2 = (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+        double u1 = ((long)(NextUInt64() >> 11) + 1) * (1.0 / (1UL << 53)); // (0, 1]: log is finite
+        double u2 = (long)(NextUInt64() >> 11) * (1.0 / (1UL << 53));
         double r = Math.Sqrt(-2.0 * Math.Log(u1));
         _spareGaussian = (float)(r * Math.Sin(2 * Math.PI * u2));
         _hasSpareGaussian = true;
