@@ -938,8 +938,9 @@ public static unsafe partial class Kernels
         Conv2DGeometry g = job->G;
         (int start, int end, int hp, int wp, int taps, int positions) = SamplesPart(job, part, parts);
         nint dxpadFloats = Lines((long)g.Channels * hp * wp), dcolFloats = Lines((long)positions * taps);
-        float* dxpad = ConvScratch.Get(dxpadFloats + dcolFloats);
-        float* dcolT = dxpad + dxpadFloats;
+        bool mayskip = MaySkipZeroGradients(g);
+        float* dxpad = ConvScratch.Get(dxpadFloats + dcolFloats + (mayskip ? SparsePatchGradientFloats(g) : 0));
+        float* dcolT = dxpad + dxpadFloats, sparseScratch = dcolT + dcolFloats;
         // dcolT = Wᵀ·dz, the patches' gradient transposed [taps × P]: A(t, f) = W[f, t] read through its strides, B = the
         // sample's dz [F × P] where it lies. Each element sums f in order, as dzᵀ·W did with dz transposed per sample
         // (same bits), and Col2ImTransposed adds whole image rows instead of KW floats at a time. (Copying dz to rows that
@@ -956,7 +957,10 @@ public static unsafe partial class Kernels
         for (int b = start; b < end; b++)
         {
             gemm.B = job->Y + (long)b * g.OutputSize;
-            GemmPart<TLayer>(&gemm, 0, 1);
+            if (!mayskip || !SparsePatchGradient(dcolT, gemm.B, job->W, g, sparseScratch))
+            {
+                GemmPart<TLayer>(&gemm, 0, 1);
+            }
             float* dx = job->Dx + (long)b * g.InputSize;
             if (PlaneIsInput(g, hp, wp))
             {

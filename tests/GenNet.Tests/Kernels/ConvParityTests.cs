@@ -116,6 +116,40 @@ public class ConvParityTests
         }
     }
 
+    /// <summary>The input gradient's exact order (each patch gradient's multiply-adds over the filters, then each pixel's
+    /// terms in increasing position), for the engine's product (dense dz) and for the sum over non-zero dz (a pooling's
+    /// dz: three values in four zero, some −0) alike.</summary>
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void Input_gradient_is_the_kernel_order_twin_bit_for_bit(int index)
+    {
+        ConvLayer layer = ConvLayer.All[index];
+        if (global::GenNet.Kernels.VectorWidth == 0 || !layer.HasInputGradient)
+        {
+            return; // without intrinsics the kernel is the reference, which sums in double
+        }
+        Conv2DGeometry g = layer.Geometry;
+        foreach (int batch in new[] { 1, 4 })
+        {
+            float[] weights = Uniform(g.WeightCount, 11 * index + batch);
+            float[] dense = Uniform(batch * g.OutputSize, 11 * index + batch + 1);
+            float[] pooled = dense.Select((v, k) => (k % 4) switch { 0 => v, 1 => -0f, _ => 0f }).ToArray();
+            foreach (float[] dz in new[] { dense, pooled })
+            {
+                var expected = new float[batch * g.InputSize];
+                global::GenNet.Kernels.Reference.Conv2DBackwardInputInKernelOrder(expected, dz, weights, batch, g);
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+                    var dx = Filled(batch * g.InputSize, float.NaN);
+                    layer.BackwardInput(dx, dz, weights, batch, pool);
+                    int wrong = Enumerable.Range(0, dx.Length).FirstOrDefault(k => BitConverter.SingleToInt32Bits(dx[k]) != BitConverter.SingleToInt32Bits(expected[k]), -1);
+                    Assert.True(wrong < 0, $"{layer}, batch {batch}, {(dz == dense ? "dense" : "pooled")} dz, {threads} thread(s) on {PathDescription}: dx[{wrong}] = {(wrong < 0 ? 0 : dx[wrong]):R} against {(wrong < 0 ? 0 : expected[wrong]):R}");
+                }
+            }
+        }
+    }
+
     private static double[] Wide(float[] magnitude) => magnitude.Select(m => (double)m).ToArray();
 
     [Fact]

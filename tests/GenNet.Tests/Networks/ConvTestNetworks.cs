@@ -97,3 +97,15 @@ public partial class GrayscaleConvNet;
 [MeanSquaredError]
 public partial class GrayscaleRowsConvNet;
 
+
+// A second convolution whose input gradient runs by its non-zero dz (Kernels.Conv2DInputGradientSparse.cs) under the
+// max pooling after it: filters a multiple of 8, 8·3·5 = 120 taps (a block of 96 and three single vectors), stride 2
+// with same padding. No activation, for the gradient check (as above).
+// 2×9×11 → Conv 8@3×3 same → 8×9×11 → Conv 16@3×5 s2 same → 16×5×6 → MaxPool 2 → 16×2×3 → Dense 3.
+[Input(2, 9, 11)]
+[Conv2D(8, 3, padding: Padding.Same)]
+[Conv2D(16, 3, 5, stride: 2, padding: Padding.Same)]
+[MaxPool2D(2)]
+[Dense(3)]
+[SoftmaxCrossEntropy]
+public partial class SparseGradientConvNet;

@@ -82,6 +82,12 @@ public class GradientCheckTests
     public void One_channel_conv_without_bias_under_overlapping_pooling(int batch) =>
         CheckRegressor(new GrayscaleRowsConvNet(batch, seed: 15), batch, seed: 22, KinkStep);
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Second_conv_whose_input_gradient_skips_the_pooling_zeros(int batch) =>
+        CheckClassifier(new SparseGradientConvNet(batch, seed: 17), batch, seed: 23, KinkStep);
+
     [Fact]
     public void Linear_regression() => CheckRegressor(new LinearRegressionNet(3, seed: 1), 3, seed: 14);
 

@@ -1,0 +1,238 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace GenNet;
+
+// A convolution's input gradient when most of its output gradient dz is zero, as below a max pooling: each window
+// passes its gradient to one value in four (2×2), and ReLU′ zeros more. The engine's product dcolᵀ = Wᵀ·dz multiplies
+// every zero: it skips a filter f only where dz[f] is zero over a tile's 16 or 32 positions, which one winner per
+// window almost never leaves. Here each position's patch gradient sums only the filters whose dz there is not zero,
+// 12 vectors of taps at a time from W's rows: MnistConvNet's second convolution has 25 winners in 121 positions per
+// filter.
+//
+// Bits: dcol[p, t] is the chain acc = fma(dz[f, p], W[f, t], acc) over f in increasing order from 0, as the engine's
+// tiles sum it, without the terms whose dz is zero (±0), then the same col2im. That leaves every finite value as the
+// engine's (Reference.Conv2DBackwardInputInKernelOrder is the twin), except, as with the engine's own zero skipping,
+// the sign of a zero patch gradient (which col2im's adds to +0 cannot show) and, with a non-finite W, which elements a
+// 0·∞ turns into NaN.
+public static unsafe partial class Kernels
+{
+    /// <summary>Whether a sample's patch gradient may run by its non-zero dz: AVX2 (for the lists' permutes), and taps
+    /// and filters multiples of 8. A sample whose dz is mostly non-zero still runs as the engine's product.</summary>
+    private static bool MaySkipZeroGradients(in Conv2DGeometry g) =>
+        SimdHelpers.Width >= 256 && Avx2.IsSupported && g.Filters % 8 == 0 && g.Channels * g.KernelHeight * g.KernelWidth % 8 == 0;
+
+    /// <summary>Scratch floats <see cref="SparsePatchGradient"/> needs past dcolᵀ.</summary>
+    private static nint SparsePatchGradientFloats(in Conv2DGeometry g)
+    {
+        long positions = (long)g.OutHeight * g.OutWidth, entries = positions * g.Filters;
+        return 3 * Lines(entries) + Lines(positions + 1) + Lines(8 * 96);
+    }
+
+    /// <summary>
+    /// dcolᵀ [taps × P] = Wᵀ·dz for one sample's dz [F × P], from the non-zero dz only; false, with dcolᵀ untouched, when
+    /// more than half of dz is not zero (the engine's dense product is then as fast).
+    /// </summary>
+    private static bool SparsePatchGradient(float* dcolT, float* dz, float* w, in Conv2DGeometry g, float* scratch)
+    {
+        int filters = g.Filters, positions = g.OutHeight * g.OutWidth, taps = g.Channels * g.KernelHeight * g.KernelWidth;
+        long entries = (long)positions * filters;
+        float* dzt = scratch, values = dzt + Lines(entries);
+        int* offsets = (int*)(values + Lines(entries));
+        int* starts = offsets + Lines(entries);
+        float* dcol = (float*)(starts + Lines(positions + 1)); // 8 × 96
+        TransposeInto(dzt, dz, filters, positions);
+        int count = ListNonZero(dzt, positions, filters, taps, values, offsets, starts);
+        if (2L * count > entries)
+        {
+            return false;
+        }
+        // Eight positions' patch gradients for a block of taps at a time into a small buffer, transposed from there into
+        // dcolᵀ while in L1; the block of W's columns (F × 96 floats, 24 KB for 64 filters) stays in L1 over the positions.
+        float* block = dcol;
+        int t0 = 0;
+        for (; t0 <= taps - 12 * Vector256<float>.Count; t0 += 12 * Vector256<float>.Count)
+        {
+            for (int p0 = 0; p0 < positions; p0 += 8)
+            {
+                int rows = Math.Min(8, positions - p0);
+                for (int k = 0; k < rows; k++)
+                {
+                    PatchGradient12(block + k * 96, w + t0, values, offsets, starts[p0 + k], starts[p0 + k + 1]);
+                }
+                StoreTransposed8(dcolT + (nint)t0 * positions + p0, positions, block, 96, rows, 96);
+            }
+        }
+        for (; t0 < taps; t0 += Vector256<float>.Count)
+        {
+            for (int p0 = 0; p0 < positions; p0 += 8)
+            {
+                int rows = Math.Min(8, positions - p0);
+                for (int k = 0; k < rows; k++)
+                {
+                    PatchGradient1(block + k * 8, w + t0, values, offsets, starts[p0 + k], starts[p0 + k + 1]);
+                }
+                StoreTransposed8(dcolT + (nint)t0 * positions + p0, positions, block, 8, rows, 8);
+            }
+        }
+        return true;
+    }
+
+    /// <summary>target[c·ldt + r] = source[r·lds + c] for the <paramref name="rows"/> (at most 8) rows of
+    /// <paramref name="source"/> and its <paramref name="cols"/> columns, a multiple of 8.</summary>
+    private static void StoreTransposed8(float* target, nint ldt, float* source, nint lds, int rows, int cols)
+    {
+        if (rows == 8)
+        {
+            for (int c = 0; c < cols; c += 8)
+            {
+                Transpose8x8(target + c * ldt, ldt, source + c, lds);
+            }
+            return;
+        }
+        for (int c = 0; c < cols; c++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                target[c * ldt + r] = source[r * lds + c];
+            }
+        }
+    }
+
+    /// <summary>For each position p (a row of <paramref name="dzt"/> [P × F]): its non-zero dz (NaN counts) in increasing
+    /// f, as values and W row offsets f·taps, from starts[p]; returns how many in all. Eight filters at a time, without a
+    /// branch: a compare, and a permute that packs the kept lanes to the front.</summary>
+    private static int ListNonZero(float* dzt, int positions, int filters, int taps, float* values, int* offsets, int* starts)
+    {
+        fixed (int* packing = PackingOrders)
+        {
+            Vector256<int> rows = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * taps;
+            int n = 0;
+            for (int p = 0; p < positions; p++)
+            {
+                starts[p] = n;
+                float* row = dzt + (nint)p * filters;
+                for (int f0 = 0; f0 < filters; f0 += 8)
+                {
+                    Vector256<float> dz = Vector256.Load(row + f0);
+                    uint kept = ~Vector256.Equals(dz, Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
+                    Vector256<int> order = Vector256.Load(packing + kept * 8);
+                    Avx2.PermuteVar8x32(dz, order).Store(values + n);
+                    Avx2.PermuteVar8x32(rows + Vector256.Create(f0 * taps), order).Store(offsets + n);
+                    n += BitOperations.PopCount(kept);
+                }
+            }
+            starts[positions] = n;
+            return n;
+        }
+    }
+
+    /// <summary>For each 8-bit mask, the lanes it keeps in increasing order, then zeros: 256 rows of 8.</summary>
+    private static readonly int[] PackingOrders = BuildPackingOrders();
+
+    private static int[] BuildPackingOrders()
+    {
+        var orders = new int[256 * 8];
+        for (int mask = 0; mask < 256; mask++)
+        {
+            for (int lane = 0, n = 0; lane < 8; lane++)
+            {
+                if ((mask >> lane & 1) != 0)
+                {
+                    orders[mask * 8 + n++] = lane;
+                }
+            }
+        }
+        return orders;
+    }
+
+    /// <summary>target[0..96) = Σ over the listed entries [start, end) of value·w[offset + 0..96), each lane a chain of
+    /// FMAs in list order from 0.</summary>
+    private static void PatchGradient12(float* target, float* w, float* values, int* offsets, int start, int end)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector256<float> a6 = default, a7 = default, a8 = default, a9 = default, a10 = default, a11 = default;
+        for (int n = start; n < end; n++)
+        {
+            Vector256<float> v = Vector256.Create(values[n]);
+            float* row = w + offsets[n];
+            a0 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row), a0);
+            a1 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 8), a1);
+            a2 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 16), a2);
+            a3 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 24), a3);
+            a4 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 32), a4);
+            a5 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 40), a5);
+            a6 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 48), a6);
+            a7 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 56), a7);
+            a8 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 64), a8);
+            a9 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 72), a9);
+            a10 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 80), a10);
+            a11 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 88), a11);
+        }
+        a0.Store(target);
+        a1.Store(target + 8);
+        a2.Store(target + 16);
+        a3.Store(target + 24);
+        a4.Store(target + 32);
+        a5.Store(target + 40);
+        a6.Store(target + 48);
+        a7.Store(target + 56);
+        a8.Store(target + 64);
+        a9.Store(target + 72);
+        a10.Store(target + 80);
+        a11.Store(target + 88);
+    }
+
+    /// <summary><see cref="PatchGradient12"/> for one vector of taps.</summary>
+    private static void PatchGradient1(float* target, float* w, float* values, int* offsets, int start, int end)
+    {
+        Vector256<float> a = default;
+        for (int n = start; n < end; n++)
+        {
+            a = SimdHelpers.MultiplyAdd(Vector256.Create(values[n]), Vector256.Load(w + offsets[n]), a);
+        }
+        a.Store(target);
+    }
+
+    public static partial class Reference
+    {
+        /// <summary>The exact order in which <see cref="Kernels.Conv2DBackwardInput{TLayer}"/> sums with Vector256 or
+        /// Vector512, as the engine's product or by non-zero dz: each patch gradient dcol[(c, u, v), p] a chain of
+        /// multiply-adds (fused where the hardware has FMA) over f in increasing order from 0, then each pixel of dx the
+        /// sum from 0 of its patches' terms in increasing position. Every term is summed; the kernels leave out zero
+        /// ones, which changes no finite value of dx.</summary>
+        internal static void Conv2DBackwardInputInKernelOrder(Span<float> dx, ReadOnlySpan<float> dz, ReadOnlySpan<float> w, int batch, in Conv2DGeometry g)
+        {
+            int taps = g.Channels * g.KernelHeight * g.KernelWidth, positions = g.OutHeight * g.OutWidth;
+            var dcol = new float[taps];
+            dx.Slice(0, batch * g.InputSize).Clear();
+            for (int b = 0; b < batch; b++)
+            {
+                for (int p = 0; p < positions; p++)
+                {
+                    for (int t = 0; t < taps; t++)
+                    {
+                        float acc = 0f;
+                        for (int f = 0; f < g.Filters; f++)
+                        {
+                            float dv = dz[b * g.OutputSize + f * positions + p], wv = w[f * taps + t];
+                            acc = Fma.IsSupported ? MathF.FusedMultiplyAdd(dv, wv, acc) : dv * wv + acc;
+                        }
+                        dcol[t] = acc;
+                    }
+                    int i = p / g.OutWidth, j = p % g.OutWidth;
+                    for (int t = 0; t < taps; t++)
+                    {
+                        int c = t / (g.KernelHeight * g.KernelWidth), u = t / g.KernelWidth % g.KernelHeight, v = t % g.KernelWidth;
+                        int row = i * g.Stride + u - g.PadTop, column = j * g.Stride + v - g.PadLeft;
+                        if (row >= 0 && row < g.Height && column >= 0 && column < g.Width)
+                        {
+                            dx[b * g.InputSize + (c * g.Height + row) * g.Width + column] += dcol[t];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
