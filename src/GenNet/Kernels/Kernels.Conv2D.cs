@@ -94,7 +94,8 @@ public readonly record struct Conv2DGeometry(int Channels, int Height, int Width
 // MnistConvNet's first convolution ran faster without its lists than with them (0.73–0.78 against 0.91–1.41 ms). The
 // scalar twins (Reference, below) sum the definition in another order, so they agree within rounding; with no hardware
 // intrinsics the kernels are the twins. A one-channel 3×3 layer's weight gradient runs by windows instead of as the
-// engine's product, in the same order (Kernels.Conv2DWeightGradient3x3.cs).
+// engine's product, in the same order (Kernels.Conv2DWeightGradient3x3.cs); where most of dz is zero (below a max
+// pooling), both gradients sum over its non-zero values only, in the same order again (Kernels.Conv2D*Sparse.cs).
 public static unsafe partial class Kernels
 {
     /// <summary>
@@ -165,7 +166,11 @@ public static unsafe partial class Kernels
         Conv2DGeometry g = job->G;
         int batch = job->Batch;
         int taps = g.Channels * g.KernelHeight * g.KernelWidth, chunk = SamplesPerChunk(g), chunks = (batch + chunk - 1) / chunk;
-        if (SplitsChunks(taps, chunks, workers?.ThreadCount ?? 1))
+        if (MaySumNonZeroGradients(g, job) && batch > 0 && MostlyZero(job->Y, g.OutputSize))
+        {
+            Split(&NonZeroWeightGradientPart, job, g.Filters, workers);
+        }
+        else if (SplitsChunks(taps, chunks, workers?.ThreadCount ?? 1))
         {
             // Every chunk's product in its own slot, then added in chunk order: the one-thread sum, bit for bit.
             int slot = taps * g.Filters;

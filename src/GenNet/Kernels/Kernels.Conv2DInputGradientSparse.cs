@@ -59,7 +59,7 @@ public static unsafe partial class Kernels
                 int rows = Math.Min(8, positions - p0);
                 for (int k = 0; k < rows; k++)
                 {
-                    PatchGradient12(block + k * 96, w + t0, values, offsets, starts[p0 + k], starts[p0 + k + 1]);
+                    SumListedRows12(block + k * 96, w + t0, values, offsets, starts[p0 + k], starts[p0 + k + 1], fromTarget: false);
                 }
                 StoreTransposed8(dcolT + (nint)t0 * positions + p0, positions, block, 96, rows, 96);
             }
@@ -71,7 +71,7 @@ public static unsafe partial class Kernels
                 int rows = Math.Min(8, positions - p0);
                 for (int k = 0; k < rows; k++)
                 {
-                    PatchGradient1(block + k * 8, w + t0, values, offsets, starts[p0 + k], starts[p0 + k + 1]);
+                    SumListedRows1(block + k * 8, w + t0, values, offsets, starts[p0 + k], starts[p0 + k + 1], fromTarget: false);
                 }
                 StoreTransposed8(dcolT + (nint)t0 * positions + p0, positions, block, 8, rows, 8);
             }
@@ -126,73 +126,6 @@ public static unsafe partial class Kernels
             starts[positions] = n;
             return n;
         }
-    }
-
-    /// <summary>For each 8-bit mask, the lanes it keeps in increasing order, then zeros: 256 rows of 8.</summary>
-    private static readonly int[] PackingOrders = BuildPackingOrders();
-
-    private static int[] BuildPackingOrders()
-    {
-        var orders = new int[256 * 8];
-        for (int mask = 0; mask < 256; mask++)
-        {
-            for (int lane = 0, n = 0; lane < 8; lane++)
-            {
-                if ((mask >> lane & 1) != 0)
-                {
-                    orders[mask * 8 + n++] = lane;
-                }
-            }
-        }
-        return orders;
-    }
-
-    /// <summary>target[0..96) = Σ over the listed entries [start, end) of value·w[offset + 0..96), each lane a chain of
-    /// FMAs in list order from 0.</summary>
-    private static void PatchGradient12(float* target, float* w, float* values, int* offsets, int start, int end)
-    {
-        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
-        Vector256<float> a6 = default, a7 = default, a8 = default, a9 = default, a10 = default, a11 = default;
-        for (int n = start; n < end; n++)
-        {
-            Vector256<float> v = Vector256.Create(values[n]);
-            float* row = w + offsets[n];
-            a0 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row), a0);
-            a1 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 8), a1);
-            a2 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 16), a2);
-            a3 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 24), a3);
-            a4 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 32), a4);
-            a5 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 40), a5);
-            a6 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 48), a6);
-            a7 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 56), a7);
-            a8 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 64), a8);
-            a9 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 72), a9);
-            a10 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 80), a10);
-            a11 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 88), a11);
-        }
-        a0.Store(target);
-        a1.Store(target + 8);
-        a2.Store(target + 16);
-        a3.Store(target + 24);
-        a4.Store(target + 32);
-        a5.Store(target + 40);
-        a6.Store(target + 48);
-        a7.Store(target + 56);
-        a8.Store(target + 64);
-        a9.Store(target + 72);
-        a10.Store(target + 80);
-        a11.Store(target + 88);
-    }
-
-    /// <summary><see cref="PatchGradient12"/> for one vector of taps.</summary>
-    private static void PatchGradient1(float* target, float* w, float* values, int* offsets, int start, int end)
-    {
-        Vector256<float> a = default;
-        for (int n = start; n < end; n++)
-        {
-            a = SimdHelpers.MultiplyAdd(Vector256.Create(values[n]), Vector256.Load(w + offsets[n]), a);
-        }
-        a.Store(target);
     }
 
     public static partial class Reference

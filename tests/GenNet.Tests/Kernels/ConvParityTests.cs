@@ -87,8 +87,9 @@ public class ConvParityTests
 
     /// <summary>The weight gradient's exact order (each element's multiply-adds over every chunk of samples in turn,
     /// then the chunks added), which the README's accuracies depend on, for the engine's product over patches and for the
-    /// one-channel 3×3 layers summed by windows alike; batch 45 is three of MnistConvNet's first layer's chunks. (With
-    /// these magnitudes no product underflows to −0, the one finite case where the terms the kernels leave out show.)</summary>
+    /// one-channel 3×3 layers summed by windows alike, and for the sums over non-zero dz (a pooling's dz: three values in
+    /// four zero, some −0); batch 45 is three of MnistConvNet's first layer's chunks. (With these magnitudes no product
+    /// underflows to −0, the one finite case where the terms the kernels leave out show.)</summary>
     [Theory]
     [MemberData(nameof(Layers))]
     public void Weight_gradient_is_the_kernel_order_twin_bit_for_bit(int index)
@@ -102,16 +103,20 @@ public class ConvParityTests
         foreach (int batch in new[] { 1, 3, 45 })
         {
             float[] x = Uniform(batch * g.InputSize, 7 * index + batch).Select(v => v < -0.3f ? 0f : v).ToArray();
-            float[] dz = Uniform(batch * g.OutputSize, 7 * index + batch + 1);
-            var expected = new float[g.WeightCount];
-            global::GenNet.Kernels.Reference.Conv2DWeightGradientInKernelOrder(expected, x, dz, batch, g);
-            foreach (int threads in new[] { 1, 2, 3 })
+            float[] dense = Uniform(batch * g.OutputSize, 7 * index + batch + 1);
+            float[] pooled = dense.Select((v, k) => (k % 4) switch { 0 => v, 1 => -0f, _ => 0f }).ToArray();
+            foreach (float[] dz in new[] { dense, pooled })
             {
-                using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
-                var dw = Filled(g.WeightCount, float.NaN);
-                layer.BackwardParameters(dw, layer.HasBias ? new float[g.Filters] : default, x, dz, batch, pool);
-                int wrong = Enumerable.Range(0, dw.Length).FirstOrDefault(k => BitConverter.SingleToInt32Bits(dw[k]) != BitConverter.SingleToInt32Bits(expected[k]), -1);
-                Assert.True(wrong < 0, $"{layer}, batch {batch}, {threads} thread(s) on {PathDescription}: dw[{wrong}] = {(wrong < 0 ? 0 : dw[wrong]):R} against {(wrong < 0 ? 0 : expected[wrong]):R}");
+                var expected = new float[g.WeightCount];
+                global::GenNet.Kernels.Reference.Conv2DWeightGradientInKernelOrder(expected, x, dz, batch, g);
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+                    var dw = Filled(g.WeightCount, float.NaN);
+                    layer.BackwardParameters(dw, layer.HasBias ? new float[g.Filters] : default, x, dz, batch, pool);
+                    int wrong = Enumerable.Range(0, dw.Length).FirstOrDefault(k => BitConverter.SingleToInt32Bits(dw[k]) != BitConverter.SingleToInt32Bits(expected[k]), -1);
+                    Assert.True(wrong < 0, $"{layer}, batch {batch}, {(dz == dense ? "dense" : "pooled")} dz, {threads} thread(s) on {PathDescription}: dw[{wrong}] = {(wrong < 0 ? 0 : dw[wrong]):R} against {(wrong < 0 ? 0 : expected[wrong]):R}");
+                }
             }
         }
     }
