@@ -15,7 +15,7 @@ namespace GenNet;
 // tiles sum it, without the terms whose dz is zero (±0), then the same col2im. That leaves every finite value as the
 // engine's (Reference.Conv2DBackwardInputInKernelOrder is the twin), except, as with the engine's own zero skipping,
 // the sign of a zero patch gradient (which col2im's adds to +0 cannot show) and, with a non-finite W, which elements a
-// 0·∞ turns into NaN.
+// NaN·0 or ∞·0 turns into NaN.
 public static unsafe partial class Kernels
 {
     /// <summary>Whether a sample's patch gradient may run by its non-zero dz: AVX2 (for the lists' permutes), and taps
@@ -32,7 +32,8 @@ public static unsafe partial class Kernels
 
     /// <summary>
     /// dcolᵀ [taps × P] = Wᵀ·dz for one sample's dz [F × P], from the non-zero dz only; false, with dcolᵀ untouched, when
-    /// more than half of dz is not zero (the engine's dense product is then as fast).
+    /// more than a third of dz is not zero (the engine's dense product is then faster: at half, the sums over the lists
+    /// took longer than the product, Zen 4).
     /// </summary>
     private static bool SparsePatchGradient(float* dcolT, float* dz, float* w, in Conv2DGeometry g, float* scratch)
     {
@@ -44,37 +45,26 @@ public static unsafe partial class Kernels
         float* dcol = (float*)(starts + Lines(positions + 1)); // 8 × 96
         TransposeInto(dzt, dz, filters, positions);
         int count = ListNonZero(dzt, positions, filters, taps, values, offsets, starts);
-        if (2L * count > entries)
+        if (3L * count > entries)
         {
             return false;
         }
         // Eight positions' patch gradients for a block of taps at a time into a small buffer, transposed from there into
         // dcolᵀ while in L1; the block of W's columns (F × 96 floats, 24 KB for 64 filters) stays in L1 over the positions.
         float* block = dcol;
-        int t0 = 0;
-        for (; t0 <= taps - 12 * Vector256<float>.Count; t0 += 12 * Vector256<float>.Count)
+        for (int t0 = 0; t0 < taps;)
         {
+            int width = ListedRowsWidth(taps - t0);
             for (int p0 = 0; p0 < positions; p0 += 8)
             {
                 int rows = Math.Min(8, positions - p0);
                 for (int k = 0; k < rows; k++)
                 {
-                    SumListedRows12(block + k * 96, w + t0, values, offsets, starts[p0 + k], starts[p0 + k + 1], fromTarget: false);
+                    SumListedRows(width, block + k * width, w + t0, values, offsets, starts[p0 + k], starts[p0 + k + 1], fromTarget: false);
                 }
-                StoreTransposed8(dcolT + (nint)t0 * positions + p0, positions, block, 96, rows, 96);
+                StoreTransposed8(dcolT + (nint)t0 * positions + p0, positions, block, width, rows, width);
             }
-        }
-        for (; t0 < taps; t0 += Vector256<float>.Count)
-        {
-            for (int p0 = 0; p0 < positions; p0 += 8)
-            {
-                int rows = Math.Min(8, positions - p0);
-                for (int k = 0; k < rows; k++)
-                {
-                    SumListedRows1(block + k * 8, w + t0, values, offsets, starts[p0 + k], starts[p0 + k + 1], fromTarget: false);
-                }
-                StoreTransposed8(dcolT + (nint)t0 * positions + p0, positions, block, 8, rows, 8);
-            }
+            t0 += width;
         }
         return true;
     }

@@ -148,8 +148,9 @@ public static unsafe partial class Kernels
         /// windows or as the engine's product over patches: each dw element is a chain of multiply-adds (fused where the
         /// hardware has FMA, as SimdHelpers.MultiplyAdd) over the samples and positions of each chunk of
         /// <see cref="SamplesPerChunk"/> samples in increasing order from 0, and the chunks' sums are added in order. Every
-        /// term is summed; the kernels leave out zero inputs, which changes no finite value except, where a product
-        /// underflows to −0, the sign of a zero result.</summary>
+        /// term is summed; the kernels leave out terms whose input is zero (or, below a max pooling, whose dz is zero:
+        /// Kernels.Conv2DWeightGradientSparse.cs), which changes no finite value except, where a product underflows to
+        /// −0, the sign of a zero result (and, with a NaN or ∞ factor, which elements its product with 0 makes NaN).</summary>
         internal static void Conv2DWeightGradientInKernelOrder(Span<float> dw, ReadOnlySpan<float> x, ReadOnlySpan<float> dz, int batch, in Conv2DGeometry g)
         {
             int chunk = SamplesPerChunk(g), taps = g.KernelHeight * g.KernelWidth;

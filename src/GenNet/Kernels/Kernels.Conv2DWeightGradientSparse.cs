@@ -16,7 +16,7 @@ namespace GenNet;
 // 0, the chunks' sums added in order (SamplesPerChunk), as the engine's product sums it, without the terms whose dz is
 // zero (±0). So every finite value is the engine's (Reference.Conv2DWeightGradientInKernelOrder is the order's twin),
 // except, as with the engine's own zero skipping (which leaves out zero inputs instead), the sign of a zero result and,
-// with a non-finite input, which elements a 0·∞ turns into NaN. The filters are split over the threads; each element's
+// with a non-finite input, which elements a NaN·0 or ∞·0 turns into NaN. The filters are split over the threads; each element's
 // chain is the same on any of them.
 public static unsafe partial class Kernels
 {
@@ -26,8 +26,9 @@ public static unsafe partial class Kernels
     private static bool MaySumNonZeroGradients(in Conv2DGeometry g, ConvJob* job) =>
         job->FromWinners == null && SimdHelpers.Width >= 256 && Avx2.IsSupported && g.Channels % 8 == 0;
 
-    /// <summary>Whether at most half of the first sample's dz is non-zero (NaN counts as non-zero): the batch's weight
-    /// gradient then runs by non-zero dz. Decided from dz alone, so the same for any thread count.</summary>
+    /// <summary>Whether at most a third of the first sample's dz is non-zero (NaN counts as non-zero), the input
+    /// gradient's threshold: the batch's weight gradient then runs by non-zero dz. Decided from dz alone, so the same for
+    /// any thread count.</summary>
     private static bool MostlyZero(float* dz, int count)
     {
         int nonZero = 0, k = 0;
@@ -39,7 +40,7 @@ public static unsafe partial class Kernels
         {
             nonZero += dz[k] != 0f ? 1 : 0;
         }
-        return 2L * nonZero <= count;
+        return 3L * nonZero <= count;
     }
 
     /// <summary>A part of the weight gradient by non-zero dz (job.W = dw, job.X = x, job.Y = dz): the filters of its
@@ -116,14 +117,11 @@ public static unsafe partial class Kernels
         for (int u = 0; u < g.KernelHeight; u++)
         {
             float* rows = pixels + (nint)u * wp * g.Channels, sums = target + u * run;
-            int r = 0;
-            for (; r <= run - 12 * Vector256<float>.Count; r += 12 * Vector256<float>.Count)
+            for (int r = 0; r < run;)
             {
-                SumListedRows12(sums + r, rows + r, values, offsets, 0, count, fromTarget);
-            }
-            for (; r < run; r += Vector256<float>.Count)
-            {
-                SumListedRows1(sums + r, rows + r, values, offsets, 0, count, fromTarget);
+                int width = ListedRowsWidth(run - r);
+                SumListedRows(width, sums + r, rows + r, values, offsets, 0, count, fromTarget);
+                r += width;
             }
         }
     }

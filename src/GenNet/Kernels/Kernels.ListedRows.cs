@@ -29,6 +29,28 @@ public static unsafe partial class Kernels
         return orders;
     }
 
+    /// <summary>The floats the next <see cref="SumListedRows"/> of a row takes with <paramref name="remaining"/> left (a
+    /// multiple of 8): 12 vectors, else 4, else 1.</summary>
+    private static int ListedRowsWidth(int remaining) => remaining >= 96 ? 96 : remaining >= 32 ? 32 : 8;
+
+    /// <summary><see cref="SumListedRows12"/>, <see cref="SumListedRows4"/> or <see cref="SumListedRows1"/> by
+    /// <paramref name="width"/> (96, 32 or 8 floats).</summary>
+    private static void SumListedRows(int width, float* target, float* rows, float* values, int* offsets, int start, int end, bool fromTarget)
+    {
+        if (width == 96)
+        {
+            SumListedRows12(target, rows, values, offsets, start, end, fromTarget);
+        }
+        else if (width == 32)
+        {
+            SumListedRows4(target, rows, values, offsets, start, end, fromTarget);
+        }
+        else
+        {
+            SumListedRows1(target, rows, values, offsets, start, end, fromTarget);
+        }
+    }
+
     /// <summary>target[0..96) = Σ over the listed entries [start, end) of value·rows[offset + 0..96), each lane a chain of
     /// FMAs in list order, from target's own values when <paramref name="fromTarget"/>, else from 0.</summary>
     private static void SumListedRows12(float* target, float* rows, float* values, int* offsets, int start, int end, bool fromTarget)
@@ -79,6 +101,33 @@ public static unsafe partial class Kernels
         a9.Store(target + 72);
         a10.Store(target + 80);
         a11.Store(target + 88);
+    }
+
+    /// <summary><see cref="SumListedRows12"/> for 4 vectors (32 floats): four chains in flight where a row's length left
+    /// fewer than 12 vectors (one chain alone waits on each FMA's latency).</summary>
+    private static void SumListedRows4(float* target, float* rows, float* values, int* offsets, int start, int end, bool fromTarget)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        if (fromTarget)
+        {
+            a0 = Vector256.Load(target);
+            a1 = Vector256.Load(target + 8);
+            a2 = Vector256.Load(target + 16);
+            a3 = Vector256.Load(target + 24);
+        }
+        for (int n = start; n < end; n++)
+        {
+            Vector256<float> v = Vector256.Create(values[n]);
+            float* row = rows + offsets[n];
+            a0 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row), a0);
+            a1 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 8), a1);
+            a2 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 16), a2);
+            a3 = SimdHelpers.MultiplyAdd(v, Vector256.Load(row + 24), a3);
+        }
+        a0.Store(target);
+        a1.Store(target + 8);
+        a2.Store(target + 16);
+        a3.Store(target + 24);
     }
 
     /// <summary><see cref="SumListedRows12"/> for one vector of 8.</summary>

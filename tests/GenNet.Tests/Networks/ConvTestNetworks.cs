@@ -98,8 +98,9 @@ public partial class GrayscaleConvNet;
 public partial class GrayscaleRowsConvNet;
 
 
-// A second convolution whose input gradient runs by its non-zero dz (Kernels.Conv2DInputGradientSparse.cs) under the
-// max pooling after it: filters a multiple of 8, 8·3·5 = 120 taps (a block of 96 and three single vectors), stride 2
+// A second convolution whose gradients run by its non-zero dz (Kernels.Conv2D*Sparse.cs) under the max pooling after
+// it: channels and filters multiples of 8; 8·3·5 = 120 taps, a block of 96 and three single vectors for the input
+// gradient, and patch rows of 5·8 = 40 floats, a block of 32 and a single vector, for the weight gradient; stride 2
 // with same padding. No activation, for the gradient check (as above).
 // 2×9×11 → Conv 8@3×3 same → 8×9×11 → Conv 16@3×5 s2 same → 16×5×6 → MaxPool 2 → 16×2×3 → Dense 3.
 [Input(2, 9, 11)]
@@ -109,3 +110,14 @@ public partial class GrayscaleRowsConvNet;
 [Dense(3)]
 [SoftmaxCrossEntropy]
 public partial class SparseGradientConvNet;
+
+// The same with a 4×5 kernel, for the parity tests only: 8·4·5 = 160 taps, a block of 96 and two of 32 for the input
+// gradient, and an even kernel height with same padding. (Its central differences at step 1e-4 sit at float32's noise
+// and at 1e-3 cross max-pooling kinks; SparseGradientConvNet carries the gradient check.)
+[Input(2, 9, 11)]
+[Conv2D(8, 3, padding: Padding.Same)]
+[Conv2D(16, 4, 5, stride: 2, padding: Padding.Same)]
+[MaxPool2D(2)]
+[Dense(3)]
+[SoftmaxCrossEntropy]
+public partial class ListedRowsConvNet;

@@ -85,7 +85,7 @@ public class GradientCheckTests
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
-    public void Second_conv_whose_input_gradient_skips_the_pooling_zeros(int batch) =>
+    public void Second_conv_whose_gradients_skip_the_pooling_zeros(int batch) =>
         CheckClassifier(new SparseGradientConvNet(batch, seed: 17), batch, seed: 23, KinkStep);
 
     [Fact]
