@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -32,8 +31,7 @@ public static unsafe partial class Kernels
 
     /// <summary>
     /// dcolᵀ [taps × P] = Wᵀ·dz for one sample's dz [F × P], from the non-zero dz only; false, with dcolᵀ untouched, when
-    /// more than a third of dz is not zero (the engine's dense product is then faster: at half, the sums over the lists
-    /// took longer than the product, Zen 4).
+    /// that dz is not <see cref="MostlyZero"/> (the engine's dense product is then faster).
     /// </summary>
     private static bool SparsePatchGradient(float* dcolT, float* dz, float* w, in Conv2DGeometry g, float* scratch)
     {
@@ -43,12 +41,12 @@ public static unsafe partial class Kernels
         int* offsets = (int*)(values + Lines(entries));
         int* starts = offsets + Lines(entries);
         float* dcol = (float*)(starts + Lines(positions + 1)); // 8 × 96
-        TransposeInto(dzt, dz, filters, positions);
-        int count = ListNonZero(dzt, positions, filters, taps, values, offsets, starts);
-        if (3L * count > entries)
+        if (!MostlyZero(dz, (int)entries))
         {
             return false;
         }
+        TransposeInto(dzt, dz, filters, positions);
+        ListNonZero(dzt, positions, filters, taps, values, offsets, starts);
         // Eight positions' patch gradients for a block of taps at a time into a small buffer, transposed from there into
         // dcolᵀ while in L1; the block of W's columns (F × 96 floats, 24 KB for 64 filters) stays in L1 over the positions.
         float* block = dcol;
@@ -91,9 +89,8 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>For each position p (a row of <paramref name="dzt"/> [P × F]): its non-zero dz (NaN counts) in increasing
-    /// f, as values and W row offsets f·taps, from starts[p]; returns how many in all. Eight filters at a time, without a
-    /// branch: a compare, and a permute that packs the kept lanes to the front.</summary>
-    private static int ListNonZero(float* dzt, int positions, int filters, int taps, float* values, int* offsets, int* starts)
+    /// f, as values and W row offsets f·taps, from starts[p]. Eight filters at a time (<see cref="AppendNonZero"/>).</summary>
+    private static void ListNonZero(float* dzt, int positions, int filters, int taps, float* values, int* offsets, int* starts)
     {
         fixed (int* packing = PackingOrders)
         {
@@ -105,16 +102,10 @@ public static unsafe partial class Kernels
                 float* row = dzt + (nint)p * filters;
                 for (int f0 = 0; f0 < filters; f0 += 8)
                 {
-                    Vector256<float> dz = Vector256.Load(row + f0);
-                    uint kept = ~Vector256.Equals(dz, Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
-                    Vector256<int> order = Vector256.Load(packing + kept * 8);
-                    Avx2.PermuteVar8x32(dz, order).Store(values + n);
-                    Avx2.PermuteVar8x32(rows + Vector256.Create(f0 * taps), order).Store(offsets + n);
-                    n += BitOperations.PopCount(kept);
+                    n += AppendNonZero(Vector256.Load(row + f0), rows + Vector256.Create(f0 * taps), values + n, offsets + n, packing);
                 }
             }
             starts[positions] = n;
-            return n;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -22,26 +21,10 @@ public static unsafe partial class Kernels
 {
     /// <summary>Whether a layer's weight gradient may run by its non-zero dz: AVX2 (for the lists' permutes), channels a
     /// multiple of 8 (each patch row of KW·C floats is whole vectors), and dz given rather than built from a pooling's
-    /// winners (a first layer's, which has fewer channels).</summary>
+    /// winners (a first layer's, which has fewer channels). The batch then runs so when its first sample's dz is
+    /// <see cref="MostlyZero"/>, decided from dz alone, so the same for any thread count.</summary>
     private static bool MaySumNonZeroGradients(in Conv2DGeometry g, ConvJob* job) =>
         job->FromWinners == null && SimdHelpers.Width >= 256 && Avx2.IsSupported && g.Channels % 8 == 0;
-
-    /// <summary>Whether at most a third of the first sample's dz is non-zero (NaN counts as non-zero), the input
-    /// gradient's threshold: the batch's weight gradient then runs by non-zero dz. Decided from dz alone, so the same for
-    /// any thread count.</summary>
-    private static bool MostlyZero(float* dz, int count)
-    {
-        int nonZero = 0, k = 0;
-        for (; k <= count - Vector256<float>.Count; k += Vector256<float>.Count)
-        {
-            nonZero += BitOperations.PopCount(~Vector256.Equals(Vector256.Load(dz + k), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF);
-        }
-        for (; k < count; k++)
-        {
-            nonZero += dz[k] != 0f ? 1 : 0;
-        }
-        return 3L * nonZero <= count;
-    }
 
     /// <summary>A part of the weight gradient by non-zero dz (job.W = dw, job.X = x, job.Y = dz): the filters of its
     /// share, over the whole batch.</summary>
@@ -136,12 +119,7 @@ public static unsafe partial class Kernels
             int n = 0, p = 0;
             for (; p <= positions - 8; p += 8)
             {
-                Vector256<float> dz = Vector256.Load(plane + p);
-                uint kept = ~Vector256.Equals(dz, Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
-                Vector256<int> order = Vector256.Load(packing + kept * 8);
-                Avx2.PermuteVar8x32(dz, order).Store(values + n);
-                Avx2.PermuteVar8x32(Vector256.Load(corners + p), order).Store(offsets + n);
-                n += BitOperations.PopCount(kept);
+                n += AppendNonZero(Vector256.Load(plane + p), Vector256.Load(corners + p), values + n, offsets + n, packing);
             }
             for (; p < positions; p++)
             {
