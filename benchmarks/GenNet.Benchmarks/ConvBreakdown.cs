@@ -105,10 +105,26 @@ internal static class ConvBreakdown
             Console.WriteLine($"({name,-30} {us,9:F1} µs{rate})");
         }
         Console.WriteLine($"{"TrainStep as generated",-32} {step,9:F1} µs  {stepFlops / step / 1e3,6:F1} GFLOP/s  {100 * stepFlops / step / 1e3 / peak,3:F0}% of peak; {1e6 * batch / step:F0} samples/s");
+
+        // One image, as Forward and Predict of a single sample run it (best of 5 rounds of 2,000 calls).
+        using var single = new MnistConvNet(1, seed: 0, threads: threads);
+        net.Parameters.CopyTo(single.Parameters);
+        var probabilities = new float[10];
+        float[] image = images.AsSpan(0, 784).ToArray(), pooled1 = a2.AsSpan(0, pool1.OutputSize).ToArray(), pooled2 = new float[pool2.OutputSize];
+        var oneImage = new List<(string Name, double Us, double Flops)>
+        {
+            ("conv1 + pool1 forward", Time(() => Kernels.Conv2DMaxPoolForward<MnistConvNet.Layer1>(pooled1, default, image, w1, b1, 1, g1, pool1, single.Workers), 2000), conv1 / batch),
+            ("conv2 + pool2 forward", Time(() => Kernels.Conv2DMaxPoolForward<MnistConvNet.Layer3>(pooled2, default, pooled1, w3, b3, 1, g3, pool2, single.Workers), 2000), conv3 / batch),
+            ("Forward (to probabilities)", Time(() => single.Forward(image, probabilities), 2000), (conv1 + conv3) / batch),
+        };
+        foreach ((string name, double us, double flops) in oneImage)
+        {
+            Console.WriteLine($"one image: {name,-28} {us,7:F2} µs  {flops / us / 1e3,6:F1} GFLOP/s  {100 * flops / us / 1e3 / peak,3:F0}% of peak");
+        }
         return 0;
     }
 
-    private static double Time(Action call)
+    private static double Time(Action call, int calls = 20)
     {
         for (int i = 0; i < 3; i++)
         {
@@ -118,11 +134,11 @@ internal static class ConvBreakdown
         for (int round = 0; round < 5; round++)
         {
             long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < 20; i++)
+            for (int i = 0; i < calls; i++)
             {
                 call();
             }
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMicroseconds / 20);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMicroseconds / calls);
         }
         return best;
     }

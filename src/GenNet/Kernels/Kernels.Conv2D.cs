@@ -117,7 +117,7 @@ public static unsafe partial class Kernels
         }
         fixed (float* py = y, px = x, pw = w, pb = bias)
         {
-            var job = new ConvJob(g, py, px, pw, bias.IsEmpty ? null : pb, null, batch);
+            var job = new ConvJob(g, py, px, pw, bias.IsEmpty ? null : pb, null, batch, winograd: WinogradWeightsOf<TLayer>(pw, g));
             int sampleParts = workers is null || batch >= workers.ThreadCount ? 1 : ForwardSplits(g, workers.ThreadCount);
             if (sampleParts > 1)
             {
@@ -125,7 +125,7 @@ public static unsafe partial class Kernels
                 // over the threads by the engine's own split. Same bits: every element is summed by the same instructions.
                 for (int b = 0; b < batch; b++)
                 {
-                    var sample = new ConvJob(g, py + (long)b * g.OutputSize, px + (long)b * g.InputSize, pw, job.Bias, null, 1);
+                    var sample = new ConvJob(g, py + (long)b * g.OutputSize, px + (long)b * g.InputSize, pw, job.Bias, null, 1, winograd: job.Winograd);
                     workers!.Run(&ForwardSplitPart<TLayer>, &sample, sampleParts);
                 }
             }
@@ -273,12 +273,15 @@ public static unsafe partial class Kernels
         }
     }
 
-    private readonly struct ConvJob(Conv2DGeometry g, float* y, float* x, float* w, float* bias, float* dx, int batch, WinnersGradient* fromWinners = null)
+    private readonly struct ConvJob(Conv2DGeometry g, float* y, float* x, float* w, float* bias, float* dx, int batch, WinnersGradient* fromWinners = null,
+        float* winograd = null)
     {
         public readonly Conv2DGeometry G = g;
         public readonly float* Y = y, X = x, W = w, Bias = bias, Dx = dx;
         public readonly int Batch = batch;
         public readonly WinnersGradient* FromWinners = fromWinners;
+        /// <summary>The forward's transformed weights when it takes Winograd (<see cref="UsesWinograd"/>), else null.</summary>
+        public readonly float* Winograd = winograd;
     }
 
     /// <summary>Runs <paramref name="body"/> over [0, <paramref name="items"/>) in as many contiguous parts as the pool has threads.</summary>
@@ -550,6 +553,11 @@ public static unsafe partial class Kernels
     private static void ForwardSamples<TLayer>(ConvJob* job, int start, int end, int part, int parts, PoolJob* pool)
         where TLayer : struct, IDenseLayerKernels
     {
+        if (job->Winograd != null)
+        {
+            WinogradSamples<TLayer>(job, start, end, part, parts, pool);
+            return;
+        }
         Conv2DGeometry g = job->G;
         (int hp, int wp) = PaddedSizes(g);
         int taps = g.Channels * g.KernelHeight * g.KernelWidth, positions = g.OutHeight * g.OutWidth;

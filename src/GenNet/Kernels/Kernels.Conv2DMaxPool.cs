@@ -33,7 +33,7 @@ public static unsafe partial class Kernels
         fixed (float* py = y, pwin = winners, px = x, pw = w, pb = bias)
         {
             var poolJob = new PoolJob(pool, py, null, null, batch * pool.Channels, winners: pwin);
-            var job = new ConvJob(g, null, px, pw, bias.IsEmpty ? null : pb, null, batch);
+            var job = new ConvJob(g, null, px, pw, bias.IsEmpty ? null : pb, null, batch, winograd: WinogradWeightsOf<TLayer>(pw, g));
             int sampleParts = workers is null || batch >= workers.ThreadCount || SimdHelpers.Width == 0 ? 1 : ForwardSplits(g, workers.ThreadCount);
             if (sampleParts > 1)
             {
@@ -42,7 +42,7 @@ public static unsafe partial class Kernels
                 for (int b = 0; b < batch; b++)
                 {
                     var samplePool = new PoolJob(pool, py + (long)b * pool.OutputSize, null, null, pool.Channels, winners: pwin == null ? null : pwin + (long)b * pool.OutputSize);
-                    var sample = new PooledConvJob(new ConvJob(g, null, px + (long)b * g.InputSize, pw, job.Bias, null, 1), &samplePool);
+                    var sample = new PooledConvJob(new ConvJob(g, null, px + (long)b * g.InputSize, pw, job.Bias, null, 1, winograd: job.Winograd), &samplePool);
                     workers!.Run(&PooledSplitPart<TLayer>, &sample, sampleParts);
                 }
             }

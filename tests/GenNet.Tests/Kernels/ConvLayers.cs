@@ -63,6 +63,8 @@ internal sealed record ConvLayer(string Name, Conv2DGeometry Geometry, bool HasB
         Of<GrayscaleRowsConvNet.Layer1>(1, 12, 21, 3, 3, 1, false),
         Of<SparseGradientConvNet.Layer2>(8, 9, 11, 3, 5, 2, true),
         Of<ListedRowsConvNet.Layer2>(8, 9, 11, 4, 5, 2, true),
+        Of<WinogradConvNet.Layer1>(8, 7, 9, 3, 3, 1, true),
+        Of<WinogradConvNet.Layer2>(16, 7, 9, 3, 3, 1, false),
     ];
 
     public static Conv2DGeometry GeometryOf(int c, int h, int w, int f, int kh, int kw, int stride, bool same)

@@ -85,6 +85,80 @@ public class ConvParityTests
         }
     }
 
+    /// <summary>The Winograd forward (Kernels.Conv2DWinograd.cs: 3×3 at stride 1, channels a multiple of 8 and filters of
+    /// 16, on AVX2 and AVX-512) is its scalar twin bit for bit: the transforms' additions and halvings and the sums over the
+    /// channels in the same order, on inputs with zeros and −0s, one sample (split over the threads by filters) and
+    /// batches, for any thread count. (The test above holds it to the direct sum within rounding.)</summary>
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void Winograd_forward_is_its_twin_bit_for_bit(int index)
+    {
+        ConvLayer layer = ConvLayer.All[index];
+        Conv2DGeometry g = layer.Geometry;
+        if (!global::GenNet.Kernels.UsesWinograd(g))
+        {
+            return; // the direct product, held to its twin above
+        }
+        foreach (int batch in new[] { 1, 3, 8 })
+        {
+            float[] x = Uniform(batch * g.InputSize, 11 * index + batch).Select(v => v < -0.3f ? 0f : v < -0.2f ? -0f : v).ToArray();
+            float[] weights = Uniform(g.WeightCount, 11 * index + batch + 1), bias = layer.HasBias ? Uniform(g.Filters, 11 * index + batch + 2) : [];
+            var expected = new float[batch * g.OutputSize];
+            global::GenNet.Kernels.Reference.Conv2DForwardWinograd(expected, x, weights, bias, batch, g, layer.Activation, layer.Alpha);
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                using WorkerPool? pool = threads > 1 ? new WorkerPool(threads) : null;
+                var y = Filled(batch * g.OutputSize, float.NaN);
+                layer.Forward(y, x, weights, bias, batch, pool);
+                int wrong = Enumerable.Range(0, y.Length).FirstOrDefault(k => BitConverter.SingleToInt32Bits(y[k]) != BitConverter.SingleToInt32Bits(expected[k]), -1);
+                Assert.True(wrong < 0, $"{layer}, batch {batch}, {threads} thread(s) on {PathDescription}: y[{wrong}] = {(wrong < 0 ? 0 : y[wrong]):R} against {(wrong < 0 ? 0 : expected[wrong]):R}");
+            }
+        }
+    }
+
+    /// <summary>The transformed weights are kept between calls while the weights keep their bits: a change of the first or
+    /// the last weight, or of a zero's sign, in place between two calls, gives the twin's result for the new weights.</summary>
+    [Fact]
+    public void Winograd_forward_sees_every_change_of_the_weights()
+    {
+        ConvLayer layer = ConvLayer.All.Single(l => l.Name.StartsWith("MnistConvNet.Layer3", StringComparison.Ordinal));
+        Conv2DGeometry g = layer.Geometry;
+        if (!global::GenNet.Kernels.UsesWinograd(g))
+        {
+            return;
+        }
+        float[] x = Uniform(g.InputSize, 5), weights = Uniform(g.WeightCount, 6), bias = Uniform(g.Filters, 7);
+        weights[1] = 0f;
+        Action<float[]>[] edits =
+        [
+            _ => { },
+            w => w[0] += 0.5f,
+            w => w[^1] = -w[^1],
+            w => w[1] = -0f,
+            _ => { },
+        ];
+        foreach (Action<float[]> edit in edits)
+        {
+            edit(weights);
+            var expected = new float[g.OutputSize];
+            global::GenNet.Kernels.Reference.Conv2DForwardWinograd(expected, x, weights, bias, 1, g, layer.Activation, layer.Alpha);
+            var y = new float[g.OutputSize];
+            layer.Forward(y, x, weights, bias, 1, null);
+            Assert.True(BitIdentical(expected, y), "the twin's bits for the weights as they are now");
+        }
+    }
+
+    /// <summary>Which convolutions take Winograd: on AVX2 and AVX-512 (Vector256 FMA), MnistConvNet's second and the
+    /// Winograd test network's two; never a first layer of one channel, a stride of 2, a 5×5 kernel, or 20 channels.</summary>
+    [Fact]
+    public void Winograd_takes_3x3_stride_1_convolutions_of_whole_vectors_on_AVX2_and_AVX512()
+    {
+        bool vector256Fma = global::GenNet.Kernels.VectorWidth >= 256 && System.Runtime.Intrinsics.X86.Fma.IsSupported;
+        string[] winograd = ConvLayer.All.Where(l => global::GenNet.Kernels.UsesWinograd(l.Geometry)).Select(l => l.Name.Split(' ')[0]).ToArray();
+        string[] expected = vector256Fma ? ["MnistConvNet.Layer3", "SixteenPositionsConvNet.Layer1", "WinogradConvNet.Layer1", "WinogradConvNet.Layer2"] : [];
+        Assert.Equal(expected, winograd);
+    }
+
     /// <summary>The weight gradient's exact order (each element's multiply-adds over every chunk of samples in turn,
     /// then the chunks added), which the README's accuracies depend on, for the engine's product over patches and for the
     /// one-channel 3×3 layers summed by windows alike, and for the sums over non-zero dz (a pooling's dz: three values in

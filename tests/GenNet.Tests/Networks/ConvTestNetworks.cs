@@ -121,3 +121,17 @@ public partial class SparseGradientConvNet;
 [Dense(3)]
 [SoftmaxCrossEntropy]
 public partial class ListedRowsConvNet;
+
+// Convolutions whose forward runs by Winograd F(2×2, 3×3) (Kernels.Conv2DWinograd.cs) on AVX2 and AVX-512: 3×3 at stride
+// 1, channels a multiple of 8 and filters of 16. Same padding with odd output sizes (4×5 tiles, the last row and column
+// of tiles half outside, 20 tiles: three register blocks of 6 and a part one), then valid padding and no bias. Smooth
+// throughout (Tanh, average pooling), so the gradient check needs no step near float32's noise. (The kernel parity tests
+// run the second layer under a max pooling too.)
+// 8×7×9 → Conv 16@3×3 same Tanh → 16×7×9 → Conv 32@3×3, no bias → 32×5×7 → AvgPool 2 → 32×2×3 → Dense 3.
+[Input(8, 7, 9)]
+[Conv2D(16, 3, Activation.Tanh, padding: Padding.Same)]
+[Conv2D(32, 3, bias: false)]
+[AvgPool2D(2)]
+[Dense(3)]
+[SoftmaxCrossEntropy]
+public partial class WinogradConvNet;

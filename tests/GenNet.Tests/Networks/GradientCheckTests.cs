@@ -88,6 +88,12 @@ public class GradientCheckTests
     public void Second_conv_whose_gradients_skip_the_pooling_zeros(int batch) =>
         CheckClassifier(new SparseGradientConvNet(batch, seed: 17), batch, seed: 23, KinkStep);
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Convolutions_whose_forward_runs_by_Winograd(int batch) =>
+        CheckClassifier(new WinogradConvNet(batch, seed: 19), batch, seed: 25);
+
     [Fact]
     public void Linear_regression() => CheckRegressor(new LinearRegressionNet(3, seed: 1), 3, seed: 14);
 
