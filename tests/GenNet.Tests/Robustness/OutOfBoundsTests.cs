@@ -123,6 +123,59 @@ public class OutOfBoundsTests
         Assert.True(e is null or ArgumentException, $"expected success or an ArgumentException, got {e?.GetType().Name}: {e?.Message}");
     }
 
+    /// <summary>Every convolution of the parity tests (the engine's products over patches, the 3×3 weight gradient by
+    /// windows, the sums over non-zero dz, the Winograd forward), its forward alone and with a 1×1 max pooling fused,
+    /// one sample (split over the threads) and a few, on dz three values in four zero.</summary>
+    [GuardedMemoryFact]
+    public void Convolution_kernels_stay_inside_exactly_sized_spans()
+    {
+        using var pool = new WorkerPool(2);
+        foreach (bool after in (bool[])[true, false])
+        {
+            foreach (ConvLayer layer in ConvLayer.All)
+            {
+                foreach (int batch in (int[])[1, 3])
+                {
+                    Conv(layer, batch, after, workers: null);
+                    Conv(layer, batch, after, pool);
+                }
+            }
+        }
+    }
+
+    private static void Conv(ConvLayer layer, int batch, bool after, WorkerPool? workers)
+    {
+        Conv2DGeometry g = layer.Geometry;
+        var pooling = new Pool2DGeometry(g.Filters, g.OutHeight, g.OutWidth, 1, 1, g.OutHeight, g.OutWidth);
+        using var x = GuardedMemory.Allocate(batch * g.InputSize, after, fill: 0f);
+        using var w = GuardedMemory.Allocate(g.WeightCount, after, fill: 0.5f);
+        using var bias = GuardedMemory.Allocate(layer.HasBias ? g.Filters : 0, after, fill: 0.1f);
+        using var y = GuardedMemory.Allocate(batch * g.OutputSize, after);
+        using var winners = GuardedMemory.Allocate(batch * g.OutputSize, after);
+        using var dz = GuardedMemory.Allocate(batch * g.OutputSize, after, fill: 0f);
+        using var dw = GuardedMemory.Allocate(g.WeightCount, after);
+        using var db = GuardedMemory.Allocate(g.Filters, after);
+        using var dx = GuardedMemory.Allocate(batch * g.InputSize, after);
+        for (int k = 0; k < x.Span.Length; k += 3)
+        {
+            x.Span[k] = 1f;
+        }
+        for (int k = 0; k < dz.Span.Length; k += 4)
+        {
+            dz.Span[k] = 1f;
+        }
+        layer.Forward(y.Span, x.Span, w.Span, bias.Span, batch, workers);
+        if (layer.Activation is Activation.None or Activation.ReLU)
+        {
+            layer.PooledForward(y.Span, winners.Span, x.Span, w.Span, bias.Span, batch, pooling, workers);
+        }
+        layer.BackwardParameters(dw.Span, layer.HasBias ? db.Span : default, x.Span, dz.Span, batch, workers);
+        if (layer.HasInputGradient)
+        {
+            layer.BackwardInput(dx.Span, dz.Span, w.Span, batch, workers);
+        }
+    }
+
     private static void Dense(DenseLayer layer, int batch, bool after, WorkerPool? workers)
     {
         int inputs = layer.Inputs, outputs = layer.Outputs;
