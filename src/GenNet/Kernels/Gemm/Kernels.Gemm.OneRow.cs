@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GenNet;
 
@@ -55,6 +56,12 @@ public static unsafe partial class Kernels
                 int cols = Math.Min(nr, g->N - j);
                 float* b = g->B + j;
                 nint ldb = g->Ldb;
+                if (cols < nr && Avx.IsSupported)
+                {
+                    RowShort256(a, cs, b, ldb, steps, k, tile, cols);
+                    Epilogue(g, c + j, tile, nr, 1, cols, g->Bias == null ? null : g->Bias + j);
+                    continue;
+                }
                 if (cols < nr)
                 {
                     PackPanel(panel, g, j, cols, nr);
@@ -198,6 +205,40 @@ public static unsafe partial class Kernels
             c0 = SimdHelpers.MultiplyAdd(Vector256.Create(a[q * cs]), Vector256.Load(b + q * ldb), c0);
         }
         c0.Store(row);
+    }
+
+    /// <summary>row[0..cols) = a[1×K]·B[K×cols] for a block narrower than a tile (the 10 logits), B read in place by
+    /// masked loads (no lane past <paramref name="cols"/> is read, so nothing past B's end): one FMA chain per vector,
+    /// the chains side by side. Packing the block first, as the other widths do, wrote K × 32 floats per call (MnistConvNet's
+    /// 1600→10 layer: 200 KB) and ran the padding's chain too.</summary>
+    private static void RowShort256(float* a, nint cs, float* b, nint ldb, int* steps, int count, float* row, int cols)
+    {
+        Vector256<float> mask0 = Vector256.LessThan(Vector256<float>.Indices, Vector256.Create((float)cols));
+        Vector256<float> mask1 = Vector256.LessThan(Vector256<float>.Indices, Vector256.Create((float)(cols - 8)));
+        Vector256<float> mask2 = Vector256.LessThan(Vector256<float>.Indices, Vector256.Create((float)(cols - 16)));
+        Vector256<float> mask3 = Vector256.LessThan(Vector256<float>.Indices, Vector256.Create((float)(cols - 24)));
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        int vectors = (cols + 7) / 8;
+        for (int n = 0; n < count; n++)
+        {
+            nint q = steps[n];
+            float* bk = b + q * ldb;
+            Vector256<float> av = Vector256.Create(a[q * cs]);
+            c0 = SimdHelpers.MultiplyAdd(av, Avx.MaskLoad(bk, mask0), c0);
+            if (vectors > 1)
+            {
+                c1 = SimdHelpers.MultiplyAdd(av, Avx.MaskLoad(bk + 8, mask1), c1);
+            }
+            if (vectors > 2)
+            {
+                c2 = SimdHelpers.MultiplyAdd(av, Avx.MaskLoad(bk + 16, mask2), c2);
+            }
+            if (vectors > 3)
+            {
+                c3 = SimdHelpers.MultiplyAdd(av, Avx.MaskLoad(bk + 24, mask3), c3);
+            }
+        }
+        c0.Store(row); c1.Store(row + 8); c2.Store(row + 16); c3.Store(row + 24);
     }
 
     /// <summary>row[4] = a[1×K]·B[K×4]: one vector, for the blocks left over after whole passes.</summary>
