@@ -56,7 +56,7 @@ public static unsafe partial class Kernels
                 int cols = Math.Min(nr, g->N - j);
                 float* b = g->B + j;
                 nint ldb = g->Ldb;
-                if (cols < nr && Avx.IsSupported)
+                if (cols < nr && SimdHelpers.Width >= 256)
                 {
                     RowShort256(a, cs, b, ldb, steps, k, tile, cols);
                     Epilogue(g, c + j, tile, nr, 1, cols, g->Bias == null ? null : g->Bias + j);
