@@ -55,11 +55,12 @@ internal static class Cli
         var validation = new Option<int>("--validation") { Description = "Hold out the last N training images as a validation set, evaluated every epoch", DefaultValueFactory = _ => 0 };
         var earlyStopping = new Option<int?>("--early-stopping") { Description = "Stop when the validation loss has not improved for N epochs and keep the best epoch (needs --validation)" };
         var shift = new Option<int>("--shift") { Description = "Move each training image by a random whole number of pixels, up to N along each axis, anew every epoch (seeded; 0 = off)", DefaultValueFactory = _ => 0 };
+        var ema = new Option<float>("--ema") { Description = "Evaluate and save a moving average of the weights, updated after every step with this decay, in [0, 1) (e.g. 0.999; 0 = off, the last step's weights)", DefaultValueFactory = _ => 0f };
         var noDownload = NoDownloadOption();
 
         var command = new Command("train", "Train a network on MNIST (or Fashion-MNIST with --data) and report test accuracy")
         {
-            data, epochs, batch, optimizer, lr, lrDecay, seed, threads, arch, save, plot, metrics, checkpoint, resume, trainLimit, validation, earlyStopping, shift, noDownload,
+            data, epochs, batch, optimizer, lr, lrDecay, seed, threads, arch, save, plot, metrics, checkpoint, resume, trainLimit, validation, earlyStopping, shift, ema, noDownload,
         };
         command.SetAction(p => Guarded(ui, () => TrainCommand.Execute(new TrainArgs
         {
@@ -68,6 +69,7 @@ internal static class Cli
             Arch = p.GetValue(arch)!, Save = p.GetValue(save), Plot = p.GetValue(plot), Metrics = p.GetValue(metrics),
             Checkpoint = p.GetValue(checkpoint), Resume = p.GetValue(resume), TrainLimit = p.GetValue(trainLimit), NoDownload = p.GetValue(noDownload),
             Validation = p.GetValue(validation), EarlyStopping = p.GetValue(earlyStopping), Shift = p.GetValue(shift),
+            Ema = p.GetValue(ema),
         }, ui, interrupt)));
         return command;
     }

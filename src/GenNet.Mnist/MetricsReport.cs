@@ -24,6 +24,8 @@ public sealed record TrainConfig
     public int? EarlyStopping { get; init; }
     /// <summary>Largest random shift of the training images, in pixels along each axis; 0 for none.</summary>
     public int Shift { get; init; }
+    /// <summary>Decay of the moving average of the weights that is evaluated and saved; 0 for none (the last step's weights).</summary>
+    public float Ema { get; init; }
 }
 
 /// <summary>One epoch's numbers, as written to the metrics file; <paramref name="AllocatedBytes"/> is what the trainer thread allocated in it, callbacks excluded.</summary>

@@ -23,4 +23,6 @@ internal sealed record TrainArgs
     public int Validation { get; init; }
     public int? EarlyStopping { get; init; }
     public int Shift { get; init; }
+    /// <summary>Decay of the weight average the run evaluates and saves; 0 for none.</summary>
+    public float Ema { get; init; }
 }

@@ -65,7 +65,7 @@ internal static class TrainCommand
                 Arch = a.Arch, Epochs = a.Epochs ?? DefaultEpochs, Batch = a.Batch, Optimizer = OptimizerFor(a),
                 LearningRate = a.LearningRate ?? Optimizers.Create(OptimizerFor(a), 1).LearningRate,
                 LearningRateDecay = a.LearningRateDecay, Seed = a.Seed, Threads = a.Threads, DataDirectory = dataDirectory,
-                TrainLimit = a.TrainLimit, Validation = a.Validation, EarlyStopping = a.EarlyStopping, Shift = a.Shift,
+                TrainLimit = a.TrainLimit, Validation = a.Validation, EarlyStopping = a.EarlyStopping, Shift = a.Shift, Ema = a.Ema,
             };
         Networks.Entry entry = Networks.ByName(config.Arch) ?? throw new UserException($"The checkpoint names an unknown network '{config.Arch}'.");
         config = config with { Architecture = entry.Description.Architecture };
@@ -110,6 +110,7 @@ internal static class TrainCommand
         ui.Line($"{config.Optimizer} lr {config.LearningRate:G4}" + (config.LearningRateDecay != 1f ? $" × {config.LearningRateDecay:G4} per epoch" : "") +
             $", batch {config.Batch}, {config.Epochs} epochs, seed {config.Seed}, {config.Threads} thread(s)" +
             (config.Shift > 0 ? $", images shifted up to {config.Shift} px" : "") +
+            (config.Ema > 0 ? $", weights averaged (decay {config.Ema:G6})" : "") +
             (resume is not null ? $"; resuming {a.Resume} after epoch {resume.Trainer.EpochsCompleted}, step {resume.Trainer.StepInEpoch}" : ""));
 
         using IClassifier network = entry.Create(config.Batch, config.Seed, config.Threads);
@@ -125,7 +126,21 @@ internal static class TrainCommand
             ValidationSet = validationSet,
             EarlyStopping = config.EarlyStopping is int patience ? new EarlyStopping(network.ParameterCount, patience) : null,
             Shift = config.Shift > 0 ? new RandomShift(new TensorShape(1, train.Rows, train.Columns), config.Shift, ShiftSeed(config.Seed), config.Batch) : null,
+            Average = config.Ema > 0 ? new WeightAverage(network.ParameterCount, config.Ema) : null,
         };
+        // The model a run saves is the one its epoch lines evaluate: the weight average when there is one.
+        void SaveModel(string path)
+        {
+            trainer.Average?.SwapWith(network.Parameters);
+            try
+            {
+                ModelFile.Save(network, path);
+            }
+            finally
+            {
+                trainer.Average?.SwapWith(network.Parameters);
+            }
+        }
         var history = new List<EpochRecord>(resumed?.History ?? []);
         double secondsBefore = resumed?.SecondsBefore ?? 0;
         if (resume is not null)
@@ -150,7 +165,7 @@ internal static class TrainCommand
             string stopped = $"training stopped after epoch {m.Epoch}";
             if (save is not null)
             {
-                Write("--save", save, () => ModelFile.Save(network, save), stopped);
+                Write("--save", save, () => SaveModel(save), stopped);
             }
             if (checkpointPath is not null)
             {
@@ -197,9 +212,14 @@ internal static class TrainCommand
                 ui.Line($"early stopping after epoch {result.Epoch}: {result.Message}");
                 if (save is not null)
                 {
-                    // the restored best epoch, not the last one written
+                    // the restored best epoch, not the last one written (with --ema, the trainer restored that epoch's average)
                     Write("--save", save, () => ModelFile.Save(network, save), $"early stopping after epoch {result.Epoch}");
                 }
+                break;
+            case TrainingStatus.Completed when trainer.Average is { Updates: > 0 } average:
+                // Training is over: the network becomes the averaged model its epoch lines evaluated, for the final
+                // evaluation and --save (the checkpoints, written at each epoch's end, keep the training weights).
+                average.Values.CopyTo(network.Parameters);
                 break;
         }
 
@@ -387,6 +407,9 @@ internal static class TrainCommand
         Require(c.TrainLimit is null or >= 1, "config.trainLimit", c.TrainLimit, "at least 1, or null for all images");
         Require(c.Validation >= 0, "config.validation", c.Validation, "at least 0");
         Require(c.Shift >= 0, "config.shift", c.Shift, "at least 0");
+        Require(c.Ema == 0 || (c.Ema > 0 && c.Ema < 1), "config.ema", c.Ema, "0 (off) or greater than 0 and less than 1");
+        Require((c.Ema > 0) == checkpoint.Average.HasValue && (checkpoint.Average is not { } average || average.Decay == c.Ema), "config.ema", c.Ema,
+            checkpoint.Average is { } held ? $"the decay of the checkpoint's weight average, {held.Decay:G9}" : "0: the checkpoint holds no weight average");
         Require(c.EarlyStopping is null || (c.EarlyStopping >= 1 && c.Validation > 0), "config.earlyStopping", c.EarlyStopping, "at least 1 with a validation set, or null");
         Require(m.History!.Count == checkpoint.Trainer.EpochsCompleted, "history", $"{m.History.Count} epoch(s)",
             $"one record per completed epoch, {checkpoint.Trainer.EpochsCompleted}");
@@ -414,6 +437,10 @@ internal static class TrainCommand
         if (a.Threads < 1 || a.Threads > maxThreads)
         {
             throw new UserException($"--threads must be between 1 and {maxThreads} (4 × the {Environment.ProcessorCount} logical cores; got {a.Threads}).");
+        }
+        if (!(a.Ema >= 0 && a.Ema < 1))
+        {
+            throw new UserException($"--ema must be at least 0 and less than 1 (got {a.Ema}; 0 is off, 0.999 averages over about the last 1,000 steps).");
         }
         if (a.Shift < 0)
         {

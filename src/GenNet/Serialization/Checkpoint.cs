@@ -11,11 +11,11 @@ namespace GenNet.Serialization;
 /// trainer app stores its configuration and per-epoch history there as JSON). <c>.gnck</c> by convention.
 /// </summary>
 /// <remarks>
-/// <para>Format version 1, every number little-endian, each string a 4-byte length then that many UTF-8 bytes:</para>
+/// <para>Format version 2, every number little-endian, each string a 4-byte length then that many UTF-8 bytes:</para>
 /// <code>
 /// field                        size
 /// magic "GNCK"                 4
-/// format version, uint32 = 1   4
+/// format version, uint32 = 2   4
 /// architecture hash, uint64    8
 /// architecture string          4 + A
 /// parameter count P, int32     4
@@ -29,9 +29,11 @@ namespace GenNet.Serialization;
 /// trainer: epochs completed int32, step in epoch int32, samples in epoch int32, loss sum float64,
 ///          epoch seconds float64, total steps int64                                                                 36
 /// training rng: present byte, then (when 1) s0..s3 4×uint64, spare gaussian float32, has-spare byte   1 or 38
+/// weight average: present byte, then (when 1) decay float32, updates int64, P, the P averaged float32   1 or 17 + 4·P
 /// metadata string              4 + M
 /// CRC-32 (zlib) of every byte before it   4
 /// </code>
+/// <para>Version 1 is version 2 without the weight-average field (older GenNet builds wrote it); it is still read.</para>
 /// <para><see cref="Save(Checkpoint, string)"/> writes a temporary file beside the target, flushes it to disk and renames it over the
 /// target (as <see cref="ModelFile"/> does), so an interruption while saving leaves the previous checkpoint.
 /// <see cref="Load"/> checks magic, version and the checksum over the whole file before it reads any field, then
@@ -48,7 +50,7 @@ public sealed class Checkpoint
     /// <summary>The four bytes every checkpoint starts with: "GNCK".</summary>
     public static ReadOnlySpan<byte> Magic => "GNCK"u8;
     /// <summary>The format version this build writes and reads.</summary>
-    public const uint FormatVersion = 1;
+    public const uint FormatVersion = 2;
     /// <summary>Largest checkpoint file read (1 GiB): a bound on what a damaged file can make us allocate.</summary>
     public const long MaxFileBytes = 1L << 30;
     private const int MaxStringBytes = 1 << 24;
@@ -73,6 +75,8 @@ public sealed class Checkpoint
     public required TrainerState Trainer { get; init; }
     /// <summary><see cref="INetwork.TrainingRng"/>'s state (dropout masks), or null for a network without one.</summary>
     public RngState? TrainingRng { get; init; }
+    /// <summary>The trainer's <see cref="Trainer.Average"/>, or null for a run without one.</summary>
+    public WeightAverageState? Average { get; init; }
     /// <summary>Free-form text for the application (empty when none).</summary>
     public string Metadata { get; init; } = "";
 
@@ -94,6 +98,7 @@ public sealed class Checkpoint
             Sampler = sampler.GetState(),
             Trainer = trainer.State,
             TrainingRng = network.TrainingRng?.Save(),
+            Average = trainer.Average is { } average ? new WeightAverageState(average.Decay, average.Updates, average.Values.ToArray()) : null,
             Metadata = metadata,
         };
     }
@@ -154,11 +159,32 @@ public sealed class Checkpoint
         {
             throw new InvalidDataException($"The checkpoint's training generator state {masks} is not valid.");
         }
+        if (Average.HasValue != (trainer.Average is not null))
+        {
+            throw new InvalidDataException(Average.HasValue
+                ? $"The checkpoint holds a weight average (decay {Average.Value.Decay:G9}) but the trainer has none."
+                : $"The trainer keeps a weight average (decay {trainer.Average!.Decay:G9}) but the checkpoint holds none.");
+        }
+        if (Average is { } saved)
+        {
+            if (saved.Decay != trainer.Average!.Decay)
+            {
+                throw new InvalidDataException($"The checkpoint's weight average has decay {saved.Decay:G9} but the trainer's has {trainer.Average.Decay:G9}.");
+            }
+            if (saved.Values.Length != network.ParameterCount || saved.Updates < 0 || Training.Trainer.FindNonFinite(saved.Values) >= 0)
+            {
+                throw new InvalidDataException($"The checkpoint's weight average ({saved.Values.Length} values after {saved.Updates} updates) does not fit the network's {network.ParameterCount} finite parameters.");
+            }
+        }
         sampler.Restore(Sampler);
         trainer.Restore(Trainer);
         if (TrainingRng is { } state)
         {
             network.TrainingRng!.Restore(state);
+        }
+        if (Average is { } average)
+        {
+            trainer.Average!.Restore(average.Values, average.Updates);
         }
         optimizer.LearningRate = LearningRate;
         optimizer.RestoreSteps(OptimizerSteps);
@@ -180,6 +206,10 @@ public sealed class Checkpoint
         if (Training.Trainer.FindNonFinite(checkpoint.OptimizerState) is int s and >= 0)
         {
             throw new ArgumentException($"Optimizer state value {s} is {checkpoint.OptimizerState[s]}; a checkpoint holds finite values only.", nameof(checkpoint));
+        }
+        if (checkpoint.Average is { } average && Training.Trainer.FindNonFinite(average.Values) is int a and >= 0)
+        {
+            throw new ArgumentException($"Weight average value {a} is {average.Values[a]}; a checkpoint holds finite values only.", nameof(checkpoint));
         }
         byte[] bytes = checkpoint.Serialize();
         AtomicFile.Write(path, file => file.Write(bytes));
@@ -253,6 +283,13 @@ public sealed class Checkpoint
         {
             WriteRng(w, rng);
         }
+        w.Write(Average.HasValue);
+        if (Average is { } average)
+        {
+            w.Write(average.Decay);
+            w.Write(average.Updates);
+            WriteFloats(w, average.Values);
+        }
         WriteString(w, Metadata);
         w.Flush();
         uint crc = Crc32.Compute(stream.GetBuffer().AsSpan(0, (int)stream.Length));
@@ -272,9 +309,9 @@ public sealed class Checkpoint
             throw Error(path, $"truncated: {bytes.Length} bytes");
         }
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
-        if (version != FormatVersion)
+        if (version is not (1 or FormatVersion))
         {
-            throw Error(path, $"unsupported checkpoint version {version}; this GenNet reads version {FormatVersion}");
+            throw Error(path, $"unsupported checkpoint version {version}; this GenNet reads versions 1 and {FormatVersion}");
         }
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
         uint actual = Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4));
@@ -294,6 +331,7 @@ public sealed class Checkpoint
         var sampler = new SamplerState(r.Int32(), r.Int32(), r.Bool(), ReadRng(ref r));
         var trainer = new TrainerState(r.Int32(), r.Int32(), r.Int32(), r.Double(), r.Double(), r.Int64());
         RngState? trainingRng = r.Bool() ? ReadRng(ref r) : null;
+        WeightAverageState? average = version >= 2 && r.Bool() ? new WeightAverageState(r.Single(), r.Int64(), r.Floats()) : null;
         string metadata = r.String();
         if (!r.AtEnd)
         {
@@ -332,6 +370,22 @@ public sealed class Checkpoint
         {
             CheckRng(path, "training generator state", masks);
         }
+        if (average is { } a)
+        {
+            if (!(a.Decay > 0f && a.Decay < 1f))
+            {
+                throw Invalid(path, "weight average decay", a.Decay, "greater than 0 and less than 1");
+            }
+            if (a.Updates < 0)
+            {
+                throw Invalid(path, "weight average updates", a.Updates, "at least 0");
+            }
+            if (a.Values.Length != parameters.Length)
+            {
+                throw Invalid(path, "weight average", $"{a.Values.Length} values", $"one per parameter, {parameters.Length}");
+            }
+            CheckFinite(path, "weight average", a.Values);
+        }
         if (trainer.EpochsCompleted < 0)
         {
             throw Invalid(path, "trainer epochs completed", trainer.EpochsCompleted, "at least 0");
@@ -369,7 +423,7 @@ public sealed class Checkpoint
         {
             Architecture = architecture, ArchitectureHash = hash, Parameters = parameters, OptimizerName = optimizerName,
             LearningRate = learningRate, OptimizerSteps = steps, OptimizerState = state, Sampler = sampler, Trainer = trainer,
-            TrainingRng = trainingRng, Metadata = metadata,
+            TrainingRng = trainingRng, Average = average, Metadata = metadata,
         };
     }
 

@@ -22,8 +22,8 @@ namespace GenNet.Training;
 /// <see cref="State"/>: a resumed run starts it afresh.</para>
 /// <para>Cancellation is looked at before each step, so a cancelled run always stops between whole steps. The
 /// parameters, the optimizer (<see cref="Optimizer.State"/>, <see cref="Optimizer.Steps"/>), the sampler
-/// (<see cref="BatchSampler.GetState"/>) and <see cref="State"/> then describe the run exactly: restoring all four
-/// (<see cref="Serialization.Checkpoint.Save(Trainer, string, string)"/> and
+/// (<see cref="BatchSampler.GetState"/>), <see cref="State"/> and the <see cref="Average"/> if any then describe the
+/// run exactly: restoring them all (<see cref="Serialization.Checkpoint.Save(Trainer, string, string)"/> and
 /// <see cref="Serialization.Checkpoint.LoadInto"/> do it) and calling <see cref="Run"/> again ends
 /// with the same bits as a run that was never stopped, because nothing else (the evaluations included) draws random
 /// numbers or changes the parameters, and the schedule is a function of the optimizer's step count.</para>
@@ -98,6 +98,16 @@ public sealed class Trainer
     /// images as they are. Its shape must be the training set's sample shape and its batch at least the sampler's.
     /// </summary>
     public RandomShift? Shift { get; init; }
+
+    /// <summary>
+    /// A moving average of the parameters, updated after every step; null for none. With one, every evaluation the
+    /// trainer makes (<see cref="AccuracySet"/>, <see cref="TestSet"/>, <see cref="ValidationSet"/> and
+    /// <see cref="EarlyStopping"/>'s choice and copy) reads the average: it is swapped into the network for the
+    /// evaluations and swapped back, so the network goes on training from its own parameters, which the callbacks see.
+    /// To keep the evaluated model after a completed run, copy <see cref="WeightAverage.Values"/> into the network; an
+    /// early-stopped run has already put the best epoch's average there. Checkpoints keep the average.
+    /// </summary>
+    public WeightAverage? Average { get; init; }
 
     /// <summary>
     /// Held-out samples evaluated after every epoch (loss and accuracy in <see cref="EpochMetrics"/>); see
@@ -175,6 +185,10 @@ public sealed class Trainer
         {
             throw new InvalidOperationException($"EarlyStopping was made for {early.ParameterCount} parameters but the network has {_network.ParameterCount}.");
         }
+        if (Average is { } average && average.ParameterCount != _network.ParameterCount)
+        {
+            throw new InvalidOperationException($"Average was made for {average.ParameterCount} parameters but the network has {_network.ParameterCount}.");
+        }
         if (AccuracySamples < 1)
         {
             throw new InvalidOperationException($"AccuracySamples must be at least 1 (got {AccuracySamples}).");
@@ -246,6 +260,7 @@ public sealed class Trainer
                         $"the loss of epoch {epoch}, step {s.StepInEpoch} is {loss:G4}, over {_divergenceFactor:G4} × the lowest loss of the run ({MathF.Max(lowestLoss, 1f):G4}, counted as at least 1)");
                 }
                 lowestLoss = MathF.Min(lowestLoss, loss);
+                Average?.Update(_network.Parameters);
                 if (StepCompleted is { } onStep)
                 {
                     long before = GC.GetAllocatedBytesForCurrentThread();
@@ -264,9 +279,20 @@ public sealed class Trainer
                     $"parameter {badIndex} is {_network.Parameters[badIndex]} at the end of epoch {epoch} (after step {s.StepInEpoch})");
             }
 
+            if (Average is { Updates: > 0 } averaged)
+            {
+                badIndex = FindNonFinite(averaged.Values);
+                if (badIndex >= 0)
+                {
+                    return NonFinite(epoch, s.StepInEpoch,
+                        $"value {badIndex} of the weight average is {averaged.Values[badIndex]} at the end of epoch {epoch} (after step {s.StepInEpoch})");
+                }
+            }
+            SwapAverage(); // the evaluations read the average
             double trainAccuracy = AccuracySet is { } trainSet ? Evaluate(trainSet, Math.Min(trainSet.Count, AccuracySamples)).Accuracy : double.NaN;
             (double testLoss, double testAccuracy) = TestSet is { } test ? Evaluate(test, test.Count) : (double.NaN, double.NaN);
             (double validationLoss, double validationAccuracy) = ValidationSet is { } validation ? Evaluate(validation, validation.Count) : (double.NaN, double.NaN);
+            SwapAverage(); // back to the training parameters, which the callbacks see
             double seconds = secondsBefore + Stopwatch.GetElapsedTime(start).TotalSeconds;
             long allocated = GC.GetAllocatedBytesForCurrentThread() - callbackBytes - allocatedAtStart;
             var metrics = new EpochMetrics(epoch, s.StepInEpoch, s.SamplesInEpoch == 0 ? double.NaN : s.LossSum / s.SamplesInEpoch,
@@ -280,18 +306,33 @@ public sealed class Trainer
                 Progress?.Report(metrics);
                 callbackBytes += GC.GetAllocatedBytesForCurrentThread() - before;
             }
-            if (EarlyStopping is { } stopping && stopping.Observe(epoch, validationLoss, _network.Parameters))
+            if (EarlyStopping is { } stopping)
             {
-                if (stopping.BestEpoch == 0)
+                SwapAverage(); // early stopping chooses and keeps averages too
+                bool stop = stopping.Observe(epoch, validationLoss, _network.Parameters);
+                SwapAverage();
+                if (stop)
                 {
-                    return NonFinite(epoch, 0, $"the validation loss has not been finite in {stopping.Patience} epoch(s): {validationLoss}");
+                    if (stopping.BestEpoch == 0)
+                    {
+                        return NonFinite(epoch, 0, $"the validation loss has not been finite in {stopping.Patience} epoch(s): {validationLoss}");
+                    }
+                    stopping.RestoreBest(_network.Parameters);
+                    return new TrainingResult(TrainingStatus.EarlyStopped, epoch, 0,
+                        $"the validation loss has not improved for {stopping.Patience} epoch(s); kept epoch {stopping.BestEpoch} (validation loss {stopping.BestLoss:G4})");
                 }
-                stopping.RestoreBest(_network.Parameters);
-                return new TrainingResult(TrainingStatus.EarlyStopped, epoch, 0,
-                    $"the validation loss has not improved for {stopping.Patience} epoch(s); kept epoch {stopping.BestEpoch} (validation loss {stopping.BestLoss:G4})");
             }
         }
         return new TrainingResult(TrainingStatus.Completed, _state.EpochsCompleted, 0, "");
+    }
+
+    /// <summary>Exchanges the network's parameters with <see cref="Average"/>, once it holds an average (twice undoes it).</summary>
+    private void SwapAverage()
+    {
+        if (Average is { Updates: > 0 } average)
+        {
+            average.SwapWith(_network.Parameters);
+        }
     }
 
     /// <summary>Mean loss and accuracy (NaN for a regressor) of the first <paramref name="count"/> samples of <paramref name="data"/>.</summary>

@@ -108,10 +108,36 @@ public class AppTrainingTests
     }
 
     [MnistDataFact]
-    public void Resuming_an_epoch_checkpoint_in_the_app_gives_the_same_model_file()
+    public void Resuming_an_epoch_checkpoint_in_the_app_gives_the_same_model_file() => ResumeGivesTheSameModelFile([]);
+
+    [MnistDataFact]
+    public void With_a_weight_average_the_app_saves_and_resumes_the_average()
+    {
+        string[] ema = ["--ema", "0.9"];
+        ResumeGivesTheSameModelFile(ema);
+
+        // The saved model is the average the epoch lines evaluated, not the training weights the checkpoint continues from.
+        using var tmp = new TempDirectory();
+        var result = AppRunner.Run("train", "--data", Mnist, "--train-limit", "3000", "--batch", "100", "--epochs", "2", "--no-download",
+            "--ema", "0.9", "--save", tmp.File("m.gnet"), "--checkpoint", tmp.File("c.gnck"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("weights averaged (decay 0.9)", result.Output);
+        var checkpoint = GenNet.Serialization.Checkpoint.Load(tmp.File("c.gnck"));
+        using var model = new GenNet.Models.MnistMlp(1, seed: 0);
+        GenNet.Serialization.ModelFile.Load(model, tmp.File("m.gnet"));
+        Assert.Equal(checkpoint.Average!.Value.Values, model.Parameters.ToArray());
+        Assert.NotEqual(checkpoint.Parameters, model.Parameters.ToArray());
+        string lastEpoch = result.Output.Split('\n').Last(l => l.StartsWith("epoch 2/2", StringComparison.Ordinal));
+        string accuracy = lastEpoch[(lastEpoch.IndexOf("test acc ", StringComparison.Ordinal) + 9)..].Split(' ')[0];
+        Assert.Contains($"test accuracy {accuracy} ", result.Output);
+        var evaluate = AppRunner.Run("evaluate", "--model", tmp.File("m.gnet"), "--data", Mnist, "--no-download");
+        Assert.Contains($"test accuracy {accuracy} ", evaluate.Output);
+    }
+
+    private static void ResumeGivesTheSameModelFile(string[] options)
     {
         using var tmp = new TempDirectory();
-        string[] common = ["train", "--data", Mnist, "--train-limit", "3000", "--batch", "100", "--optimizer", "adam", "--seed", "4", "--no-download"];
+        string[] common = ["train", "--data", Mnist, "--train-limit", "3000", "--batch", "100", "--optimizer", "adam", "--seed", "4", "--no-download", .. options];
         Assert.Equal(0, AppRunner.Run([.. common, "--epochs", "2", "--save", tmp.File("straight.gnet")]).ExitCode);
         Assert.Equal(0, AppRunner.Run([.. common, "--epochs", "1", "--checkpoint", tmp.File("c.gnck")]).ExitCode);
         var resumed = AppRunner.Run("train", "--data", Mnist, "--resume", tmp.File("c.gnck"), "--epochs", "2",
@@ -153,9 +179,19 @@ public class AppTrainingTests
         string[] common = ["train", "--data", Mnist, "--train-limit", "3000", "--epochs", "12", "--batch", "50", "--seed", "9", "--no-download"];
         Assert.Equal(0, AppRunner.Run([.. common, "--save", tmp.File("straight.gnet")]).ExitCode);
 
+        InterruptAfterTheFirstEpoch([.. common, "--checkpoint", tmp.File("c.gnck"), "--save", tmp.File("partial.gnet")]);
+
+        var resumed = AppRunner.Run("train", "--data", Mnist, "--resume", tmp.File("c.gnck"), "--save", tmp.File("resumed.gnet"), "--no-download");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(File.ReadAllBytes(tmp.File("straight.gnet")), File.ReadAllBytes(tmp.File("resumed.gnet")));
+    }
+
+    /// <summary>Starts the app as a process, sends it SIGINT once it has printed epoch 1's line, and checks that it checkpointed and exited 130.</summary>
+    private static void InterruptAfterTheFirstEpoch(string[] arguments)
+    {
         string app = Path.Combine(AppContext.BaseDirectory, "gennet-mnist.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in (string[])["exec", app, .. common, "--checkpoint", tmp.File("c.gnck"), "--save", tmp.File("partial.gnet")])
+        foreach (string arg in (string[])["exec", app, .. arguments])
         {
             start.ArgumentList.Add(arg);
         }
@@ -176,9 +212,18 @@ public class AppTrainingTests
         stderr.Wait();
         Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {errors}");
         Assert.Contains("checkpoint saved to", errors);
+    }
 
-        var resumed = AppRunner.Run("train", "--data", Mnist, "--resume", tmp.File("c.gnck"), "--save", tmp.File("resumed.gnet"), "--no-download");
-        Assert.True(resumed.ExitCode == 0, resumed.ToString());
-        Assert.Equal(File.ReadAllBytes(tmp.File("straight.gnet")), File.ReadAllBytes(tmp.File("resumed.gnet")));
+    /// <summary>An interrupted run with --ema leaves in --save the average of its last whole epoch, as its epoch line evaluated it.</summary>
+    [MnistDataFact("linux", "macos")]
+    public void Sigint_with_a_weight_average_leaves_the_last_epochs_average_in_the_model_file()
+    {
+        using var tmp = new TempDirectory();
+        string[] common = ["train", "--data", Mnist, "--train-limit", "3000", "--batch", "50", "--seed", "9", "--ema", "0.9", "--no-download"];
+        Assert.Equal(0, AppRunner.Run([.. common, "--epochs", "1", "--checkpoint", tmp.File("one.gnck")]).ExitCode);
+        InterruptAfterTheFirstEpoch([.. common, "--epochs", "12", "--checkpoint", tmp.File("c.gnck"), "--save", tmp.File("partial.gnet")]);
+        using var model = new GenNet.Models.MnistMlp(1, seed: 0);
+        GenNet.Serialization.ModelFile.Load(model, tmp.File("partial.gnet"));
+        Assert.Equal(GenNet.Serialization.Checkpoint.Load(tmp.File("one.gnck")).Average!.Value.Values, model.Parameters.ToArray());
     }
 }

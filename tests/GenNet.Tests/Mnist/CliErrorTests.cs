@@ -21,6 +21,9 @@ public class CliErrorTests
     [InlineData("--resume", "/nonexistent-gennet-dir/run.gnck", "--resume: no checkpoint at")]
     [InlineData("--validation", "-1", "--validation must be at least 0")]
     [InlineData("--early-stopping", "3", "--early-stopping watches the validation loss: give --validation N too")]
+    [InlineData("--ema", "1", "--ema must be at least 0 and less than 1")]
+    [InlineData("--ema", "-0.5", "--ema must be at least 0 and less than 1")]
+    [InlineData("--ema", "NaN", "--ema must be at least 0 and less than 1")]
     public void Out_of_range_values_exit_2_with_a_clear_message(string option, string value, string message)
     {
         var result = AppRunner.Run("train", option, value, "--no-download", "--data", "/nonexistent-gennet-data");

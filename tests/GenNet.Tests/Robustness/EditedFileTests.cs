@@ -14,12 +14,12 @@ namespace GenNet.Tests.Robustness;
 /// </summary>
 public class EditedFileTests : IClassFixture<EditedFileTests.GoodRun>
 {
-    /// <summary>One real checkpoint and model (one epoch of the tiny set, RMSprop), written once for all the cases.</summary>
+    /// <summary>One real checkpoint and model (one epoch of the tiny set, RMSprop, a weight average), written once for all the cases.</summary>
     public sealed class GoodRun : IDisposable
     {
         public GoodRun()
         {
-            var result = AppAssert.RunWithin(120, Data.Train("--epochs", "1", "--checkpoint", Data.File("good.gnck"), "--save", Data.File("good.gnet")));
+            var result = AppAssert.RunWithin(120, Data.Train("--epochs", "1", "--ema", "0.9", "--checkpoint", Data.File("good.gnck"), "--save", Data.File("good.gnet")));
             Assert.True(result.ExitCode == 0, result.ToString());
             Checkpoint = Checkpoint.Load(Data.File("good.gnck"));
         }
@@ -36,12 +36,13 @@ public class EditedFileTests : IClassFixture<EditedFileTests.GoodRun>
     public EditedFileTests(GoodRun run) => _run = run;
 
     private static Checkpoint Copy(Checkpoint c, string? optimizer = null, float? learningRate = null, long? steps = null, float[]? parameters = null,
-        float[]? state = null, SamplerState? sampler = null, GenNet.Training.TrainerState? trainer = null, string? metadata = null) => new()
+        float[]? state = null, SamplerState? sampler = null, GenNet.Training.TrainerState? trainer = null, string? metadata = null,
+        GenNet.Training.WeightAverageState? average = null, bool noAverage = false) => new()
     {
         Architecture = c.Architecture, ArchitectureHash = c.ArchitectureHash, Parameters = parameters ?? c.Parameters,
         OptimizerName = optimizer ?? c.OptimizerName, LearningRate = learningRate ?? c.LearningRate, OptimizerSteps = steps ?? c.OptimizerSteps,
         OptimizerState = state ?? c.OptimizerState, Sampler = sampler ?? c.Sampler, Trainer = trainer ?? c.Trainer, TrainingRng = c.TrainingRng,
-        Metadata = metadata ?? c.Metadata,
+        Average = noAverage ? null : average ?? c.Average, Metadata = metadata ?? c.Metadata,
     };
 
     private static float[] With(float[] values, int index, float value)
@@ -80,6 +81,12 @@ public class EditedFileTests : IClassFixture<EditedFileTests.GoodRun>
         { "no history", "'history'" },
         { "history too long", "'history'" },
         { "step beyond the epoch", "step 99 of an epoch" },
+        { "average decay 1", "'weight average decay'" },
+        { "average updates negative", "'weight average updates'" },
+        { "average NaN", "'weight average'" },
+        { "average too short", "'weight average'" },
+        { "config ema differs", "'config.ema'" },
+        { "average dropped", "'config.ema'" },
     };
 
     private static Checkpoint Edit(Checkpoint c, string edit)
@@ -111,6 +118,12 @@ public class EditedFileTests : IClassFixture<EditedFileTests.GoodRun>
             "step beyond the epoch" => Copy(c, steps: c.OptimizerSteps + 99,
                 sampler: c.Sampler with { Epoch = c.Sampler.Epoch + 1, InEpoch = true, Position = 300 },
                 trainer: t with { StepInEpoch = 99, SamplesInEpoch = 300, TotalSteps = t.TotalSteps + 99, LossSum = 1 }),
+            "average decay 1" => Copy(c, average: c.Average!.Value with { Decay = 1f }),
+            "average updates negative" => Copy(c, average: c.Average!.Value with { Updates = -3 }),
+            "average NaN" => Copy(c, average: c.Average!.Value with { Values = With(c.Average.Value.Values, 77, float.NaN) }),
+            "average too short" => Copy(c, average: c.Average!.Value with { Values = c.Average.Value.Values[1..] }),
+            "config ema differs" => Copy(c, metadata: EditMetadata(c.Metadata, m => m["config"]!["ema"] = 0.5)),
+            "average dropped" => Copy(c, noAverage: true),
             _ => throw new ArgumentException(edit),
         };
     }

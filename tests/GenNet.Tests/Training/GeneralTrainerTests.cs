@@ -107,6 +107,7 @@ public class GeneralTrainerTests
             AccuracySet = train,
             Schedule = new WarmupSchedule(20, new StepDecaySchedule(0.01f, sampler.BatchesPerEpoch, 0.9f)),
             EarlyStopping = new EarlyStopping(IrisClassifier.ParameterCount, patience: 1000),
+            Average = new WeightAverage(IrisClassifier.ParameterCount, 0.99f),
             EpochCompleted = epochs.Add,
         };
         trainer.Run(epochs: 2);
