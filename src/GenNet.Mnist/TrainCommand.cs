@@ -131,14 +131,15 @@ internal static class TrainCommand
         // The model a run saves is the one its epoch lines evaluate: the weight average when there is one.
         void SaveModel(string path)
         {
-            trainer.Average?.SwapWith(network.Parameters);
+            WeightAverage? average = trainer.Average is { Updates: > 0 } a ? a : null;
+            average?.SwapWith(network.Parameters);
             try
             {
                 ModelFile.Save(network, path);
             }
             finally
             {
-                trainer.Average?.SwapWith(network.Parameters);
+                average?.SwapWith(network.Parameters);
             }
         }
         var history = new List<EpochRecord>(resumed?.History ?? []);

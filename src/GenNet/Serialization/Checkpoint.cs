@@ -171,7 +171,8 @@ public sealed class Checkpoint
             {
                 throw new InvalidDataException($"The checkpoint's weight average has decay {saved.Decay:G9} but the trainer's has {trainer.Average.Decay:G9}.");
             }
-            if (saved.Values.Length != network.ParameterCount || saved.Updates < 0 || Training.Trainer.FindNonFinite(saved.Values) >= 0)
+            if (saved.Values.Length != network.ParameterCount || trainer.Average.ParameterCount != network.ParameterCount
+                || saved.Updates < 0 || Training.Trainer.FindNonFinite(saved.Values) >= 0)
             {
                 throw new InvalidDataException($"The checkpoint's weight average ({saved.Values.Length} values after {saved.Updates} updates) does not fit the network's {network.ParameterCount} finite parameters.");
             }
@@ -207,9 +208,18 @@ public sealed class Checkpoint
         {
             throw new ArgumentException($"Optimizer state value {s} is {checkpoint.OptimizerState[s]}; a checkpoint holds finite values only.", nameof(checkpoint));
         }
-        if (checkpoint.Average is { } average && Training.Trainer.FindNonFinite(average.Values) is int a and >= 0)
+        if (checkpoint.Average is { } average)
         {
-            throw new ArgumentException($"Weight average value {a} is {average.Values[a]}; a checkpoint holds finite values only.", nameof(checkpoint));
+            if (Training.Trainer.FindNonFinite(average.Values) is int a and >= 0)
+            {
+                throw new ArgumentException($"Weight average value {a} is {average.Values[a]}; a checkpoint holds finite values only.", nameof(checkpoint));
+            }
+            if (average.Values.Length != checkpoint.Parameters.Length || !(average.Decay > 0f && average.Decay < 1f)
+                || average.Updates < 0 || average.Updates > checkpoint.Trainer.TotalSteps)
+            {
+                throw new ArgumentException($"The weight average ({average.Values.Length} values, decay {average.Decay}, {average.Updates} updates) does not fit " +
+                    $"{checkpoint.Parameters.Length} parameters after {checkpoint.Trainer.TotalSteps} steps.", nameof(checkpoint));
+            }
         }
         byte[] bytes = checkpoint.Serialize();
         AtomicFile.Write(path, file => file.Write(bytes));
@@ -370,22 +380,6 @@ public sealed class Checkpoint
         {
             CheckRng(path, "training generator state", masks);
         }
-        if (average is { } a)
-        {
-            if (!(a.Decay > 0f && a.Decay < 1f))
-            {
-                throw Invalid(path, "weight average decay", a.Decay, "greater than 0 and less than 1");
-            }
-            if (a.Updates < 0)
-            {
-                throw Invalid(path, "weight average updates", a.Updates, "at least 0");
-            }
-            if (a.Values.Length != parameters.Length)
-            {
-                throw Invalid(path, "weight average", $"{a.Values.Length} values", $"one per parameter, {parameters.Length}");
-            }
-            CheckFinite(path, "weight average", a.Values);
-        }
         if (trainer.EpochsCompleted < 0)
         {
             throw Invalid(path, "trainer epochs completed", trainer.EpochsCompleted, "at least 0");
@@ -418,6 +412,22 @@ public sealed class Checkpoint
         if (trainer.StepInEpoch > 0 && (!sampler.InEpoch || sampler.Position != trainer.SamplesInEpoch))
         {
             throw Invalid(path, "sampler position", sampler.Position, $"{trainer.SamplesInEpoch}, the samples the trainer took in this epoch");
+        }
+        if (average is { } a)
+        {
+            if (!(a.Decay > 0f && a.Decay < 1f))
+            {
+                throw Invalid(path, "weight average decay", a.Decay, "greater than 0 and less than 1");
+            }
+            if (a.Updates < 0 || a.Updates > trainer.TotalSteps)
+            {
+                throw Invalid(path, "weight average updates", a.Updates, $"0 to the trainer's total steps, {trainer.TotalSteps}");
+            }
+            if (a.Values.Length != parameters.Length)
+            {
+                throw Invalid(path, "weight average", $"{a.Values.Length} values", $"one per parameter, {parameters.Length}");
+            }
+            CheckFinite(path, "weight average", a.Values);
         }
         return new Checkpoint
         {

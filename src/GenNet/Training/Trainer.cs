@@ -13,7 +13,8 @@ namespace GenNet.Training;
 /// <remarks>
 /// <para>Non-finite values: every step's loss is checked (one comparison), the parameters once per epoch (one pass
 /// over the arena, before the evaluation). Either stops the run with <see cref="TrainingStatus.NonFinite"/>, naming
-/// the epoch and step; the caller must then not save the parameters.</para>
+/// the epoch and step; the caller must then not save the parameters. A non-finite value in the <see cref="Average"/>
+/// stops it the same way.</para>
 /// <para>Finite divergence: a batch loss above <see cref="DivergenceFactor"/> (1000) times the lowest batch loss seen
 /// so far in this <see cref="Run"/>, that lowest counted as at least 1, stops the run with
 /// <see cref="TrainingStatus.Diverged"/>, which callers treat like a NaN. The floor of 1 keeps a well-fitted model
@@ -288,11 +289,18 @@ public sealed class Trainer
                         $"value {badIndex} of the weight average is {averaged.Values[badIndex]} at the end of epoch {epoch} (after step {s.StepInEpoch})");
                 }
             }
+            double trainAccuracy = double.NaN, testLoss = double.NaN, testAccuracy = double.NaN, validationLoss = double.NaN, validationAccuracy = double.NaN;
             SwapAverage(); // the evaluations read the average
-            double trainAccuracy = AccuracySet is { } trainSet ? Evaluate(trainSet, Math.Min(trainSet.Count, AccuracySamples)).Accuracy : double.NaN;
-            (double testLoss, double testAccuracy) = TestSet is { } test ? Evaluate(test, test.Count) : (double.NaN, double.NaN);
-            (double validationLoss, double validationAccuracy) = ValidationSet is { } validation ? Evaluate(validation, validation.Count) : (double.NaN, double.NaN);
-            SwapAverage(); // back to the training parameters, which the callbacks see
+            try
+            {
+                trainAccuracy = AccuracySet is { } trainSet ? Evaluate(trainSet, Math.Min(trainSet.Count, AccuracySamples)).Accuracy : double.NaN;
+                (testLoss, testAccuracy) = TestSet is { } test ? Evaluate(test, test.Count) : (double.NaN, double.NaN);
+                (validationLoss, validationAccuracy) = ValidationSet is { } validation ? Evaluate(validation, validation.Count) : (double.NaN, double.NaN);
+            }
+            finally
+            {
+                SwapAverage(); // back to the training parameters, which the callbacks see (also when an evaluation throws)
+            }
             double seconds = secondsBefore + Stopwatch.GetElapsedTime(start).TotalSeconds;
             long allocated = GC.GetAllocatedBytesForCurrentThread() - callbackBytes - allocatedAtStart;
             var metrics = new EpochMetrics(epoch, s.StepInEpoch, s.SamplesInEpoch == 0 ? double.NaN : s.LossSum / s.SamplesInEpoch,
@@ -308,9 +316,16 @@ public sealed class Trainer
             }
             if (EarlyStopping is { } stopping)
             {
+                bool stop;
                 SwapAverage(); // early stopping chooses and keeps averages too
-                bool stop = stopping.Observe(epoch, validationLoss, _network.Parameters);
-                SwapAverage();
+                try
+                {
+                    stop = stopping.Observe(epoch, validationLoss, _network.Parameters);
+                }
+                finally
+                {
+                    SwapAverage();
+                }
                 if (stop)
                 {
                     if (stopping.BestEpoch == 0)

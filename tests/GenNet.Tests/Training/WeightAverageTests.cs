@@ -190,6 +190,28 @@ public class WeightAverageTests
             Assert.Throws<InvalidDataException>(() => Checkpoint.LoadInto(path, otherTrainer)).Message);
         Assert.Equal(0, otherTrainer.State.TotalSteps); // refused before anything changed
         Assert.Equal(0, otherTrainer.Average!.Updates);
+        using (var wrongSize = new SmoothSurfaceNet(maxBatchSize: 20, seed: 14))
+        {
+            var wrongTrainer = new Trainer(wrongSize, new Adam(SmoothSurfaceNet.ParameterCount, 1e-2f), new BatchSampler(data, 20, new Rng(15)))
+            {
+                Average = new WeightAverage(SmoothSurfaceNet.ParameterCount + 1, 0.95f),
+            };
+            Assert.Contains("does not fit", Assert.Throws<InvalidDataException>(() => Checkpoint.LoadInto(path, wrongTrainer)).Message);
+            Assert.Equal(0, wrongTrainer.State.TotalSteps);
+        }
+        Checkpoint held = Checkpoint.Load(path);
+        Checkpoint Holding(WeightAverageState average) => new()
+        {
+            Architecture = held.Architecture, ArchitectureHash = held.ArchitectureHash, Parameters = held.Parameters, OptimizerName = held.OptimizerName,
+            LearningRate = held.LearningRate, OptimizerSteps = held.OptimizerSteps, OptimizerState = held.OptimizerState, Sampler = held.Sampler,
+            Trainer = held.Trainer, Average = average,
+        };
+        foreach (WeightAverageState bad in (WeightAverageState[])[held.Average!.Value with { Values = held.Average.Value.Values[1..] },
+            held.Average.Value with { Decay = 1f }, held.Average.Value with { Updates = held.Trainer.TotalSteps + 1 }])
+        {
+            Assert.Throws<ArgumentException>(() => Checkpoint.Save(Holding(bad), folder.File("bad.gnck")));
+        }
+        Assert.False(File.Exists(folder.File("bad.gnck")));
 
         Checkpoint.Save(noneTrainer, path);
         Assert.Null(Checkpoint.Load(path).Average);
