@@ -50,11 +50,15 @@ public static unsafe partial class Kernels
         // blocks and read by every column block, by the layer's fused and accumulator tiles alike. One-vector results
         // (the 10 logits) and the Vector128 path sum every k: listing a1's zeros for the 10-logit products cost more than
         // it saved (--breakdown, alternating runs: L2 forward 20.1 → 26.9 µs, dW2 22.0 → 37.1 µs). The same holds for a
-        // product of one column block over a hidden layer's output (MnistMlp's 10 logits on 6×16 tiles): one block reads
-        // each list once, and a ReLU output's zeros seldom line up across a row block (AVX2 --breakdown, alternating runs:
-        // L2 forward 31.6–38.9 → 22.0 µs, dW2 41.0–51.9 → 22.5–22.8 µs). A first layer's input (pixels, whose zeros
-        // come in borders and strokes) is listed even for one column block.
-        bool listed = g->SkipZeroInputs && !oneRow && !narrow && (colBlocks > 1 || !TLayer.HasInputGradientTile)
+        // Dense layer's hidden input, a ReLU output whose zeros seldom line up across a row block, so only a first
+        // layer's input (pixels, whose zeros come in borders and strokes) is listed: with 6×16 tiles, MnistMlp's 10 logits
+        // (L2 forward 31.6–38.9 → 22.0 µs, dW2 41.0–51.9 → 22.5–22.8 µs) and NarrowMlp's 100-wide second layer
+        // (--narrow-breakdown, alternating runs, Zen 4: L2 forward 207–305 → 158–176 µs on AVX2, 214–225 → 169–180 µs
+        // with AVX-512, 150–152 → 106–115 µs on 2 threads; dW2 unchanged within the noise) ran faster unlisted. A
+        // convolution's patches (zero padding, pooled ReLU outputs) are still listed when there is more than one
+        // column block.
+        bool listed = g->SkipZeroInputs && !oneRow && !narrow
+            && (!TLayer.HasInputGradientTile || (colBlocks > 1 && TLayer.InputGradientColumns != 0))
             && SimdHelpers.Width >= 256 && (g->AColStride == 1 || g->ARowStride == 1);
         int chunk = listed ? Math.Max(1, ListBudget / (k + 2)) : r1 - r0;
         // Scratch: the B panel, the A tail, then (when listed) the lists and one bit per k for each of up to
