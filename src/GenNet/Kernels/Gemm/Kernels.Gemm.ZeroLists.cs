@@ -11,9 +11,12 @@ public static unsafe partial class Kernels
     /// 1024-input weight gradient each list all their row blocks in one chunk.</summary>
     private const int ListBudget = 1 << 15;
 
-    // The lists ListedSteps reads, one per full row block b of a chunk, at lists + b·(K + 2): list[0] = n, list[1…n] = the
-    // k, increasing, at which some row of the block has a non-zero A, then a sentinel K; a block with no zero column holds
-    // only list[0] = K, and TileAt then sums every k without reading the list. "Non-zero" is tested on the bits
+    // The lists ListedSteps reads, one per full row block b of a chunk, at lists + b·(K + 2): list[0] = n, then the n k,
+    // increasing, at which some row of the block has a non-zero A, each stored as its distance from the one before (the
+    // first from 0), then a sentinel; a block with no zero column holds only list[0] = K, and TileAt then sums every k
+    // without reading the list. Distances, not the k themselves, because a tile's step to its next k is then one load
+    // (AVX2 --breakdown, alternating builds on a quiet Zen 4: MNIST-batch L1 forward medians 645 → 606 µs; faster in 8
+    // of 9 pairs). "Non-zero" is tested on the bits
     // without the sign (−0 is zero; NaN, ∞ and subnormals are not), which lets the rows of a block be or-ed before one
     // compare. Both builders first gather one bit per k in registers, so nothing branches on the data (MNIST keeps 40–50%
     // of the k at random) and no store waits for the one before it. Listing the first 128 MNIST training images took
@@ -125,9 +128,9 @@ public static unsafe partial class Kernels
     private static ulong NonZeroBit(uint* column, nint high, Vector128<uint> magnitude) =>
         ((Vector128.Load(column) | Vector128.Load(column + high)) & magnitude) != Vector128<uint>.Zero ? 1UL : 0UL;
 
-    /// <summary>list[0] = n, list[1…n] = the indices of the set bits among the first <paramref name="count"/>, then the
-    /// sentinel <paramref name="count"/>; only list[0] = count when every bit is set (the tile then sums every k, and
-    /// dense inputs skip the appends).</summary>
+    /// <summary>list[0] = n, list[1…n] = the indices of the set bits among the first <paramref name="count"/>, each as
+    /// its distance from the one before (the first from 0), then the distance to <paramref name="count"/> as a sentinel;
+    /// only list[0] = count when every bit is set (the tile then sums every k, and dense inputs skip the appends).</summary>
     private static void ListSetBits(ulong* bits, int count, int* list)
     {
         int words = (count + 63) / 64;
@@ -141,15 +144,17 @@ public static unsafe partial class Kernels
             list[0] = count;
             return;
         }
-        int n = 0;
+        int n = 0, previous = 0;
         for (int w = 0; w < words; w++)
         {
             for (ulong m = bits[w]; m != 0; m &= m - 1)
             {
-                list[1 + n++] = w * 64 + System.Numerics.BitOperations.TrailingZeroCount(m);
+                int k = w * 64 + System.Numerics.BitOperations.TrailingZeroCount(m);
+                list[1 + n++] = k - previous;
+                previous = k;
             }
         }
-        list[1 + n] = count;
+        list[1 + n] = count - previous;
         list[0] = n;
     }
 
@@ -164,13 +169,13 @@ public static unsafe partial class Kernels
     }
 
     /// <summary>A row block's listed k (<see cref="ListNonZeroColumnsOfRows"/>, <see cref="ListNonZeroColumnsOfColumns"/>):
-    /// list[0] of them in list[1…], then a sentinel. Only for list[0] &lt; K: a full list is not written out.</summary>
+    /// list[0] of them in list[1…] as distances, then a sentinel. Only for list[0] &lt; K: a full list is not written out.</summary>
     private readonly struct ListedSteps(int* list) : IReductionSteps
     {
         public int Count => list[0];
 
         public nint First => list[1];
 
-        public nint ToNext(int n) => list[n + 2] - list[n + 1];
+        public nint ToNext(int n) => list[n + 2];
     }
 }
